@@ -1,0 +1,1 @@
+"""JSON API, versioned under /<gebied>/api/v1/."""

@@ -1,0 +1,1 @@
+"""The catalogue: providers and services, their rules, import and export."""

@@ -1,0 +1,294 @@
+"""CSV import of a zorggebied's catalogue (format: docs/import.md).
+
+Two steps so nothing is lost on bad input (DESIGN.md invariant 4): `plan_import` reads and
+checks every row and reports every error by line and column; `apply_import` writes a plan
+without errors. The caller commits once, so an import is all or nothing.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import Category, Municipality, Provider, Region, Service
+from ..places import Places
+from . import rules
+
+REQUIRED = ("naam", "aanbieder", "categorie", "omschrijving", "gemeenten")
+OPTIONAL = (
+    "straat", "postcode", "gemeente", "telefoon", "email", "website", "dienstencheques",
+    "prijs", "doelgroep", "openingsuren", "extern_id",
+)
+COLUMNS = REQUIRED + OPTIONAL
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"regel {self.line}, kolom {self.column}" if self.column else f"regel {self.line}"
+        return f"{where}: {self.message}"
+
+
+@dataclass
+class ServiceRow:
+    """One valid row, cleaned and resolved."""
+
+    line: int
+    values: dict  # Service attribute -> value
+    provider_name: str
+    category_ids: list[str]
+    served_nis: list[str]
+    external_id: str | None
+
+
+@dataclass
+class ImportPlan:
+    rows: list[ServiceRow] = field(default_factory=list)
+    errors: list[RowError] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    providers_created: int = 0
+
+
+def decode(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise ImportFileError(
+            f"regel {line}: het bestand is geen UTF-8. Bewaar het in Excel als "
+            "'CSV UTF-8 (door lijstscheidingsteken gescheiden)'."
+        ) from None
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (encoding, no header)."""
+
+
+def _delimiter(header_line: str) -> str:
+    return ";" if header_line.count(";") >= header_line.count(",") else ","
+
+
+def plan_import(session: Session, region: Region, text: str, places: Places) -> ImportPlan:
+    plan = ImportPlan()
+    lines = text.splitlines()
+    if not lines or not lines[0].strip():
+        plan.errors.append(RowError(1, None, "het bestand is leeg: de eerste regel moet de kolomnamen bevatten"))
+        return plan
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+    header = [h.strip().lower() for h in next(reader)]
+    missing = [c for c in REQUIRED if c not in header]
+    for column in missing:
+        plan.errors.append(RowError(1, column, "deze verplichte kolom ontbreekt"))
+    unknown = [h for h in header if h and h not in COLUMNS]
+    for column in unknown:
+        plan.errors.append(
+            RowError(1, column, f"onbekende kolom; toegelaten zijn: {', '.join(COLUMNS)}")
+        )
+    if missing:
+        return plan
+
+    categories = {c.id: c for c in session.scalars(select(Category))}
+    seen_ids: dict[str, int] = {}
+    line = reader.line_num
+    for record in reader:
+        start_line, line = line + 1, reader.line_num
+        if not any(cell.strip() for cell in record):
+            continue
+        if len(record) > len(header):
+            plan.errors.append(
+                RowError(start_line, None, f"{len(record)} velden, maar de kop heeft er {len(header)}: "
+                         "staat er een scheidingsteken te veel?")
+            )
+            continue
+        row = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
+        checked = _check_row(start_line, row, categories, places, region, plan.errors)
+        if checked is None:
+            continue
+        if checked.external_id:
+            first = seen_ids.setdefault(checked.external_id, start_line)
+            if first != start_line:
+                plan.errors.append(
+                    RowError(start_line, "extern_id", f"'{checked.external_id}' staat ook al op regel {first}")
+                )
+                continue
+        plan.rows.append(checked)
+    if not plan.rows and not plan.errors:
+        plan.errors.append(RowError(2, None, "het bestand bevat geen diensten"))
+    return plan
+
+
+def _check_row(line, row, categories, places: Places, region, errors) -> ServiceRow | None:
+    before = len(errors)
+
+    def fail(column: str, message: str) -> None:
+        errors.append(RowError(line, column, message))
+
+    def cleaned(column: str, rule=None):
+        value = row.get(column, "")
+        if not value:
+            return None
+        try:
+            value = rules.check_length(column, value)
+            return rule(value) if rule else value
+        except rules.RuleError as exc:
+            fail(column, str(exc))
+            return None
+
+    for column in REQUIRED:
+        if not row.get(column):
+            fail(column, "is verplicht en mag niet leeg zijn")
+    name = cleaned("naam")
+    provider = cleaned("aanbieder")
+    description = cleaned("omschrijving")
+
+    category_ids = []
+    for cid in rules.split_list(row.get("categorie", "")):
+        if cid.lower() in categories:
+            category_ids.append(cid.lower())
+        else:
+            fail("categorie", f"onbekende categorie '{cid}' (gebruik de id's uit de taxonomie, bv. poetsen)")
+
+    served = []
+    for part in rules.split_list(row.get("gemeenten", "")):
+        place = places.municipality(part)
+        if place is None:
+            hint = places.suggest(part)
+            fail("gemeenten", f"onbekende gemeente '{part}'" + (f" (bedoelt u {hint}?)" if hint else ""))
+        elif place.nis_code not in served:
+            served.append(place.nis_code)
+
+    code = cleaned("postcode", rules.postcode)
+    town = row.get("gemeente", "")
+    nis = None
+    if town:
+        place = places.municipality(town)
+        if place is None:
+            hint = places.suggest(town)
+            fail("gemeente", f"onbekende gemeente '{town}'" + (f" (bedoelt u {hint}?)" if hint else ""))
+        else:
+            nis = place.nis_code
+    if code:
+        owners = places.municipalities_for_postcode(code)
+        if not owners:
+            fail("postcode", f"postcode {code} bestaat niet")
+        elif nis and not places.postcode_belongs_to(code, nis):
+            fail("postcode", f"postcode {code} hoort niet bij {town} maar bij {owners[0].name}")
+        elif not nis:
+            nis = owners[0].nis_code
+
+    dienstencheques = cleaned("dienstencheques", rules.yes_no) or False
+    if dienstencheques and category_ids and not any(
+        categories[c].dienstencheques for c in category_ids
+    ):
+        fail("dienstencheques", "dienstencheques kunnen niet betalen voor deze categorie")
+
+    values = {
+        "name": name,
+        "description": description,
+        "street": cleaned("straat"),
+        "postcode": code,
+        "municipality_nis": nis,
+        "phone": cleaned("telefoon", rules.phone),
+        "email": cleaned("email", rules.email),
+        "website": cleaned("website", rules.website),
+        "dienstencheques": dienstencheques,
+        "price": cleaned("prijs"),
+        "target_group": cleaned("doelgroep"),
+        "opening_hours": cleaned("openingsuren"),
+    }
+    external_id = cleaned("extern_id")
+    if len(errors) > before:
+        return None
+    point = (places.coordinates(code, nis) if code else None) or _place_point(places, nis or served[0])
+    values["lat"], values["lon"] = point if point else (None, None)
+    return ServiceRow(line, values, provider, category_ids, served, external_id)
+
+
+def _place_point(places: Places, nis: str) -> tuple[float, float] | None:
+    place = places.by_nis.get(nis)
+    return (place.lat, place.lon) if place and place.lat is not None else None
+
+
+def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.date | None = None) -> ImportSummary:
+    """Write a valid plan. Flushes, never commits: the caller commits once."""
+    if not plan.ok:
+        raise ValueError("an import plan with errors cannot be applied")
+    today = today or dt.date.today()
+    summary = ImportSummary()
+    providers = {p.name: p for p in session.scalars(select(Provider).where(Provider.region_id == region.id))}
+    existing = {
+        s.external_id: s
+        for s in session.scalars(
+            select(Service).where(Service.region_id == region.id, Service.external_id.is_not(None))
+        )
+    }
+    categories = {c.id: c for c in session.scalars(select(Category))}
+    municipalities = {m.nis_code: m for m in session.scalars(select(Municipality))}
+    for row in plan.rows:
+        provider = providers.get(row.provider_name)
+        if provider is None:
+            provider = Provider(
+                region_id=region.id,
+                name=row.provider_name,
+                street=row.values["street"],
+                postcode=row.values["postcode"],
+                municipality_nis=row.values["municipality_nis"],
+                phone=row.values["phone"],
+                email=row.values["email"],
+                website=row.values["website"],
+            )
+            session.add(provider)
+            providers[row.provider_name] = provider
+            summary.providers_created += 1
+        service = existing.get(row.external_id) if row.external_id else None
+        new_categories = [categories[c] for c in row.category_ids]
+        new_served = [municipalities[n] for n in row.served_nis]
+        if service is None:
+            service = Service(region_id=region.id, external_id=row.external_id, last_checked=today)
+            session.add(service)
+            _assign(service, provider, row.values, new_categories, new_served)
+            summary.created += 1
+        elif _differs(service, provider, row.values, new_categories, new_served):
+            _assign(service, provider, row.values, new_categories, new_served)
+            service.last_checked = today
+            summary.updated += 1
+        else:
+            summary.unchanged += 1
+    session.flush()
+    return summary
+
+
+def _assign(service: Service, provider: Provider, values: dict, categories, served) -> None:
+    service.provider = provider
+    for key, value in values.items():
+        setattr(service, key, value)
+    service.categories = categories
+    service.municipalities = served
+
+
+def _differs(service: Service, provider: Provider, values: dict, categories, served) -> bool:
+    if service.provider is not provider:
+        return True
+    if any(getattr(service, k) != v for k, v in values.items() if k not in ("lat", "lon")):
+        return True
+    if {c.id for c in service.categories} != {c.id for c in categories}:
+        return True
+    return {m.nis_code for m in service.municipalities} != {m.nis_code for m in served}

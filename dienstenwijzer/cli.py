@@ -1,0 +1,137 @@
+"""The `dienstenwijzer` command: init, serve, import, reindex (plus Flask's own commands)."""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+from flask_migrate import upgrade
+from sqlalchemy import inspect, select
+
+from . import search
+from .catalogue.importer import ImportFileError, apply_import, decode, plan_import
+from .config import PROJECT_ROOT
+from .db import db
+from .models import Region
+from .places import Places
+from .reference_data import load_reference_data
+
+
+def main() -> None:
+    from . import create_app
+
+    FlaskGroup(create_app=create_app, help="Dienstenwijzer: beheer en opstart van de site.")(
+        prog_name="dienstenwijzer"
+    )
+
+
+def register_commands(app: Flask) -> None:
+    for command in (init_command, serve_command, import_command, reindex_command):
+        app.cli.add_command(command)
+
+
+def _migrate() -> None:
+    from . import MIGRATIONS_DIR
+
+    upgrade(directory=MIGRATIONS_DIR)
+
+
+def _import_file(path: Path, region: Region) -> bool:
+    """Import one CSV for a zorggebied; print every error; True when it was written."""
+    try:
+        text = decode(path.read_bytes())
+    except ImportFileError as exc:
+        click.echo(f"{path.name}: {exc}", err=True)
+        return False
+    plan = plan_import(db.session, region, text, Places(db.session))
+    if not plan.ok:
+        click.echo(f"{path.name}: {len(plan.errors)} fout(en), er is niets geïmporteerd.", err=True)
+        for error in plan.errors:
+            click.echo(f"  {error}", err=True)
+        return False
+    summary = apply_import(db.session, region, plan)
+    click.echo(
+        f"{region.short_name}: {summary.created} nieuw, {summary.updated} bijgewerkt, "
+        f"{summary.unchanged} ongewijzigd ({summary.providers_created} nieuwe aanbieders)."
+    )
+    return True
+
+
+def _build_index() -> None:
+    total = search.services_to_index()
+    with click.progressbar(length=total, label="Zoekindex opbouwen", file=sys.stderr) as bar:
+        search.rebuild_index(progress=bar.update)
+
+
+@click.command("init")
+@click.option("--no-demo", is_flag=True, help="Laad de fictieve democatalogus niet.")
+@with_appcontext
+def init_command(no_demo: bool) -> None:
+    """Database klaarzetten, referentiegegevens en democatalogus laden, zoekindex bouwen."""
+    _migrate()
+    fixtures = Path(current_app.config["FIXTURES_DIR"])
+    load_reference_data(db.session, fixtures)
+    db.session.commit()
+    click.echo("Referentiegegevens geladen: gemeenten, postcodes, zorggebieden, taxonomie.")
+    if not no_demo:
+        for path in sorted((fixtures / "catalogus").glob("*.csv")):
+            region = db.session.scalar(select(Region).where(Region.slug == path.stem))
+            if region is None:
+                raise click.ClickException(f"{path.name}: geen zorggebied '{path.stem}'")
+            if not _import_file(path, region):
+                db.session.rollback()
+                raise SystemExit(1)
+            region.demo_catalogue = True
+        db.session.commit()
+    if search.has_index():
+        applied = search.sync(wait=30)
+        click.echo(f"Zoekindex bijgewerkt ({applied} wijzigingen).")
+    else:
+        _build_index()
+    click.echo("Klaar.")
+
+
+@click.command("serve")
+@click.option("--port", default=5000, show_default=True, help="Poort op 127.0.0.1.")
+@click.option("--workers", default=max(2, os.cpu_count() or 2), show_default=True)
+@with_appcontext
+def serve_command(port: int, workers: int) -> None:
+    """De site starten met gunicorn op 127.0.0.1."""
+    if "region" not in inspect(db.engine).get_table_names():
+        raise click.ClickException("De database is nog leeg: voer eerst 'dienstenwijzer init' uit.")
+    click.echo(f"Dienstenwijzer draait op http://127.0.0.1:{port}/ (Ctrl+C om te stoppen)")
+    args = [
+        sys.executable, "-m", "gunicorn", "--chdir", str(PROJECT_ROOT),
+        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+        "--access-logfile", "-", "--access-logformat", '"%(r)s" %(s)s %(b)s %(L)ss',
+        "wsgi:app",
+    ]
+    os.execv(sys.executable, args)
+
+
+@click.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--region", "slug", required=True, help="Zorggebied, bv. gent.")
+@with_appcontext
+def import_command(file: Path, slug: str) -> None:
+    """Diensten importeren uit een CSV-bestand (zie docs/import.md)."""
+    region = db.session.scalar(select(Region).where(Region.slug == slug))
+    if region is None:
+        slugs = ", ".join(db.session.scalars(select(Region.slug).order_by(Region.slug)))
+        raise click.ClickException(f"Onbekend zorggebied '{slug}'. Kies uit: {slugs}")
+    if not _import_file(file, region):
+        db.session.rollback()
+        raise SystemExit(1)
+    db.session.commit()
+    search.sync(wait=30)
+
+
+@click.command("reindex")
+@with_appcontext
+def reindex_command() -> None:
+    """De zoekindex volledig opnieuw opbouwen uit de database."""
+    _build_index()
+    click.echo("Zoekindex opnieuw opgebouwd.")

@@ -1,0 +1,55 @@
+"""Configuration: one defaults table, then an instance file, then DIENSTENWIJZER_* env vars.
+
+Nothing reads configuration at import time; `load_config` runs inside the app factory.
+"""
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+DEFAULTS: dict[str, Any] = {
+    # "{instance}" is replaced by the app's instance folder.
+    "DATABASE_URL": "sqlite:///{instance}/dienstenwijzer.sqlite3",
+    "INDEX_DIR": "{instance}/index",
+    "SECRET_KEY": None,  # generated once and kept in instance/secret_key
+    "FIXTURES_DIR": str(PROJECT_ROOT / "fixtures"),
+    "SEARCH_PER_PAGE": 10,
+    "SEARCH_MAX_PER_PAGE": 50,
+    # How often a worker looks for outbox rows written by other processes or hosts.
+    "OUTBOX_POLL_SECONDS": 0.25,
+    # Services not checked for this long are hidden from residents.
+    "HIDE_AFTER_DAYS": 548,
+    "SITE_NAME": "Dienstenwijzer",
+}
+
+
+def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
+    app.config.update(DEFAULTS)
+    app.config.from_pyfile("dienstenwijzer.cfg", silent=True)
+    app.config.from_prefixed_env("DIENSTENWIJZER")
+    if overrides:
+        app.config.update(overrides)
+
+    instance = Path(app.instance_path)
+    for key in ("DATABASE_URL", "INDEX_DIR"):
+        app.config[key] = str(app.config[key]).replace("{instance}", str(instance))
+    if app.config["DATABASE_URL"].startswith("sqlite:///") or not app.config.get("SECRET_KEY"):
+        instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret(instance / "secret_key")
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["DATABASE_URL"]
+
+
+def _instance_secret(path: Path) -> str:
+    """One secret shared by all workers of this instance, created on first start."""
+    if not path.exists():
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(secrets.token_hex(32))
+        tmp.chmod(0o600)
+        tmp.replace(path)
+    return path.read_text().strip()

@@ -1,0 +1,16 @@
+"""Typed SQLAlchemy 2.0 models, split by area."""
+from .catalogue import IndexOutbox, Provider, Service, service_categories, service_municipalities
+from .reference import Category, CategorySynonym, Municipality, Postcode, Region
+
+__all__ = [
+    "Category",
+    "CategorySynonym",
+    "IndexOutbox",
+    "Municipality",
+    "Postcode",
+    "Provider",
+    "Region",
+    "Service",
+    "service_categories",
+    "service_municipalities",
+]

@@ -1,0 +1,117 @@
+"""Municipalities and postcodes: resolve what people type to a place and its coordinates."""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Municipality, Postcode, Region
+from .search.analysis import fold
+
+CACHE_SECONDS = 300
+
+
+@dataclass(frozen=True)
+class Place:
+    nis_code: str
+    name: str
+    lat: float | None
+    lon: float | None
+    region_slug: str | None
+    flemish: bool
+
+
+@dataclass(frozen=True)
+class PostalPlace:
+    code: str
+    place_name: str | None
+    nis_code: str
+    lat: float | None
+    lon: float | None
+
+
+class Places:
+    def __init__(self, session: Session):
+        slug_of = dict(session.execute(select(Region.id, Region.slug)).all())
+        self.by_nis: dict[str, Place] = {}
+        self.by_name: dict[str, Place] = {}
+        for m in session.scalars(select(Municipality)):
+            place = Place(m.nis_code, m.name, m.lat, m.lon, slug_of.get(m.region_id), m.flemish)
+            self.by_nis[m.nis_code] = place
+            for name in (m.name, m.name_fr):
+                # Dutch names win over a French name that happens to be the same.
+                if name and (fold(name) not in self.by_name or name == m.name):
+                    self.by_name[fold(name)] = place
+        self.postcodes: dict[str, list[PostalPlace]] = defaultdict(list)
+        self.by_place_name: dict[str, PostalPlace] = {}
+        for p in session.scalars(select(Postcode)):
+            postal = PostalPlace(p.code, p.place_name, p.nis_code, p.lat, p.lon)
+            self.postcodes[p.code].append(postal)
+            if p.place_name:
+                self.by_place_name.setdefault(fold(p.place_name), postal)
+
+    def municipality(self, text: str) -> Place | None:
+        """By NIS code or by Dutch or French name, case and accents ignored."""
+        text = text.strip()
+        if text.isdigit():
+            return self.by_nis.get(text)
+        return self.by_name.get(fold(text))
+
+    def municipalities_for_postcode(self, code: str) -> list[Place]:
+        seen = dict.fromkeys(p.nis_code for p in self.postcodes.get(code, []))
+        return [self.by_nis[n] for n in seen if n in self.by_nis]
+
+    def postcode_belongs_to(self, code: str, nis_code: str) -> bool:
+        return any(p.nis_code == nis_code for p in self.postcodes.get(code, []))
+
+    def coordinates(self, code: str, nis_code: str | None = None) -> tuple[float, float] | None:
+        """Mean of the postal places with this postcode (in this municipality, if given)."""
+        points = [
+            (p.lat, p.lon)
+            for p in self.postcodes.get(code, [])
+            if p.lat is not None and (nis_code is None or p.nis_code == nis_code)
+        ]
+        if not points:
+            return None
+        return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+
+    def find(self, text: str) -> tuple[Place | None, tuple[float, float] | None]:
+        """What a resident typed in "postcode or municipality": the place and a point."""
+        text = text.strip()
+        if text[:4].isdigit():
+            code = text[:4]
+            places = self.municipalities_for_postcode(code)
+            if places:
+                return places[0], self.coordinates(code, places[0].nis_code)
+            return None, None
+        place = self.municipality(text)
+        if place is None:
+            postal = self.by_place_name.get(fold(text))
+            if postal is not None:
+                place = self.by_nis.get(postal.nis_code)
+                return place, (postal.lat, postal.lon) if postal.lat is not None else None
+        if place is None:
+            return None, None
+        return place, (place.lat, place.lon) if place.lat is not None else None
+
+    def suggest(self, text: str) -> str | None:
+        """The municipality name nearest to a misspelt one."""
+        found = process.extractOne(fold(text), list(self.by_name), score_cutoff=80)
+        return self.by_name[found[0]].name if found else None
+
+
+_cache: dict[str, tuple[float, Places]] = {}
+
+
+def cached_places(session: Session, key: str) -> Places:
+    """Reference data changes only with `init`; each process keeps it a few minutes."""
+    hit = _cache.get(key)
+    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    places = Places(session)
+    _cache[key] = (time.monotonic(), places)
+    return places

@@ -1,0 +1,88 @@
+"""The search parameters shared by the search page and the JSON API, validated with WTForms."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.datastructures import MultiDict
+from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
+from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..models import Category, Region
+from ..places import Places
+from ..search import Filters, SearchRequest
+
+MAX_QUERY_LENGTH = 200
+DISTANCES_KM = (2, 5, 10, 20, 50)
+
+
+class SearchForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET search changes nothing
+
+    q = StringField("Wat zoekt u?", validators=[Optional(), Length(max=MAX_QUERY_LENGTH, message=f"Typ maximaal {MAX_QUERY_LENGTH} tekens.")])
+    categorie = SelectMultipleField("Soort dienst", choices=[], validate_choice=False)
+    gemeente = SelectMultipleField("Gemeente", choices=[], validate_choice=False)
+    dienstencheques = BooleanField("Alleen met dienstencheques")
+    postcode = StringField(
+        "Uw postcode",
+        validators=[Optional(), Regexp(r"^[1-9][0-9]{3}$", message="Een postcode heeft 4 cijfers, bv. 9000.")],
+    )
+    km = IntegerField(
+        "Hoe ver mag het zijn?",
+        validators=[Optional(), NumberRange(min=1, max=100, message="Kies een afstand tussen 1 en 100 km.")],
+    )
+    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=10_000, message="Een paginanummer is 1 of meer.")])
+    per_page = IntegerField(validators=[Optional(), NumberRange(min=1, max=50, message="Per pagina kan 1 tot 50.")])
+
+    def validate_categorie(self, field):
+        unknown = [v for v in field.data if v not in self._category_ids]
+        if unknown:
+            raise ValidationError(f"Onbekende soort dienst: {', '.join(unknown)}.")
+
+    def validate_gemeente(self, field):
+        unknown = [v for v in field.data if v not in self._municipality_codes]
+        if unknown:
+            raise ValidationError(f"Deze gemeente hoort niet bij deze dienstenwijzer: {', '.join(unknown)}.")
+
+    def validate_postcode(self, field):
+        if field.data and not self._places.postcodes.get(field.data):
+            raise ValidationError(f"Postcode {field.data} bestaat niet.")
+
+    def validate_km(self, field):
+        if field.data and not self.postcode.data:
+            raise ValidationError("Vul ook uw postcode in om op afstand te zoeken.")
+
+
+def build_form(session: Session, region: Region, places: Places, args: MultiDict) -> SearchForm:
+    form = SearchForm(formdata=args)
+    form._category_ids = set(session.scalars(select(Category.id)))
+    form._municipality_codes = {m.nis_code for m in region.municipalities}
+    form._places = places
+    form.categorie.choices = sorted(form._category_ids)
+    form.gemeente.choices = sorted(form._municipality_codes)
+    return form
+
+
+def to_request(form: SearchForm, places: Places, default_per_page: int, hide_before: dt.date) -> SearchRequest:
+    """Only the fields that validated take part: a bad filter is reported and left out."""
+    ok = lambda f: not f.errors  # noqa: E731
+    origin = None
+    if form.postcode.data and ok(form.postcode):
+        origin = places.coordinates(form.postcode.data)
+    filters = Filters(
+        categories=frozenset(form.categorie.data) if ok(form.categorie) else frozenset(),
+        municipalities=frozenset(form.gemeente.data) if ok(form.gemeente) else frozenset(),
+        dienstencheques=bool(form.dienstencheques.data),
+        origin=origin,
+        km=float(form.km.data) if form.km.data and ok(form.km) and origin else None,
+        checked_since=hide_before.toordinal(),
+    )
+    return SearchRequest(
+        text=(form.q.data or "").strip() if ok(form.q) else "",
+        filters=filters,
+        page=form.page.data if form.page.data and ok(form.page) else 1,
+        per_page=form.per_page.data if form.per_page.data and ok(form.per_page) else default_per_page,
+    )

@@ -1,0 +1,124 @@
+"""Residents' pages: choose a dienstenwijzer, search, read a service."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from .. import search
+from ..catalogue.queries import public_service
+from ..db import db
+from ..models import Region
+from ..places import cached_places
+from ..search.facets import distance_km
+from ..web import category_labels, region_or_404
+from .search_form import DISTANCES_KM, build_form, to_request
+
+bp = Blueprint("public", __name__)
+
+
+def _places():
+    return cached_places(db.session, current_app.config["DATABASE_URL"])
+
+
+def hide_before() -> dt.date:
+    return dt.date.today() - dt.timedelta(days=int(current_app.config["HIDE_AFTER_DAYS"]))
+
+
+@bp.get("/")
+def home():
+    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    typed = request.args.get("plaats", "").strip()[:100]
+    outcome = None
+    if typed:
+        places = _places()
+        place, point = places.find(typed)
+        if place and place.region_slug:
+            return redirect(url_for("public.region_home", gebied=place.region_slug))
+        if place is None:
+            outcome = {"kind": "unknown", "suggestion": places.suggest(typed) if not typed[:1].isdigit() else None}
+        else:
+            origin = point or (place.lat, place.lon)
+            nearest = min(
+                regions,
+                key=lambda r: distance_km(origin[0], origin[1], r.centre_lat, r.centre_lon),
+            )
+            outcome = {
+                "kind": "none",
+                "place": place,
+                "nearest": nearest,
+                "km": distance_km(origin[0], origin[1], nearest.centre_lat, nearest.centre_lon),
+            }
+    return render_template("public/home.html", regions=regions, typed=typed, outcome=outcome)
+
+
+@bp.get("/over")
+def about():
+    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    return render_template("public/about.html", regions=regions)
+
+
+@bp.get("/<gebied>/")
+def region_home(gebied: str):
+    region = region_or_404(gebied)
+    overview = search.search(region.slug, to_request(_empty_form(region), _places(), 10, hide_before()))
+    return render_template(
+        "public/region_home.html",
+        region=region,
+        categories=_top_categories(),
+        counts=overview.facets.categories,
+    )
+
+
+@bp.get("/<gebied>/zoeken")
+def search_page(gebied: str):
+    region = region_or_404(gebied)
+    places = _places()
+    form = build_form(db.session, region, places, request.args)
+    form.validate()
+    per_page = int(current_app.config["SEARCH_PER_PAGE"])
+    search_request = to_request(form, places, per_page, hide_before())
+    result = search.search(region.slug, search_request)
+    labels = category_labels()
+    return render_template(
+        "public/search.html",
+        region=region,
+        form=form,
+        result=result,
+        search_request=search_request,
+        labels=labels,
+        top_categories=_top_categories(),
+        related=_related_categories(result.query_categories, labels) if result.total == 0 else [],
+        distances=DISTANCES_KM,
+        errors=[(f, e) for f in form for e in f.errors],
+    )
+
+
+@bp.get("/<gebied>/diensten/<int:service_id>")
+def service_page(gebied: str, service_id: int):
+    region = region_or_404(gebied)
+    service = public_service(db.session, region, service_id)
+    if service is None or service.last_checked < hide_before():
+        abort(404, description="Deze dienst bestaat niet (meer) in deze dienstenwijzer.")
+    return render_template("public/service.html", region=region, service=service)
+
+
+def _empty_form(region: Region):
+    return build_form(db.session, region, _places(), request.args.__class__())
+
+
+def _related_categories(category_ids, labels) -> list:
+    """Where to look instead: the categories the words stand for, and their siblings."""
+    related: dict[str, object] = {}
+    for cid in sorted(category_ids):
+        if cid not in labels:
+            continue
+        top = labels[cid].top
+        for c in [labels[cid], top, *top.children]:
+            related.setdefault(c.id, c)
+    return list(related.values())[:8] or _top_categories()
+
+
+def _top_categories():
+    return [c for c in category_labels().values() if c.parent_id is None]

@@ -1,0 +1,108 @@
+"""Load the reference data in fixtures/ (municipalities, postcodes, zorggebieden, taxonomy).
+
+Safe to run twice: rows are matched on their natural keys and updated in place.
+"""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import yaml
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Category, CategorySynonym, Municipality, Postcode, Region
+
+FLEMISH_REGION_NIS = "02000"
+
+
+def _float(value: str) -> float | None:
+    return float(value) if value.strip() else None
+
+
+def load_reference_data(session: Session, fixtures_dir: Path) -> None:
+    load_municipalities(session, fixtures_dir / "gemeenten.csv")
+    load_postcodes(session, fixtures_dir / "postcodes.csv")
+    load_regions(session, fixtures_dir / "zorggebieden.yaml")
+    load_taxonomy(session, fixtures_dir / "taxonomie.yaml")
+    session.flush()
+
+
+def load_municipalities(session: Session, path: Path) -> None:
+    existing = {m.nis_code: m for m in session.scalars(select(Municipality))}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            m = existing.get(row["nis_code"]) or Municipality(nis_code=row["nis_code"])
+            m.name = row["name_nl"] or row["name_fr"]
+            m.name_fr = row["name_fr"] or None
+            m.province = row["province_nl"] or None
+            m.flemish = row["region_nis"] == FLEMISH_REGION_NIS
+            m.lat, m.lon = _float(row["lat"]), _float(row["lon"])
+            if m.nis_code not in existing:
+                session.add(m)
+    session.flush()
+
+
+def load_postcodes(session: Session, path: Path) -> None:
+    existing = {(p.code, p.place_name, p.nis_code): p for p in session.scalars(select(Postcode))}
+    with path.open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            key = (row["postcode"], row["place_name"] or None, row["nis_code"])
+            p = existing.get(key)
+            if p is None:
+                p = Postcode(code=key[0], place_name=key[1], nis_code=key[2])
+                session.add(p)
+            p.lat, p.lon = _float(row["lat"]), _float(row["lon"])
+    session.flush()
+
+
+def load_regions(session: Session, path: Path) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    existing = {r.slug: r for r in session.scalars(select(Region))}
+    for site in data["sites"]:
+        region = existing.get(site["slug"]) or Region(slug=site["slug"])
+        region.name = site["name"]
+        region.werkwinkel_nis = site["werkwinkel_municipality"]
+        region.centre_lat = site["centre"]["lat"]
+        region.centre_lon = site["centre"]["lon"]
+        contact = site.get("contact") or {}
+        region.contact_email = contact.get("email")
+        region.contact_phone = contact.get("phone")
+        if region.slug not in existing:
+            session.add(region)
+        session.flush()
+        for m in site["municipalities"]:
+            municipality = session.get(Municipality, m["nis_code"])
+            if municipality is None:
+                raise ValueError(f"{path.name}: onbekende NIS-code {m['nis_code']}")
+            municipality.region_id = region.id
+    session.flush()
+
+
+def load_taxonomy(session: Session, path: Path) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    existing = {c.id: c for c in session.scalars(select(Category))}
+    position = 0
+    for top in data["categories"]:
+        parent = _upsert_category(session, existing, top, None, position)
+        position += 1
+        for sub in top.get("subcategories", []):
+            _upsert_category(session, existing, sub, parent.id, position)
+            position += 1
+    session.flush()
+
+
+def _upsert_category(session: Session, existing: dict, node: dict, parent_id, position: int):
+    category = existing.get(node["id"])
+    if category is None:
+        category = Category(id=node["id"])
+        session.add(category)
+    category.parent_id = parent_id
+    category.label = node["label"]
+    category.description = node.get("description", "")
+    category.dienstencheques = node.get("dienstencheques")
+    category.position = position
+    terms = list(dict.fromkeys(t.strip().lower() for t in node.get("synonyms", []) if t.strip()))
+    if [s.term for s in category.synonyms] != terms:
+        category.synonyms = [CategorySynonym(term=t) for t in terms]
+    return category

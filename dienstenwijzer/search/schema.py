@@ -1,0 +1,91 @@
+"""The Whoosh schema of a zorggebied's index, and how a service becomes a document."""
+from __future__ import annotations
+
+from whoosh import columns
+from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
+
+from .analysis import dutch_analyzer, fold, words
+
+
+def build_schema() -> Schema:
+    return Schema(
+        id=ID(stored=True, unique=True),
+        # Everything a resident may type, name weighted by repeating it (cheaper than a 2nd field).
+        text=TEXT(analyzer=dutch_analyzer(), phrase=False),
+        categories=KEYWORD(commas=True),
+        municipalities=KEYWORD(commas=True),
+        # Distinct folded surface words: the vocabulary for "Bedoelde u …?".
+        words=KEYWORD(),
+        # One packed record per document, read in bulk for filters, facets and browsing.
+        facets=COLUMN(columns.VarBytesColumn()),
+        display=STORED(),
+    )
+
+
+def service_document(service, category_ids: list[str]) -> dict:
+    """The document of one service. `category_ids` includes the parents of its subcategories."""
+    provider = service.provider
+    labels = " ".join(c.label for c in service.categories)
+    text = " ".join(
+        filter(
+            None,
+            [service.name, service.name, provider.name, labels, service.description,
+             service.target_group],
+        )
+    )
+    served = [m.nis_code for m in service.municipalities]
+    return {
+        "id": str(service.id),
+        "text": text,
+        "categories": ",".join(category_ids),
+        "municipalities": ",".join(served),
+        "words": " ".join(sorted({w for w in words(text) if len(w) > 2 and not w.isdigit()})),
+        "facets": pack_facets(
+            category_ids,
+            served,
+            service.dienstencheques,
+            service.lat,
+            service.lon,
+            service.last_checked.toordinal(),
+            fold(service.name),
+        ),
+        "display": {
+            "name": service.name,
+            "provider_id": provider.id,
+            "provider": provider.name,
+            "description": service.description,
+            "municipality": service.municipality.name if service.municipality else None,
+            "categories": [c.id for c in service.categories],
+            "dienstencheques": service.dienstencheques,
+            "price": service.price,
+            "website": service.website,
+            "email": service.email,
+            "phone": service.phone,
+        },
+    }
+
+
+def pack_facets(categories, municipalities, dienstencheques, lat, lon, checked, sort_name) -> bytes:
+    fields = [
+        ",".join(categories),
+        ",".join(municipalities),
+        "1" if dienstencheques else "0",
+        "" if lat is None else f"{lat:.5f}",
+        "" if lon is None else f"{lon:.5f}",
+        str(checked),
+        sort_name.replace("|", " "),
+    ]
+    return "|".join(fields).encode("utf-8")
+
+
+def unpack_facets(raw: bytes):
+    cats, munis, dc, lat, lon, checked, sort_name = raw.decode("utf-8").split("|")
+    return (
+        frozenset(cats.split(",")) if cats else frozenset(),
+        frozenset(munis.split(",")) if munis else frozenset(),
+        dc == "1",
+        float(lat) if lat else None,
+        float(lon) if lon else None,
+        int(checked),
+        sort_name,
+    )

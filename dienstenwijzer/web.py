@@ -1,0 +1,69 @@
+"""Cross-cutting web concerns: template helpers, security headers and error pages."""
+from __future__ import annotations
+
+import datetime as dt
+
+from babel.dates import format_date
+from flask import Flask, render_template, request, url_for
+from werkzeug.exceptions import HTTPException
+
+from .db import db
+from .models import Category, Region
+
+CSP = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
+)
+
+
+def date_nl(value: dt.date | None) -> str:
+    return format_date(value, format="long", locale="nl_BE") if value else ""
+
+
+def km_nl(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:.1f}".replace(".", ",") + " km"
+
+
+def url_with(**changes) -> str:
+    """The current URL with some query parameters replaced (None removes one)."""
+    args = request.args.copy()
+    for key, value in changes.items():
+        args.pop(key, None)
+        if value is not None:
+            args[key] = value
+    return url_for(request.endpoint, **request.view_args, **args.to_dict(flat=False))
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.filters["date_nl"] = date_nl
+    app.jinja_env.filters["km_nl"] = km_nl
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.teardown_appcontext
+    def _end_session(exc):  # noqa: ARG001
+        db.session.remove()
+
+    @app.after_request
+    def _security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def _http_error(exc: HTTPException):
+        if request.path.startswith("/") and "/api/" in request.path:
+            return {"error": {"status": exc.code, "message": exc.description}}, exc.code
+        return render_template("errors/error.html", error=exc), exc.code
+
+
+def category_labels() -> dict[str, Category]:
+    return {c.id: c for c in db.session.scalars(db.select(Category).order_by(Category.position))}
+
+
+def region_or_404(slug: str) -> Region:
+    return db.first_or_404(db.select(Region).where(Region.slug == slug))
