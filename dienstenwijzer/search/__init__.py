@@ -37,7 +37,7 @@ class _Search:
         self.store = IndexStore(app.config["INDEX_DIR"])
         self.poll_seconds = float(app.config["OUTBOX_POLL_SECONDS"])
         self.engine = SearchEngine(self.store, self._load_synonyms)
-        self._last_poll = 0.0
+        self._last_poll = time.monotonic()
 
     def _load_synonyms(self) -> SynonymIndex:
         with Session(db.engine) as session:

@@ -88,7 +88,10 @@ class _RegionSearcher:
 
     def refresh_if_changed(self) -> None:
         if not self.searcher.up_to_date():
-            self.searcher = self.searcher.refresh()
+            # Not searcher.refresh(): it reuses segment readers by segment id and so keeps
+            # their old deletion sets: a deleted (edited, archived) document would stay found.
+            old, self.searcher = self.searcher, self.ix.searcher()
+            old.close()
             self._reset()
 
     @property
