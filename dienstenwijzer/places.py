@@ -6,13 +6,19 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from rapidfuzz import process
+from rapidfuzz.distance import OSA
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .models import Municipality, Postcode, Region
-from .search.analysis import fold
+from .search.analysis import words
 
 CACHE_SECONDS = 300
+
+
+def name_key(text: str) -> str:
+    """Names compared without case, accents, hyphens or extra spaces: "Kessel-Lo" = "kessel lo"."""
+    return " ".join(words(text))
 
 
 @dataclass(frozen=True)
@@ -44,22 +50,22 @@ class Places:
             self.by_nis[m.nis_code] = place
             for name in (m.name, m.name_fr):
                 # Dutch names win over a French name that happens to be the same.
-                if name and (fold(name) not in self.by_name or name == m.name):
-                    self.by_name[fold(name)] = place
+                if name and (name_key(name) not in self.by_name or name == m.name):
+                    self.by_name[name_key(name)] = place
         self.postcodes: dict[str, list[PostalPlace]] = defaultdict(list)
         self.by_place_name: dict[str, PostalPlace] = {}
         for p in session.scalars(select(Postcode)):
             postal = PostalPlace(p.code, p.place_name, p.nis_code, p.lat, p.lon)
             self.postcodes[p.code].append(postal)
             if p.place_name:
-                self.by_place_name.setdefault(fold(p.place_name), postal)
+                self.by_place_name.setdefault(name_key(p.place_name), postal)
 
     def municipality(self, text: str) -> Place | None:
         """By NIS code or by Dutch or French name, case and accents ignored."""
         text = text.strip()
         if text.isdigit():
             return self.by_nis.get(text)
-        return self.by_name.get(fold(text))
+        return self.by_name.get(name_key(text))
 
     def municipalities_for_postcode(self, code: str) -> list[Place]:
         seen = dict.fromkeys(p.nis_code for p in self.postcodes.get(code, []))
@@ -90,7 +96,7 @@ class Places:
             return None, None
         place = self.municipality(text)
         if place is None:
-            postal = self.by_place_name.get(fold(text))
+            postal = self.by_place_name.get(name_key(text))
             if postal is not None:
                 place = self.by_nis.get(postal.nis_code)
                 return place, (postal.lat, postal.lon) if postal.lat is not None else None
@@ -100,8 +106,14 @@ class Places:
 
     def suggest(self, text: str) -> str | None:
         """The municipality name nearest to a misspelt one."""
-        found = process.extractOne(fold(text), list(self.by_name), score_cutoff=80)
-        return self.by_name[found[0]].name if found else None
+        typed = name_key(text)
+        limit = 1 if len(typed) <= 4 else 2
+        found = process.extract(typed, list(self.by_name), scorer=OSA.distance, score_cutoff=limit, limit=5)
+        if not found:
+            return None
+        # Nearest first; among equals a Flemish municipality, then the alphabet.
+        best = min(found, key=lambda c: (c[1], not self.by_name[c[0]].flemish, c[0]))
+        return self.by_name[best[0]].name
 
 
 _cache: dict[str, tuple[float, Places]] = {}

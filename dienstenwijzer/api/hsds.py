@@ -17,7 +17,8 @@ def service(hit: Hit, region_slug: str) -> dict:
         # HSDS `url`: a page about the service; its own website when it has one.
         "url": display.get("website") or page,
         "email": display.get("email"),
-        "organization": {"id": str(hit.provider_id), "name": hit.provider},
+        # HSDS requires an organization description; providers have none of their own yet.
+        "organization": {"id": str(hit.provider_id), "name": hit.provider, "description": ""},
         "categories": hit.categories,
         "dienstencheques": hit.dienstencheques,
         "dienstenwijzer_url": page,
@@ -26,7 +27,8 @@ def service(hit: Hit, region_slug: str) -> dict:
         item["fees_description"] = display["price"]
     if hit.distance_km is not None:
         item["distance_km"] = round(hit.distance_km, 2)
-    return item
+    # HSDS types its optional fields as strings: leave out what we do not know.
+    return {key: value for key, value in item.items() if value is not None}
 
 
 def page(result: SearchResult, region_slug: str) -> dict:

@@ -33,6 +33,8 @@ def records_for(reader) -> tuple[list[tuple], set[str]]:
     records: list[tuple] = []
     keys = set()
     for segreader, _offset in reader.leaf_readers():
+        if segreader.segment() is None:  # EmptyReader: a zorggebied without services yet
+            continue
         records.extend(_segment_records(segreader))
         keys.add(segreader.segment().segment_id())
     return records, keys

@@ -1,0 +1,89 @@
+"""The `dienstenwijzer` commands as an operator uses them."""
+import pytest
+from sqlalchemy import func, select
+
+from dienstenwijzer import create_app, search
+from dienstenwijzer.db import db
+from dienstenwijzer.models import Region, Service
+from dienstenwijzer.search import SearchRequest
+from tests.conftest import csv_text, service_row
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def test_import_command_reports_errors_per_line_and_imports_nothing(runner, tmp_path):
+    path = tmp_path / "aanbod.csv"
+    path.write_text(csv_text([service_row(extern_id="a"), service_row(extern_id="b", categorie="ruimtevaart")]))
+    result = runner.invoke(args=["import", str(path), "--region", "gent"])
+    assert result.exit_code == 1
+    assert "regel 3, kolom categorie: onbekende categorie 'ruimtevaart'" in result.output
+    assert "er is niets geïmporteerd" in result.output
+    assert db.session.scalar(select(func.count(Service.id))) == 0
+
+
+def test_import_command_imports_and_the_index_follows(runner, tmp_path):
+    path = tmp_path / "aanbod.csv"
+    path.write_text(csv_text([service_row(extern_id="a")]))
+    result = runner.invoke(args=["import", str(path), "--region", "gent"])
+    assert result.exit_code == 0, result.output
+    assert "Gent: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd (1 nieuwe aanbieders)." in result.output
+    assert [h.name for h in search.search("gent", SearchRequest(text="poetsen")).hits] == ["Poetsdienst De Bezem"]
+
+
+def test_import_command_refuses_an_unknown_region(runner, tmp_path):
+    path = tmp_path / "aanbod.csv"
+    path.write_text(csv_text([service_row()]))
+    result = runner.invoke(args=["import", str(path), "--region", "atlantis"])
+    assert result.exit_code != 0
+    assert "Onbekend zorggebied 'atlantis'" in result.output
+
+
+def test_reindex_command_rebuilds_with_a_progress_bar(runner, add_services):
+    add_services("gent", [service_row(extern_id="a")])
+    result = runner.invoke(args=["reindex"])
+    assert result.exit_code == 0, result.output
+    assert "Zoekindex opbouwen" in result.output
+    assert [h.name for h in search.search("gent", SearchRequest(text="poetsen")).hits] == ["Poetsdienst De Bezem"]
+
+
+def test_init_builds_everything_and_is_safe_to_run_twice(tmp_path):
+    app = create_app({
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "INDEX_DIR": str(tmp_path / "index"),
+        "SECRET_KEY": "x",
+    })
+    runner = app.test_cli_runner()
+    first = runner.invoke(args=["init"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        regions = db.session.scalar(select(func.count(Region.id)))
+        services = db.session.scalar(select(func.count(Service.id)))
+        assert regions == 11
+        assert services >= 11 * 25
+        for region in db.session.scalars(select(Region)):
+            assert search.search(region.slug, SearchRequest()).total >= 25, region.slug
+            assert region.demo_catalogue
+    second = runner.invoke(args=["init"])
+    assert second.exit_code == 0, second.output
+    assert "0 nieuw, 0 bijgewerkt" in second.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Service.id))) == services
+        db.engine.dispose()
+
+
+def test_init_without_demo_has_reference_data_only(tmp_path):
+    app = create_app({
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "INDEX_DIR": str(tmp_path / "index"),
+        "SECRET_KEY": "x",
+    })
+    result = app.test_cli_runner().invoke(args=["init", "--no-demo"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Service.id))) == 0
+        assert db.session.scalar(select(func.count(Region.id))) == 11
+        assert search.search("gent", SearchRequest()).total == 0
+        db.engine.dispose()
