@@ -165,3 +165,4 @@ def test_searching_applies_changes_made_by_another_process(app_config, add_servi
     other = create_app({**app_config, "OUTBOX_POLL_SECONDS": 0})
     with other.app_context():
         assert [h.name for h in search.search("gent", SearchRequest(text="elders")).hits] == ["Poetsploeg Elders"]
+        db.engine.dispose()
