@@ -36,7 +36,7 @@ def test_serve_answers_searches_from_several_workers(tmp_path):
     port = free_port()
     exe = Path(sys.executable).with_name("dienstenwijzer")
     server = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, start_new_session=True)
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 30
