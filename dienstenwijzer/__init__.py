@@ -30,14 +30,20 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     search.init_app(app)
 
-    from . import web
+    from . import accounts, web
     from .api import views as api_views
+    from .audit import install_audit_hook
+    from .catalogue import reports_views, transfer_views  # noqa: F401  (routes on catalogue.bp)
+    from .catalogue import views as catalogue_views
     from .cli import register_commands
     from .public import views as public_views
 
+    install_audit_hook()
     web.init_app(app)
+    accounts.init_app(app)
     app.register_blueprint(public_views.bp)
     app.register_blueprint(api_views.bp)
+    app.register_blueprint(catalogue_views.bp)
     csrf.exempt(api_views.bp)
     register_commands(app)
     return app

@@ -12,6 +12,7 @@ from flask_migrate import upgrade
 from sqlalchemy import inspect, select
 
 from . import search
+from .audit import set_actor
 from .catalogue.importer import ImportFileError, apply_import, decode, plan_import
 from .config import PROJECT_ROOT
 from .db import db
@@ -29,7 +30,7 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_command, serve_command, import_command, reindex_command):
+    for command in (init_command, serve_command, import_command, reindex_command, create_user_command):
         app.cli.add_command(command)
 
 
@@ -40,6 +41,7 @@ def _migrate() -> None:
 
 
 def _import_file(path: Path, region: Region) -> bool:
+    set_actor(None, f"import {path.name} (opdrachtregel)")
     """Import one CSV for a zorggebied; print every error; True when it was written."""
     try:
         text = decode(path.read_bytes())
@@ -135,3 +137,45 @@ def reindex_command() -> None:
     """De zoekindex volledig opnieuw opbouwen uit de database."""
     _build_index()
     click.echo("Zoekindex opnieuw opgebouwd.")
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice(["regisseur", "consulent", "admin"]), required=True)
+@click.option("--region", "slug", help="Zorggebied (niet voor een admin), bv. gent.")
+@click.option("--name", default="", help="Naam van de medewerker.")
+@click.option("--link", is_flag=True, help="Geen wachtwoord vragen maar een eenmalige link tonen.")
+@with_appcontext
+def create_user_command(email: str, role: str, slug: str | None, name: str, link: bool) -> None:
+    """Een medewerker aanmaken (vraagt het wachtwoord, of toont een link om het in te stellen)."""
+    from .accounts.passwords import hash_password, password_problem
+    from .accounts.tokens import make_token
+    from .models import User
+
+    email = email.strip().lower()
+    if db.session.scalar(select(User).where(User.email == email)):
+        raise click.ClickException(f"Er bestaat al een account voor {email}.")
+    region = None
+    if role != "admin":
+        region = db.session.scalar(select(Region).where(Region.slug == (slug or "")))
+        if region is None:
+            slugs = ", ".join(db.session.scalars(select(Region.slug).order_by(Region.slug)))
+            raise click.ClickException(f"Geef met --region het zorggebied op. Kies uit: {slugs}")
+    user = User(email=email, name=name, role=role, region=region, active=True)
+    if not link:
+        while True:
+            password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
+            problem = password_problem(password)
+            if problem is None:
+                break
+            click.echo(problem, err=True)
+        user.password_hash = hash_password(password)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Account {email} aangemaakt ({role}{', ' + region.slug if region else ''}).")
+    if link:
+        from flask import url_for
+
+        with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"):
+            url = url_for("accounts.set_password", token=make_token(user), _external=True)
+        click.echo(f"Eenmalige link om het wachtwoord in te stellen (3 dagen geldig):\n{url}")

@@ -22,9 +22,20 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_MAX_PER_PAGE": 50,
     # How often a worker looks for outbox rows written by other processes or hosts.
     "OUTBOX_POLL_SECONDS": 0.25,
-    # Services not checked for this long are hidden from residents.
+    # Services not checked for this long are listed for the regisseur to check (6 months)...
+    "STALE_AFTER_DAYS": 182,
+    # ...and after this long hidden from residents until checked again (18 months).
     "HIDE_AFTER_DAYS": 548,
+    # Staff sessions end after this much inactivity; failed logins block for this long.
+    "LOGIN_IDLE_MINUTES": 120,
+    "LOGIN_BLOCK_MINUTES": 15,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,  # set True behind HTTPS
+    # Uploads (CSV import) larger than this are refused.
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SITE_NAME": "Dienstenwijzer",
+    # Public address of the site, for links printed by commands (set-password links).
+    "PUBLIC_URL": "http://127.0.0.1:5000",
 }
 
 

@@ -85,6 +85,14 @@ class Places:
             return None
         return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
+    def point_for(self, postcode: str | None, nis_code: str | None, served: list[str]) -> tuple[float, float] | None:
+        """Where a service is, for distances: its postal place, else its or its first served municipality."""
+        point = self.coordinates(postcode, nis_code) if postcode else None
+        for nis in (nis_code, *served[:1]):
+            if point is None and nis in self.by_nis and self.by_nis[nis].lat is not None:
+                point = (self.by_nis[nis].lat, self.by_nis[nis].lon)
+        return point
+
     def find(self, text: str) -> tuple[Place | None, tuple[float, float] | None]:
         """What a resident typed in "postcode or municipality": the place and a point."""
         text = text.strip()

@@ -7,7 +7,8 @@ from werkzeug.datastructures import MultiDict
 from .. import search
 from ..db import db
 from ..public.search_form import build_form, to_request
-from ..public.views import _places, hide_before
+from ..catalogue.freshness import hide_before
+from ..public.views import _places
 from ..web import region_or_404
 from . import hsds
 

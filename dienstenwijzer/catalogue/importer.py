@@ -24,6 +24,8 @@ OPTIONAL = (
     "prijs", "doelgroep", "openingsuren", "extern_id",
 )
 COLUMNS = REQUIRED + OPTIONAL
+# Cells a spreadsheet would run as a formula; the export prefixes them with an apostrophe.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,13 @@ class ImportSummary:
     updated: int = 0
     unchanged: int = 0
     providers_created: int = 0
+    created_names: list[str] = field(default_factory=list)
+    updated_names: list[str] = field(default_factory=list)
+
+
+def unprotect(value: str) -> str:
+    """Undo the export's guard against spreadsheet formulas ("'=..." -> "=...")."""
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
 def decode(data: bytes) -> str:
@@ -118,7 +127,7 @@ def plan_import(session: Session, region: Region, text: str, places: Places) -> 
                          "staat er een scheidingsteken te veel?")
             )
             continue
-        row = {h: (record[i].strip() if i < len(record) else "") for i, h in enumerate(header)}
+        row = {h: unprotect(record[i].strip()) if i < len(record) else "" for i, h in enumerate(header)}
         checked = _check_row(start_line, row, categories, places, region, plan.errors)
         if checked is None:
             continue
@@ -168,37 +177,26 @@ def _check_row(line, row, categories, places: Places, region, errors) -> Service
 
     served = []
     for part in rules.split_list(row.get("gemeenten", "")):
-        place = places.municipality(part)
-        if place is None:
-            hint = places.suggest(part)
-            fail("gemeenten", f"onbekende gemeente '{part}'" + (f" (bedoelt u {hint}?)" if hint else ""))
-        elif place.nis_code not in served:
-            served.append(place.nis_code)
+        try:
+            nis_code = rules.municipality(places, part, "gemeenten").nis_code
+        except rules.FieldRuleError as exc:
+            fail(exc.column, str(exc))
+            continue
+        if nis_code not in served:
+            served.append(nis_code)
 
     code = cleaned("postcode", rules.postcode)
-    town = row.get("gemeente", "")
     nis = None
-    if town:
-        place = places.municipality(town)
-        if place is None:
-            hint = places.suggest(town)
-            fail("gemeente", f"onbekende gemeente '{town}'" + (f" (bedoelt u {hint}?)" if hint else ""))
-        else:
-            nis = place.nis_code
-    if code:
-        owners = places.municipalities_for_postcode(code)
-        if not owners:
-            fail("postcode", f"postcode {code} bestaat niet")
-        elif nis and not places.postcode_belongs_to(code, nis):
-            fail("postcode", f"postcode {code} hoort niet bij {town} maar bij {owners[0].name}")
-        elif not nis:
-            nis = owners[0].nis_code
+    if code or not row.get("postcode"):  # a malformed postcode is reported already
+        try:
+            nis = rules.address(places, code, row.get("gemeente"))
+        except rules.FieldRuleError as exc:
+            fail(exc.column, str(exc))
 
     dienstencheques = cleaned("dienstencheques", rules.yes_no) or False
-    if dienstencheques and category_ids and not any(
-        categories[c].dienstencheques for c in category_ids
-    ):
-        fail("dienstencheques", "dienstencheques kunnen niet betalen voor deze categorie")
+    chosen = [categories[c] for c in category_ids]
+    if dienstencheques and chosen and not rules.dienstencheques_allowed(chosen):
+        fail("dienstencheques", rules.DIENSTENCHEQUES_REFUSED)
 
     values = {
         "name": name,
@@ -217,14 +215,8 @@ def _check_row(line, row, categories, places: Places, region, errors) -> Service
     external_id = cleaned("extern_id")
     if len(errors) > before:
         return None
-    point = (places.coordinates(code, nis) if code else None) or _place_point(places, nis or served[0])
-    values["lat"], values["lon"] = point if point else (None, None)
+    values["lat"], values["lon"] = places.point_for(code, nis, served) or (None, None)
     return ServiceRow(line, values, provider, category_ids, served, external_id)
-
-
-def _place_point(places: Places, nis: str) -> tuple[float, float] | None:
-    place = places.by_nis.get(nis)
-    return (place.lat, place.lon) if place and place.lat is not None else None
 
 
 def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.date | None = None) -> ImportSummary:
@@ -266,10 +258,12 @@ def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.d
             session.add(service)
             _assign(service, provider, row.values, new_categories, new_served)
             summary.created += 1
+            summary.created_names.append(service.name)
         elif _differs(service, provider, row.values, new_categories, new_served):
             _assign(service, provider, row.values, new_categories, new_served)
             service.last_checked = today
             summary.updated += 1
+            summary.updated_names.append(service.name)
         else:
             summary.unchanged += 1
     session.flush()

@@ -29,3 +29,38 @@ def public_service(session: Session, region: Region, service_id: int) -> Service
             selectinload(Service.municipalities),
         )
     )
+
+
+def staff_services(region: Region, *, text: str = "", category: str = "", nis: str = "",
+                   freshness: str = "", status: str = STATUS_ACTIVE, stale_before=None, hide_before=None):
+    """The back office's service list of one zorggebied, filtered; newest check last."""
+    from ..models import Category, Provider
+    from ..scope import services_of
+
+    query = services_of(region).join(Service.provider).options(joinedload(Service.provider))
+    if status:
+        query = query.where(Service.status == status)
+    if text:
+        like = f"%{text.strip()}%"
+        query = query.where(Service.name.ilike(like) | Service.description.ilike(like) | Provider.name.ilike(like))
+    if category:
+        query = query.where(Service.categories.any((Category.id == category) | (Category.parent_id == category)))
+    if nis:
+        query = query.where(Service.municipalities.any(Municipality.nis_code == nis))
+    if freshness == "te-controleren" and stale_before is not None:
+        query = query.where(Service.last_checked < stale_before)
+    elif freshness == "verborgen" and hide_before is not None:
+        query = query.where(Service.last_checked < hide_before)
+    return query.order_by(Service.name, Service.id)
+
+
+def stale_services(region: Region, stale_before):
+    """Active services not checked since `stale_before`, the oldest check first."""
+    from ..scope import services_of
+
+    return (
+        services_of(region)
+        .where(Service.status == STATUS_ACTIVE, Service.last_checked < stale_before)
+        .options(joinedload(Service.provider))
+        .order_by(Service.last_checked, Service.name)
+    )

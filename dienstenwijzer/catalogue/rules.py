@@ -17,6 +17,14 @@ class RuleError(ValueError):
     pass
 
 
+class FieldRuleError(RuleError):
+    """A rule broken by one field of several checked together (column: import name)."""
+
+    def __init__(self, column: str, message: str):
+        super().__init__(message)
+        self.column = column
+
+
 MAX_LENGTHS = {
     "naam": 200,
     "aanbieder": 200,
@@ -99,3 +107,33 @@ def postcode(value: str) -> str:
 
 def split_list(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
+
+
+def municipality(places, text: str, column: str):
+    """The municipality someone typed, or FieldRuleError with a suggestion."""
+    place = places.municipality(text)
+    if place is None:
+        hint = places.suggest(text)
+        raise FieldRuleError(column, f"onbekende gemeente '{text}'" + (f" (bedoelt u {hint}?)" if hint else ""))
+    return place
+
+
+def address(places, code: str | None, town: str | None) -> str | None:
+    """The NIS code of an address from its postcode and/or municipality; checks they agree."""
+    nis = municipality(places, town, "gemeente").nis_code if town else None
+    if code:
+        owners = places.municipalities_for_postcode(code)
+        if not owners:
+            raise FieldRuleError("postcode", f"postcode {code} bestaat niet")
+        if nis and not places.postcode_belongs_to(code, nis):
+            raise FieldRuleError("postcode", f"postcode {code} hoort niet bij {town} maar bij {owners[0].name}")
+        nis = nis or owners[0].nis_code
+    return nis
+
+
+def dienstencheques_allowed(categories) -> bool:
+    """Dienstencheques may pay only for some household activities (see the taxonomy)."""
+    return any(c.dienstencheques for c in categories)
+
+
+DIENSTENCHEQUES_REFUSED = "dienstencheques kunnen niet betalen voor deze categorie"

@@ -1,12 +1,11 @@
 """Residents' pages: choose a dienstenwijzer, search, read a service."""
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import search
+from ..catalogue.freshness import hide_before
 from ..catalogue.queries import public_service
 from ..db import db
 from ..models import Region
@@ -20,10 +19,6 @@ bp = Blueprint("public", __name__)
 
 def _places():
     return cached_places(db.session, current_app.config["DATABASE_URL"])
-
-
-def hide_before() -> dt.date:
-    return dt.date.today() - dt.timedelta(days=int(current_app.config["HIDE_AFTER_DAYS"]))
 
 
 @bp.get("/")
@@ -122,3 +117,22 @@ def _related_categories(category_ids, labels) -> list:
 
 def _top_categories():
     return [c for c in category_labels().values() if c.parent_id is None]
+
+
+@bp.route("/<gebied>/diensten/<int:service_id>/melden", methods=["GET", "POST"])
+def report_service(gebied: str, service_id: int):
+    """"Deze informatie klopt niet": lands in the regisseur's inbox."""
+    from ..catalogue.forms import ReportForm
+    from ..catalogue.reports import file_report
+
+    region = region_or_404(gebied)
+    service = public_service(db.session, region, service_id)
+    if service is None:
+        abort(404, description="Deze dienst bestaat niet (meer) in deze dienstenwijzer.")
+    form = ReportForm()
+    if form.validate_on_submit():
+        if not form.website.data:  # the honeypot stays empty for people
+            file_report(db.session, service, form.message.data, form.contact_email.data, form.contact_consent.data)
+            db.session.commit()
+        return render_template("public/report_thanks.html", region=region, service=service)
+    return render_template("public/report.html", region=region, service=service, form=form), (400 if form.errors else 200)

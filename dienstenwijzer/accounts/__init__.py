@@ -1,0 +1,42 @@
+"""Staff accounts: login with server-side sessions, throttling, roles and region scope."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, g, request
+from flask_login import LoginManager, current_user
+
+from ..audit import set_actor
+from ..db import db
+from .sessions import load_session_user
+
+login_manager = LoginManager()
+login_manager.login_view = "accounts.login"
+login_manager.login_message = "Meld u aan om deze pagina te zien."
+login_manager.login_message_category = "info"
+# Our own server-side sessions replace Flask-Login's session protection and remember cookie.
+login_manager.session_protection = None
+
+
+@login_manager.user_loader
+def _load_user(token: str):
+    return load_session_user(db.session, token, idle=dt.timedelta(minutes=_idle_minutes()))
+
+
+def _idle_minutes() -> int:
+    from flask import current_app
+
+    return int(current_app.config["LOGIN_IDLE_MINUTES"])
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    from . import admin_views, views
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(admin_views.bp)
+
+    @app.before_request
+    def _audit_actor():
+        if request.endpoint and request.endpoint != "static" and current_user.is_authenticated:
+            g.audit_token = set_actor(current_user.id, current_user.email)

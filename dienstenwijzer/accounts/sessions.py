@@ -1,0 +1,61 @@
+"""Server-side login sessions: the cookie holds a random token; the row can be revoked."""
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from ..models import LoginSession, User
+
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def start_session(session: Session, user: User) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(LoginSession(id=token, user_id=user.id))
+    user.session_token = token
+    return token
+
+
+def load_session_user(session: Session, token: str, idle: dt.timedelta) -> User | None:
+    row = session.get(LoginSession, token)
+    now = _now()
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    if now - row.last_seen_at > idle:
+        row.revoked_at = now
+        session.commit()
+        return None
+    if now - row.last_seen_at > TOUCH_EVERY:
+        row.last_seen_at = now
+        session.commit()
+    user = row.user
+    user.session_token = token
+    return user
+
+
+def revoke(session: Session, token: str) -> None:
+    session.execute(
+        update(LoginSession).where(LoginSession.id == token, LoginSession.revoked_at.is_(None)).values(revoked_at=_now())
+    )
+
+
+def revoke_all(session: Session, user: User, keep: str | None = None) -> int:
+    """End every session of the user (but `keep`): after a password change or deactivation."""
+    condition = [LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)]
+    if keep:
+        condition.append(LoginSession.id != keep)
+    return session.execute(update(LoginSession).where(*condition).values(revoked_at=_now())).rowcount
+
+
+def active_sessions(session: Session, user: User) -> list[LoginSession]:
+    return list(session.scalars(
+        select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+        .order_by(LoginSession.last_seen_at.desc())
+    ))

@@ -1,0 +1,112 @@
+"""Logging in and out, changing a password, setting one from a link."""
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from ..db import db
+from ..models import Region, User
+from . import sessions, throttle
+from .forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from .passwords import hash_password, verify_password
+from .tokens import user_for_token
+
+bp = Blueprint("accounts", __name__)
+
+
+def _window() -> dt.timedelta:
+    return dt.timedelta(minutes=int(current_app.config["LOGIN_BLOCK_MINUTES"]))
+
+
+def _safe_next(target: str | None) -> str | None:
+    if not target:
+        return None
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc and target.startswith("/") else None
+
+
+def landing_url(user: User) -> str:
+    if user.is_admin:
+        return url_for("accounts_admin.overview")
+    return url_for("catalogue.dashboard", gebied=user.region.slug)
+
+
+@bp.route("/aanmelden", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    message = None
+    if form.validate_on_submit():
+        email = form.email.data.strip().lower()
+        client = throttle.client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
+        wait = throttle.blocked_for(db.session, email, client, _window())
+        if wait is not None:
+            minutes = max(1, round(wait.total_seconds() / 60))
+            message = (f"Te veel mislukte pogingen. Om uw account te beschermen kunt u pas over "
+                       f"{minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw proberen.")
+        else:
+            user = db.session.scalar(select(User).where(User.email == email))
+            if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+                throttle.clear_failures(db.session, email)
+                sessions.start_session(db.session, user)
+                db.session.commit()
+                login_user(user)
+                return redirect(_safe_next(request.args.get("next")) or landing_url(user))
+            if user is None or not user.active:
+                verify_password(None, form.password.data)
+            throttle.record_failure(db.session, email, client)
+            db.session.commit()
+            message = "Het e-mailadres of het wachtwoord klopt niet."
+    return render_template("accounts/login.html", form=form, message=message), (400 if message else 200)
+
+
+@bp.post("/afmelden")
+@login_required
+def logout():
+    sessions.revoke(db.session, current_user.session_token)
+    db.session.commit()
+    logout_user()
+    flash("U bent afgemeld.", "info")
+    return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/wachtwoord", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        if not verify_password(current_user.password_hash, form.current.data):
+            form.current.errors.append("Uw huidige wachtwoord klopt niet.")
+        else:
+            _set_password(current_user, form.password.data, keep=current_user.session_token)
+            db.session.commit()
+            flash("Uw wachtwoord is gewijzigd. U bent overal elders afgemeld.", "info")
+            return redirect(landing_url(current_user))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/wachtwoord-instellen/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    user, problem = user_for_token(db.session, token)
+    if user is None:
+        return render_template("accounts/link_invalid.html", problem=problem), 400
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        _set_password(user, form.password.data, keep=None)
+        db.session.commit()
+        flash("Uw wachtwoord is ingesteld. U kunt nu aanmelden.", "info")
+        return redirect(url_for("accounts.login"))
+    return render_template("accounts/set_password.html", form=form, user=user)
+
+
+def _set_password(user: User, password: str, keep: str | None) -> None:
+    user.password_hash = hash_password(password)
+    user.password_changed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    sessions.revoke_all(db.session, user, keep=keep)
+
+
+def regions() -> list[Region]:
+    return list(db.session.scalars(select(Region).order_by(Region.name)))

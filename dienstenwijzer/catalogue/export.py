@@ -1,0 +1,58 @@
+"""Export a zorggebied's catalogue in the import format (docs/import.md).
+
+Re-importing an export changes nothing. Cells a spreadsheet would run as a formula (starting
+with = + - @, tab or carriage return) get a leading apostrophe, which the import strips again.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from ..models import Region, Service
+from ..models.catalogue import STATUS_ACTIVE
+from ..scope import services_of
+from .importer import COLUMNS, FORMULA_START
+
+
+def protect(value: str) -> str:
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def _row(service: Service) -> dict:
+    return {
+        "naam": service.name,
+        "aanbieder": service.provider.name,
+        "categorie": ";".join(c.id for c in service.categories),
+        "omschrijving": service.description,
+        "gemeenten": ";".join(m.name for m in service.municipalities),
+        "straat": service.street or "",
+        "postcode": service.postcode or "",
+        "gemeente": service.municipality.name if service.municipality else "",
+        "telefoon": service.phone or "",
+        "email": service.email or "",
+        "website": service.website or "",
+        "dienstencheques": "ja" if service.dienstencheques else "nee",
+        "prijs": service.price or "",
+        "doelgroep": service.target_group or "",
+        "openingsuren": service.opening_hours or "",
+        # Every exported row gets an id, so a re-import updates instead of duplicating.
+        "extern_id": service.external_id or f"dw-{service.id}",
+    }
+
+
+def export_csv(session: Session, region: Region) -> str:
+    services = session.scalars(
+        services_of(region)
+        .where(Service.status == STATUS_ACTIVE)
+        .options(joinedload(Service.provider), joinedload(Service.municipality),
+                 selectinload(Service.categories), selectinload(Service.municipalities))
+        .order_by(Service.id)
+    )
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS), delimiter=";", lineterminator="\r\n")
+    writer.writeheader()
+    for service in services:
+        writer.writerow({k: protect(v) for k, v in _row(service).items()})
+    return "\ufeff" + out.getvalue()  # BOM: Excel then reads UTF-8

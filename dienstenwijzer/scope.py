@@ -1,0 +1,78 @@
+"""Region isolation in one place (DESIGN.md invariant 3).
+
+Every back-office view gets its zorggebied through `staff_region`, and every back-office query
+starts from one of the `*_of(region)` selects below, so a regisseur can never read or change
+another zorggebied's rows: objects of another zorggebied are simply not found (404).
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+from sqlalchemy import select
+
+from .db import db
+from .models import AuditEntry, Provider, Region, Report, Service
+from .web import region_or_404
+
+
+def staff_region(slug: str, *, manage: bool = True) -> Region:
+    """The zorggebied of the URL if the user may work there: 401 if anonymous, else 403."""
+    region = region_or_404(slug)
+    if not current_user.is_authenticated:
+        from .accounts import login_manager
+
+        abort(login_manager.unauthorized())
+    allowed = current_user.may_manage(region) if manage else current_user.works_in(region)
+    if not allowed:
+        abort(403)
+    return region
+
+
+def region_view(manage: bool = True):
+    """Decorator: replace the URL's `gebied` by the checked Region as `region`."""
+
+    def decorate(view):
+        @wraps(view)
+        def wrapper(gebied: str, **kwargs):
+            return view(region=staff_region(gebied, manage=manage), **kwargs)
+
+        return wrapper
+
+    return decorate
+
+
+def services_of(region: Region):
+    return select(Service).where(Service.region_id == region.id)
+
+
+def providers_of(region: Region):
+    return select(Provider).where(Provider.region_id == region.id)
+
+
+def reports_of(region: Region):
+    return select(Report).where(Report.region_id == region.id)
+
+
+def audit_of(region: Region):
+    return select(AuditEntry).where(AuditEntry.region_id == region.id)
+
+
+def _one_of(query, model, object_id: int):
+    found = db.session.scalar(query.where(model.id == object_id))
+    if found is None:
+        abort(404)  # also for another zorggebied's objects: their existence does not leak
+    return found
+
+
+def service_of(region: Region, service_id: int) -> Service:
+    return _one_of(services_of(region), Service, service_id)
+
+
+def provider_of(region: Region, provider_id: int) -> Provider:
+    return _one_of(providers_of(region), Provider, provider_id)
+
+
+def report_of(region: Region, report_id: int) -> Report:
+    return _one_of(reports_of(region), Report, report_id)
