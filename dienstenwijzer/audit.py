@@ -32,6 +32,10 @@ def set_actor(user_id: int | None, label: str) -> contextvars.Token:
     return _actor.set((user_id, label))
 
 
+def reset_actor(token: contextvars.Token) -> None:
+    _actor.reset(token)
+
+
 def _plain(value):
     if isinstance(value, list):
         return sorted(_plain(v) for v in value)

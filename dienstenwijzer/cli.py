@@ -30,7 +30,8 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_command, serve_command, import_command, reindex_command, create_user_command):
+    for command in (init_command, serve_command, import_command, reindex_command, create_user_command,
+                    purge_command):
         app.cli.add_command(command)
 
 
@@ -179,3 +180,23 @@ def create_user_command(email: str, role: str, slug: str | None, name: str, link
         with current_app.test_request_context(base_url=current_app.config.get("PUBLIC_URL") or "http://127.0.0.1:5000"):
             url = url_for("accounts.set_password", token=make_token(user), _external=True)
         click.echo(f"Eenmalige link om het wachtwoord in te stellen (3 dagen geldig):\n{url}")
+
+
+@click.command("purge")
+@with_appcontext
+def purge_command() -> None:
+    """Persoonsgegevens wissen na hun bewaartermijn (veilig om dagelijks via cron te draaien)."""
+    from .retention import purge
+
+    config = current_app.config
+    summary = purge(
+        db.session,
+        report_contact_days=int(config["REPORT_CONTACT_RETENTION_DAYS"]),
+        login_attempt_days=int(config["LOGIN_ATTEMPT_RETENTION_DAYS"]),
+        session_days=int(config["LOGIN_SESSION_RETENTION_DAYS"]),
+    )
+    db.session.commit()
+    click.echo(
+        f"Gewist: {summary.report_contacts} e-mailadressen bij meldingen, "
+        f"{summary.login_attempts} mislukte aanmeldpogingen, {summary.login_sessions} oude sessies."
+    )

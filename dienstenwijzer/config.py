@@ -31,6 +31,10 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_BLOCK_MINUTES": 15,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,  # set True behind HTTPS
+    # Retention, enforced by `dienstenwijzer purge` (run it daily from cron).
+    "REPORT_CONTACT_RETENTION_DAYS": 182,
+    "LOGIN_ATTEMPT_RETENTION_DAYS": 1,
+    "LOGIN_SESSION_RETENTION_DAYS": 30,
     # Uploads (CSV import) larger than this are refused.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SITE_NAME": "Dienstenwijzer",

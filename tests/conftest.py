@@ -87,6 +87,8 @@ def app_config(database_template, tmp_path) -> dict:
         "SERVER_NAME": "dienstenwijzer.test",
         # Tests apply the outbox themselves (search.sync); polling is tested apart.
         "OUTBOX_POLL_SECONDS": 3600,
+        # Forms are posted directly in tests; tests/accounts/test_csrf.py turns this back on.
+        "WTF_CSRF_ENABLED": False,
     }
 
 
@@ -150,3 +152,34 @@ def import_rows(region_slug: str, rows: list[dict]):
 @pytest.fixture
 def add_services(app):
     return import_rows
+
+
+PASSWORD = "een lang wachtwoord"
+
+
+def make_user(email: str, role: str, region_slug: str | None = None, password: str = PASSWORD):
+    """A staff account, created the way `dienstenwijzer create-user` does."""
+    from dienstenwijzer.accounts.passwords import hash_password
+    from dienstenwijzer.models import User
+
+    region = db.session.scalar(db.select(Region).where(Region.slug == region_slug)) if region_slug else None
+    user = User(email=email, role=role, region=region, active=True, password_hash=hash_password(password))
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def login(client, email: str, password: str = PASSWORD):
+    """Log in through the real form (tests run with CSRF checks off unless they turn them on)."""
+    return client.post("/aanmelden", data={"email": email, "password": password})
+
+
+@pytest.fixture
+def staff(app):
+    """One account per role: regisseur and consulent of Gent, regisseur of Kortrijk, admin."""
+    return {
+        "regisseur": make_user("regisseur@gent.example", "regisseur", "gent"),
+        "consulent": make_user("consulent@gent.example", "consulent", "gent"),
+        "other": make_user("regisseur@kortrijk.example", "regisseur", "kortrijk"),
+        "admin": make_user("admin@dienstenwijzer.example", "admin"),
+    }

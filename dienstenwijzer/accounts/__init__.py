@@ -6,7 +6,7 @@ import datetime as dt
 from flask import Flask, g, request
 from flask_login import LoginManager, current_user
 
-from ..audit import set_actor
+from ..audit import reset_actor, set_actor
 from ..db import db
 from .sessions import load_session_user
 
@@ -40,3 +40,12 @@ def init_app(app: Flask) -> None:
     def _audit_actor():
         if request.endpoint and request.endpoint != "static" and current_user.is_authenticated:
             g.audit_token = set_actor(current_user.id, current_user.email)
+
+    @app.teardown_request
+    def _forget_request_user(exc):  # noqa: ARG001
+        # Request-scoped, also when an outer app context lives on (commands, tests): the next
+        # request must load its user and session row afresh.
+        token = g.pop("audit_token", None)
+        if token is not None:
+            reset_actor(token)
+        g.pop("_login_user", None)

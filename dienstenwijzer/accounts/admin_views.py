@@ -6,6 +6,7 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from wtforms import SelectChoice
 
 from ..db import db
 from ..models import Region, User
@@ -46,7 +47,7 @@ def users():
 
 def _form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    form.region.choices = [("", "— geen (beheerder) —")] + [(r.slug, r.name) for r in regions()]
+    form.region.choices = [SelectChoice("", "— geen (beheerder) —")] + [SelectChoice(r.slug, r.name) for r in regions()]
     if user is not None and not form.is_submitted():
         form.region.data = user.region.slug if user.region else ""
     return form

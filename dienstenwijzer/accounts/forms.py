@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, EmailField, PasswordField, SelectChoice, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from ..models.accounts import ROLE_LABELS, ROLES
@@ -35,11 +35,11 @@ class ChangePasswordForm(NewPasswordForm):
 class UserForm(FlaskForm):
     email = EmailField("E-mailadres", validators=[DataRequired("Vul een e-mailadres in."), Email("Dit is geen geldig e-mailadres."), Length(max=200)])
     name = StringField("Naam", validators=[Length(max=120)])
-    role = SelectField("Rol", choices=[(r, ROLE_LABELS[r]) for r in ROLES])
+    role = SelectField("Rol", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     region = SelectField("Zorggebied", choices=[], validate_choice=False)
     active = BooleanField("Account actief", default=True)
 
     def validate_region(self, field):
-        valid = {value for value, _ in field.choices if value}
+        valid = {choice.value for choice in field.choices if choice.value}
         if self.role.data != "admin" and field.data not in valid:
             raise ValidationError("Kies het zorggebied van deze regisseur of consulent.")

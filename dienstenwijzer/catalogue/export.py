@@ -38,7 +38,7 @@ def _row(service: Service) -> dict:
         "doelgroep": service.target_group or "",
         "openingsuren": service.opening_hours or "",
         # Every exported row gets an id, so a re-import updates instead of duplicating.
-        "extern_id": service.external_id or f"dw-{service.id}",
+        "extern_id": service.external_id or f"dw-{service.id}",  # see importer.INTERNAL_ID
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -24,6 +25,8 @@ OPTIONAL = (
     "prijs", "doelgroep", "openingsuren", "extern_id",
 )
 COLUMNS = REQUIRED + OPTIONAL
+# The extern_id an export gives a service that has none of its own.
+INTERNAL_ID = re.compile(r"dw-(\d+)")
 # Cells a spreadsheet would run as a formula; the export prefixes them with an apostrophe.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -250,7 +253,7 @@ def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.d
             session.add(provider)
             providers[row.provider_name] = provider
             summary.providers_created += 1
-        service = existing.get(row.external_id) if row.external_id else None
+        service = _existing_service(session, region, existing, row.external_id)
         new_categories = [categories[c] for c in row.category_ids]
         new_served = [municipalities[n] for n in row.served_nis]
         if service is None:
@@ -268,6 +271,20 @@ def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.d
             summary.unchanged += 1
     session.flush()
     return summary
+
+
+def _existing_service(session: Session, region: Region, by_external_id: dict, key: str | None) -> Service | None:
+    """By extern_id; an export gives services without one the id "dw-<id>" (see export.py)."""
+    if not key:
+        return None
+    if key in by_external_id:
+        return by_external_id[key]
+    match = INTERNAL_ID.fullmatch(key)
+    if match:
+        service = session.get(Service, int(match.group(1)))
+        if service is not None and service.region_id == region.id and service.external_id is None:
+            return service
+    return None
 
 
 def _assign(service: Service, provider: Provider, values: dict, categories, served) -> None:

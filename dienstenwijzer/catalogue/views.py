@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
+from wtforms import SelectChoice
 
 from .. import search
 from ..db import db
@@ -78,11 +79,11 @@ def _service_form(region: Region, service=None) -> ServiceForm:
     providers = db.session.scalars(providers_of(region).where(Provider.status == STATUS_ACTIVE).order_by(Provider.name)).all()
     if service is not None and service.provider not in providers:
         providers = [service.provider, *providers]
-    form.provider_id.choices = [(0, "— kies een aanbieder —")] + [(p.id, p.name) for p in providers]
+    form.provider_id.choices = [SelectChoice(0, "— kies een aanbieder —")] + [SelectChoice(p.id, p.name) for p in providers]
     categories = _categories()
-    form.categories.choices = [(c.id, c.label) for c in categories if c.parent_id]
+    form.categories.choices = [SelectChoice(c.id, c.label) for c in categories if c.parent_id]
     own = {m.nis_code for m in region.municipalities}
-    form.served_region.choices = [(m.nis_code, m.name) for m in region.municipalities]
+    form.served_region.choices = [SelectChoice(m.nis_code, m.name) for m in region.municipalities]
     if service is not None and not form.is_submitted():
         form.categories.data = [c.id for c in service.categories]
         form.served_region.data = [m.nis_code for m in service.municipalities if m.nis_code in own]
