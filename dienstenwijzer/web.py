@@ -7,6 +7,7 @@ from babel.dates import format_date
 from flask import Flask, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
+from .charts import bar_chart
 from .db import db
 from .models import Category, Region
 
@@ -38,6 +39,7 @@ def url_with(**changes) -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["url_with"] = url_with
+    app.jinja_env.globals["bar_chart"] = bar_chart
     app.jinja_env.filters["date_nl"] = date_nl
     app.jinja_env.filters["km_nl"] = km_nl
     app.jinja_env.trim_blocks = True
