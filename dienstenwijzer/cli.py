@@ -36,9 +36,10 @@ def register_commands(app: Flask) -> None:
 
 
 def _migrate() -> None:
+    # "heads": areas add their tables in independent branches of the migration tree.
     from . import MIGRATIONS_DIR
 
-    upgrade(directory=MIGRATIONS_DIR)
+    upgrade(directory=MIGRATIONS_DIR, revision="heads")
 
 
 def _import_file(path: Path, region: Region) -> bool:

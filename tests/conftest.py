@@ -37,7 +37,7 @@ def _prepare(url: str, tmp: Path) -> None:
 
         from dienstenwijzer import MIGRATIONS_DIR
 
-        upgrade(directory=MIGRATIONS_DIR)
+        upgrade(directory=MIGRATIONS_DIR, revision="heads")
         load_reference_data(db.session, FIXTURES)
         db.session.commit()
         db.engine.dispose()
