@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, g, request
+from flask import Flask, current_app, g, request
 from flask_login import LoginManager, current_user
 
 from ..audit import reset_actor, set_actor
@@ -24,8 +24,6 @@ def _load_user(token: str):
 
 
 def _idle_minutes() -> int:
-    from flask import current_app
-
     return int(current_app.config["LOGIN_IDLE_MINUTES"])
 
 

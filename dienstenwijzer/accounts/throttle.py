@@ -5,7 +5,7 @@ import datetime as dt
 import hashlib
 import hmac
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from ..models import LoginAttempt
@@ -26,16 +26,13 @@ def blocked_for(session: Session, email: str, client: str, window: dt.timedelta)
     """How long this account or client must still wait, or None when it may try."""
     since = _now() - window
     for condition in (LoginAttempt.email == email, LoginAttempt.client_hash == client):
-        count = session.scalar(
-            select(func.count(LoginAttempt.id)).where(condition, LoginAttempt.created_at > since)
-        )
-        if count >= MAX_FAILURES:
-            # Blocked until the oldest counted failure leaves the window.
-            rows = session.scalars(
-                select(LoginAttempt.created_at).where(condition, LoginAttempt.created_at > since)
-                .order_by(LoginAttempt.created_at.desc()).limit(MAX_FAILURES)
-            ).all()
-            return max(rows[-1] + window - _now(), dt.timedelta(seconds=1))
+        latest = session.scalars(
+            select(LoginAttempt.created_at).where(condition, LoginAttempt.created_at > since)
+            .order_by(LoginAttempt.created_at.desc()).limit(MAX_FAILURES)
+        ).all()
+        if len(latest) == MAX_FAILURES:
+            # Blocked until the oldest of the last five failures leaves the window.
+            return max(latest[-1] + window - _now(), dt.timedelta(seconds=1))
     return None
 
 
