@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from flask_wtf import FlaskForm
 from sqlalchemy import select
@@ -56,9 +57,24 @@ class SearchForm(FlaskForm):
             raise ValidationError("Vul ook uw postcode in om op afstand te zoeken.")
 
 
+CATEGORY_CACHE_SECONDS = 300
+_category_ids: dict[object, tuple[float, frozenset[str]]] = {}
+
+
+def category_ids(session: Session) -> frozenset[str]:
+    """The taxonomy ids; reference data changes only with `init`, like the places cache."""
+    key = session.get_bind().url
+    hit = _category_ids.get(key)
+    if hit and time.monotonic() - hit[0] < CATEGORY_CACHE_SECONDS:
+        return hit[1]
+    ids = frozenset(session.scalars(select(Category.id)))
+    _category_ids[key] = (time.monotonic(), ids)
+    return ids
+
+
 def build_form(session: Session, region: Region, places: Places, args: MultiDict) -> SearchForm:
     form = SearchForm(formdata=args)
-    form._category_ids = set(session.scalars(select(Category.id)))
+    form._category_ids = category_ids(session)
     form._municipality_codes = {m.nis_code for m in region.municipalities}
     form._places = places
     form.categorie.choices = sorted(form._category_ids)

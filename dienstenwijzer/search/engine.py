@@ -17,18 +17,22 @@ from markupsafe import Markup
 from .facets import (
     SORT_NAME,
     FacetCounts,
+    FacetIndex,
     Filters,
-    filter_and_count,
     forget_segments_except,
     records_for,
 )
-from .query import ParsedQuery, parse, to_whoosh
+from .query import ParsedQuery, TermScores, evaluate, parse, to_whoosh
 from .snippets import snippet
 from .spelling import Speller
 from .store import Generation, IndexStore
 from .synonyms import SynonymIndex
 
 CACHE_SIZE = 512
+# Per reader: postings of this many documents per indexed document stay cached as
+# {docnum: score} (about 75 bytes each), most recently used first.
+TERM_CACHE_POSTINGS_PER_DOC = 20
+CORRECTION_CACHE_SIZE = 4096
 
 
 @dataclass(frozen=True)
@@ -80,16 +84,24 @@ class _RegionSearcher:
         self._reset()
 
     def _reset(self) -> None:
-        self.records, segments = records_for(self.searcher.reader())
+        reader = self.searcher.reader()
+        self.records, segments = records_for(reader)
         self.segments = segments
-        self.generation = self.searcher.reader().generation()
+        self.generation = reader.generation()
         self._speller: Speller | None = None
+        self._facets: FacetIndex | None = None
         self.cache: OrderedDict = OrderedDict()
+        self.corrections: OrderedDict = OrderedDict()
+        self.terms: OrderedDict = OrderedDict()
+        self.term_postings = 0
+        self.term_budget = max(10_000, TERM_CACHE_POSTINGS_PER_DOC * reader.doc_count_all())
+        self.doc_count = reader.doc_count()
+        self.doc_count_all = reader.doc_count_all()
 
     def refresh_if_changed(self) -> None:
         if not self.searcher.up_to_date():
-            # Not searcher.refresh(): it reuses segment readers by segment id and so keeps
-            # their old deletion sets: a deleted (edited, archived) document would stay found.
+            # A fresh reader, not `searcher.refresh()`: that one reuses the open reader of a
+            # segment whose deletions changed, so deleted documents would still match.
             old, self.searcher = self.searcher, self.ix.searcher()
             old.close()
             self._reset()
@@ -99,6 +111,58 @@ class _RegionSearcher:
         if self._speller is None:
             self._speller = Speller(self.searcher.reader(), self.synonyms.surface_words)
         return self._speller
+
+    @property
+    def facets(self) -> FacetIndex:
+        if self._facets is None:
+            self._facets = FacetIndex(self.records, self.searcher.reader().all_doc_ids())
+        return self._facets
+
+    def correct(self, text: str) -> str | None:
+        """The speller's correction of a text, remembered for this reader."""
+        if text in self.corrections:
+            self.corrections.move_to_end(text)
+            return self.corrections[text]
+        fixed = self.speller.correct(text)
+        self.corrections[text] = fixed
+        if len(self.corrections) > CORRECTION_CACHE_SIZE:
+            self.corrections.popitem(last=False)
+        return fixed
+
+    def term_scores(self, fieldname: str, text: str) -> TermScores:
+        """{docnum: score} of one term, read through Whoosh's matcher and scorer once."""
+        key = (fieldname, text)
+        found = self.terms.get(key)
+        if found is not None:
+            self.terms.move_to_end(key)
+            return found
+        scores: TermScores = {}
+        searcher = self.searcher
+        field = searcher.schema[fieldname]
+        btext = field.to_bytes(text)
+        if (fieldname, btext) in searcher.reader():
+            m = searcher.postings(fieldname, btext, weighting=searcher.weighting)
+            while m.is_active():
+                scores[m.id()] = m.score()
+                m.next()
+        self.terms[key] = scores
+        self.term_postings += len(scores) + 1
+        while self.term_postings > self.term_budget and len(self.terms) > 1:
+            _, dropped = self.terms.popitem(last=False)
+            self.term_postings -= len(dropped) + 1
+        return scores
+
+    def doc_frequency(self, fieldname: str, text: str) -> int:
+        return self.searcher.reader().doc_frequency(fieldname, text)
+
+    def evaluate(self, parsed: ParsedQuery, *, match_all: bool = True) -> TermScores:
+        return evaluate(
+            to_whoosh(parsed, match_all=match_all),
+            self.term_scores,
+            self.doc_frequency,
+            self.doc_count,
+            self.doc_count_all,
+        )
 
     def close(self) -> None:
         self.searcher.close()
@@ -158,26 +222,26 @@ class SearchEngine:
         parsed = parse(text, rs.synonyms)
         if parsed.is_empty:
             return self._browse(rs, request)
-        matched, any_word = self._match(rs, parsed)
+        scores, any_word = self._match(rs, parsed)
         corrected_from = suggestion = None
-        correction = rs.speller.correct(text)
+        correction = rs.correct(text)
         if correction:
-            if matched:
+            if scores:
                 suggestion = correction
             else:
                 corrected = parse(correction, rs.synonyms)
-                matched, any_word = self._match(rs, corrected)
-                if matched:
+                scores, any_word = self._match(rs, corrected)
+                if scores:
                     corrected_from, text, parsed = text, correction, corrected
-        allowed, facets, distances = filter_and_count(rs.records, matched, request.filters)
+        allowed, facets, distances = rs.facets.filter_and_count(
+            scores.keys() if scores else frozenset(), request.filters
+        )
         offset = (request.page - 1) * request.per_page
         docnums: list[int] = []
         if allowed and offset < len(allowed):
-            q = to_whoosh(parsed, match_all=not any_word)
+            # Whoosh's order: score descending, then docnum ascending.
             limit = offset + request.per_page
-            keep = None if len(allowed) == len(matched) else set(allowed)
-            results = rs.searcher.search(q, filter=keep, limit=limit)
-            docnums = [hit.docnum for hit in results][offset:limit]
+            docnums = heapq.nlargest(limit, sorted(allowed), key=scores.__getitem__)[offset:limit]
         return SearchResult(
             total=len(allowed),
             page=request.page,
@@ -191,23 +255,40 @@ class SearchEngine:
             query_categories=frozenset(c for clause in parsed.clauses for c in clause.categories),
         )
 
-    def _match(self, rs: _RegionSearcher, parsed: ParsedQuery) -> tuple[set[int], bool]:
-        matched = set(rs.searcher.docs_for_query(to_whoosh(parsed)))
-        if matched or len(parsed.clauses) < 2:
-            return matched, False
-        return set(rs.searcher.docs_for_query(to_whoosh(parsed, match_all=False))), True
+    def _match(self, rs: _RegionSearcher, parsed: ParsedQuery) -> tuple[TermScores, bool]:
+        """Scores of the services with every word; else, for several words, with any word."""
+        scores = rs.evaluate(parsed)
+        if scores or len(parsed.clauses) < 2:
+            return scores, False
+        return rs.evaluate(parsed, match_all=False), True
 
     def _browse(self, rs: _RegionSearcher, request: SearchRequest) -> SearchResult:
         """No words typed: every service passing the filters, nearest first or by name."""
-        candidates = rs.searcher.reader().all_doc_ids()
-        allowed, facets, distances = filter_and_count(rs.records, candidates, request.filters)
+        index = rs.facets
+        allowed, facets, distances = index.filter_and_count(None, request.filters)
         offset = (request.page - 1) * request.per_page
         limit = offset + request.per_page
-        if request.filters.origin is not None:
-            key = lambda d: (distances.get(d, float("inf")), rs.records[d][SORT_NAME])  # noqa: E731
-        else:
-            key = lambda d: rs.records[d][SORT_NAME]  # noqa: E731
-        docnums = heapq.nsmallest(limit, allowed, key=key)[offset:limit]
+        docnums: list[int] = []
+        if offset < len(allowed):
+            # By (distance, name) or by name, then docnum: scan the cached order when most
+            # services pass, else sort the few that do.
+            origin = request.filters.origin
+            if len(allowed) * 16 < len(index.live):
+                records = rs.records
+                if origin is not None:
+                    inf = float("inf")
+                    key = lambda d: (distances.get(d, inf), records[d][SORT_NAME], d)  # noqa: E731
+                else:
+                    key = lambda d: (records[d][SORT_NAME], d)  # noqa: E731
+                docnums = heapq.nsmallest(limit, allowed, key=key)
+            else:
+                order = index.origin_order(origin) if origin is not None else index.name_order()
+                for d in order:
+                    if d in allowed:
+                        docnums.append(d)
+                        if len(docnums) >= limit:
+                            break
+            docnums = docnums[offset:limit]
         empty = ParsedQuery(())
         return SearchResult(
             total=len(allowed),

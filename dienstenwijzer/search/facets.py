@@ -6,7 +6,7 @@ segment: after an edit only the new small segment is read.
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import Counter, OrderedDict
 from dataclasses import dataclass
 
 from .schema import unpack_facets
@@ -112,3 +112,180 @@ def filter_and_count(
             if dc_ok:
                 allowed.append(doc)
     return allowed, FacetCounts(cat_counts, muni_counts, dc_count), distances
+
+
+class _Distances:
+    """Distances by docnum for one origin, read like the dict `filter_and_count` returns."""
+
+    __slots__ = ("_km",)
+
+    def __init__(self, km: list):
+        self._km = km
+
+    def get(self, doc: int, default=None):
+        d = self._km[doc]
+        return default if d is None else d
+
+    def __getitem__(self, doc: int) -> float:
+        d = self._km[doc]
+        if d is None:
+            raise KeyError(doc)
+        return d
+
+    def __contains__(self, doc: int) -> bool:
+        return self._km[doc] is not None
+
+
+class FacetIndex:
+    """Docnum sets per category, municipality and dienstencheques for one reader.
+
+    Gives the same answers as `filter_and_count`, but with set operations (C speed) instead
+    of a Python loop over every candidate: built once per reader, i.e. per index change.
+    """
+
+    ORIGIN_CACHE = 32
+
+    def __init__(self, records: list[tuple], live_docs):
+        self.records = records
+        self.live = frozenset(live_docs)
+        by_cat: dict[str, set[int]] = {}
+        by_muni: dict[str, set[int]] = {}
+        dc: set[int] = set()
+        for doc in self.live:
+            rec = records[doc]
+            for c in rec[CATS]:
+                by_cat.setdefault(c, set()).add(doc)
+            for m in rec[MUNIS]:
+                by_muni.setdefault(m, set()).add(doc)
+            if rec[DC]:
+                dc.add(doc)
+        self.by_cat = {k: frozenset(v) for k, v in by_cat.items()}
+        self.by_muni = {k: frozenset(v) for k, v in by_muni.items()}
+        self.dc = frozenset(dc)
+        self._cat_postings = sum(len(v) for v in self.by_cat.values())
+        self._muni_postings = sum(len(v) for v in self.by_muni.values())
+        self._visible: dict[int, frozenset[int]] = {}
+        self._distances: OrderedDict = OrderedDict()
+        self._within: OrderedDict = OrderedDict()
+        self._name_order: list[int] | None = None
+        self._origin_order: OrderedDict = OrderedDict()
+
+    # -- cached building blocks ------------------------------------------------------------
+    def visible(self, checked_since: int) -> frozenset[int]:
+        found = self._visible.get(checked_since)
+        if found is None:
+            records = self.records
+            found = frozenset(d for d in self.live if records[d][CHECKED] >= checked_since)
+            if len(self._visible) > 4:
+                self._visible.clear()
+            self._visible[checked_since] = found
+        return found
+
+    def distances(self, origin: tuple[float, float]) -> list:
+        """Distance per docnum (None without coordinates), for every document."""
+        km = self._distances.get(origin)
+        if km is None:
+            lat0, lon0 = origin
+            km = [
+                None if rec[LAT] is None else distance_km(lat0, lon0, rec[LAT], rec[LON])
+                for rec in self.records
+            ]
+            self._distances[origin] = km
+            if len(self._distances) > self.ORIGIN_CACHE:
+                self._distances.popitem(last=False)
+        else:
+            self._distances.move_to_end(origin)
+        return km
+
+    def within(self, origin: tuple[float, float], km: float) -> frozenset[int]:
+        key = (origin, km)
+        found = self._within.get(key)
+        if found is None:
+            dist = self.distances(origin)
+            found = frozenset(d for d in self.live if dist[d] is not None and dist[d] <= km)
+            self._within[key] = found
+            if len(self._within) > self.ORIGIN_CACHE:
+                self._within.popitem(last=False)
+        else:
+            self._within.move_to_end(key)
+        return found
+
+    def name_order(self) -> list[int]:
+        """Live docnums by (sort name, docnum): the browse order without an origin."""
+        if self._name_order is None:
+            records = self.records
+            self._name_order = sorted(self.live, key=lambda d: (records[d][SORT_NAME], d))
+        return self._name_order
+
+    def origin_order(self, origin: tuple[float, float]) -> list[int]:
+        """Live docnums by (distance or inf, sort name, docnum): the browse order near an origin."""
+        order = self._origin_order.get(origin)
+        if order is None:
+            dist, records = self.distances(origin), self.records
+            inf = float("inf")
+            order = sorted(
+                self.live,
+                key=lambda d: (inf if dist[d] is None else dist[d], records[d][SORT_NAME], d),
+            )
+            self._origin_order[origin] = order
+            if len(self._origin_order) > self.ORIGIN_CACHE:
+                self._origin_order.popitem(last=False)
+        else:
+            self._origin_order.move_to_end(origin)
+        return order
+
+    # -- filtering and counting ------------------------------------------------------------
+    @staticmethod
+    def _union(index: dict[str, frozenset[int]], keys) -> frozenset[int]:
+        sets = [index.get(k, frozenset()) for k in keys]
+        return sets[0] if len(sets) == 1 else frozenset().union(*sets)
+
+    @staticmethod
+    def _count(base: frozenset[int], index: dict[str, frozenset[int]], postings: int,
+               records, field: int) -> Counter:
+        counts: Counter = Counter()
+        if len(base) * 4 < postings:
+            for doc in base:
+                counts.update(records[doc][field])
+        else:
+            for key, docs in index.items():
+                n = len(base & docs)
+                if n:
+                    counts[key] = n
+        return counts
+
+    def filter_and_count(self, candidates, filters: Filters):
+        """Like `filter_and_count`: (allowed docnums as a set, facet counts, distances).
+
+        `candidates` is a set of live docnums, or None for every live document.
+        """
+        base = self.visible(filters.checked_since)
+        if candidates is not None:
+            base = base & candidates if len(candidates) < len(base) else candidates & base
+        distances: dict | _Distances = {}
+        if filters.origin is not None:
+            distances = _Distances(self.distances(filters.origin))
+            if filters.km is not None:
+                base = base & self.within(filters.origin, filters.km)
+        base = frozenset(base)
+        cat_ok = self._union(self.by_cat, filters.categories) if filters.categories else None
+        muni_ok = self._union(self.by_muni, filters.municipalities) if filters.municipalities else None
+        dc_ok = self.dc if filters.dienstencheques else None
+
+        def restrict(*sets):
+            out = base
+            for s in sets:
+                if s is not None:
+                    out = out & s
+            return out
+
+        cat_counts = self._count(
+            restrict(muni_ok, dc_ok), self.by_cat, self._cat_postings, self.records, CATS
+        )
+        muni_counts = self._count(
+            restrict(cat_ok, dc_ok), self.by_muni, self._muni_postings, self.records, MUNIS
+        )
+        both = restrict(cat_ok, muni_ok)
+        dc_count = len(both & self.dc)
+        allowed = both & dc_ok if dc_ok is not None else both
+        return allowed, FacetCounts(cat_counts, muni_counts, dc_count), distances

@@ -1,13 +1,25 @@
-"""Rebuild every zorggebied's index from the database into a fresh generation, then swap."""
+"""Rebuild every zorggebied's index from the database into a fresh generation, then swap.
+
+Indexing is CPU-bound Python (analysis and Whoosh's writer), so on a machine with several
+cores the zorggebieden are split over worker processes, each with its own database engine
+and its own Whoosh writers: every region's index is still written by exactly one process,
+in service-id order, so it is the same index a single process would build.
+"""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import multiprocessing
+import os
+import queue as queue_module
+import time
+import traceback
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
-from ..models import IndexOutbox, Region, Service
+from ..models import IndexOutbox, Municipality, Region, Service, service_municipalities
 from ..models.catalogue import STATUS_ACTIVE
 from .documents import DocumentBuilder
 from .outbox import RECENT_WINDOW, apply_outbox
@@ -15,29 +27,74 @@ from .store import AppliedState, Generation, IndexStore
 
 BATCH = 1000
 WRITER_LIMIT_MB = 128
+# Below this many services a second process costs more (start-up, imports) than it saves.
+PARALLEL_MIN_SERVICES = 3000
+MAX_PROCESSES = 2
+WORKER_TIMEOUT_SECONDS = 3600
+POLL_SECONDS = 1.0
 
 Progress = Callable[[int], None]
 
 
-def rebuild(session: Session, store: IndexStore, progress: Progress | None = None) -> Generation:
-    """Build a complete new generation; the live one keeps serving until the atomic swap."""
+def rebuild(
+    session: Session,
+    store: IndexStore,
+    progress: Progress | None = None,
+    processes: int | None = None,
+) -> Generation:
+    """Build a complete new generation; the live one keeps serving until the atomic swap.
+
+    `processes`: how many processes build regions (None: up to MAX_PROCESSES when the
+    catalogue is large enough and the database can be opened from another process).
+    """
     started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     mark = session.scalar(select(func.max(IndexOutbox.id))) or 0
     generation = store.new_generation()
     slugs = list(session.scalars(select(Region.slug).order_by(Region.slug)))
+    url = _database_url(session)
+    if processes is None:
+        processes = default_processes(session) if url else 1
+    if processes > 1 and url and len(slugs) > 1:
+        parts = split_regions(region_sizes(session, slugs), processes)
+        _build_parallel(url, generation, parts, progress, count_to_index(session))
+    else:
+        build_regions(session, generation, slugs, progress)
+    generation.write_applied(AppliedState(upto=mark))
+    store.swap_to(generation)
+    # Changes committed while we read the database: anything newer than `mark`, plus rows
+    # created since the start that may have committed with an older id.
+    apply_outbox(session, store, wait=30.0, since=started - RECENT_WINDOW)
+    return generation
+
+
+def build_regions(
+    session: Session,
+    generation: Generation,
+    slugs: Iterable[str],
+    progress: Progress | None = None,
+    only_serving: bool = False,
+) -> None:
+    """Write the indexes of these regions into the generation, services in id order.
+
+    `only_serving`: read only the services serving a municipality of these regions (a
+    worker building some of the regions); otherwise every active service.
+    """
+    slugs = list(slugs)
     writers = {slug: generation.create_region(slug).writer(limitmb=WRITER_LIMIT_MB) for slug in slugs}
     builder = DocumentBuilder(session)
     try:
-        ids = list(
-            session.scalars(
-                select(Service.id).where(Service.status == STATUS_ACTIVE).order_by(Service.id)
-            )
-        )
+        query = select(Service.id).where(Service.status == STATUS_ACTIVE).order_by(Service.id)
+        if only_serving:
+            query = query.where(Service.id.in_(_serving(slugs)))
+        ids = list(session.scalars(query))
         for start in range(0, len(ids), BATCH):
             chunk = builder.load(ids[start : start + BATCH])
             for slug, docs in builder.documents_by_region(chunk).items():
+                writer = writers.get(slug)
+                if writer is None:
+                    continue  # another process builds that region
                 for doc in docs:
-                    writers[slug].add_document(**doc)
+                    writer.add_document(**doc)
             session.expunge_all()  # keep memory flat on large catalogues
             if progress:
                 progress(len(chunk))
@@ -47,12 +104,121 @@ def rebuild(session: Session, store: IndexStore, progress: Progress | None = Non
         for writer in writers.values():
             writer.cancel()
         raise
-    generation.write_applied(AppliedState(upto=mark))
-    store.swap_to(generation)
-    # Changes committed while we read the database: anything newer than `mark`, plus rows
-    # created since the start that may have committed with an older id.
-    apply_outbox(session, store, wait=30.0, since=started - RECENT_WINDOW)
-    return generation
+
+
+def _serving(slugs: list[str]):
+    return (
+        select(service_municipalities.c.service_id)
+        .join(Municipality, Municipality.nis_code == service_municipalities.c.nis_code)
+        .join(Region, Region.id == Municipality.region_id)
+        .where(Region.slug.in_(slugs))
+    )
+
+
+def region_sizes(session: Session, slugs: list[str]) -> dict[str, int]:
+    """Active services per region (a service serving two regions counts in both)."""
+    rows = session.execute(
+        select(Region.slug, func.count(func.distinct(Service.id)))
+        .join(Municipality, Municipality.region_id == Region.id)
+        .join(service_municipalities, service_municipalities.c.nis_code == Municipality.nis_code)
+        .join(Service, Service.id == service_municipalities.c.service_id)
+        .where(Service.status == STATUS_ACTIVE)
+        .group_by(Region.slug)
+    ).all()
+    sizes = dict.fromkeys(slugs, 0)
+    sizes.update({slug: n for slug, n in rows if slug in sizes})
+    return sizes
+
+
+def split_regions(sizes: dict[str, int], parts: int) -> list[list[str]]:
+    """Regions over `parts` groups of about equal size (largest first into the lightest)."""
+    groups: list[list[str]] = [[] for _ in range(parts)]
+    loads = [0] * parts
+    for slug in sorted(sizes, key=lambda s: (-sizes[s], s)):
+        i = loads.index(min(loads))
+        groups[i].append(slug)
+        loads[i] += sizes[slug]
+    return [sorted(g) for g in groups if g]
+
+
+def default_processes(session: Session) -> int:
+    if count_to_index(session) < PARALLEL_MIN_SERVICES:
+        return 1
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return max(1, min(MAX_PROCESSES, cores or 1))
+
+
+def _database_url(session: Session) -> str | None:
+    """The URL a worker process can open, or None (an in-memory SQLite database)."""
+    url = session.get_bind().url
+    if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+        return None
+    return url.render_as_string(hide_password=False)
+
+
+def _build_parallel(url: str, generation: Generation, parts: list[list[str]],
+                    progress: Progress | None, total: int) -> None:
+    ctx = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited connections
+    events = ctx.Queue()
+    workers = [
+        ctx.Process(target=_worker, args=(url, str(generation.path), part, events), daemon=True)
+        for part in parts
+    ]
+    try:
+        for p in workers:
+            p.start()
+        done, reported = 0, 0
+        deadline = time.monotonic() + WORKER_TIMEOUT_SECONDS
+        while done < len(workers):
+            try:
+                kind, value = events.get(timeout=POLL_SECONDS)
+            except queue_module.Empty:
+                if any(p.exitcode not in (None, 0) for p in workers):
+                    raise RuntimeError("index rebuild: a worker process died") from None
+                if time.monotonic() > deadline:
+                    raise RuntimeError("index rebuild: the worker processes took too long") from None
+                continue
+            if kind == "progress":
+                # A service serving two regions built apart is read twice: cap at the total.
+                step = min(value, total - reported)
+                reported += step
+                if progress and step > 0:
+                    progress(step)
+            elif kind == "done":
+                done += 1
+            else:
+                raise RuntimeError(f"index rebuild failed in a worker process:\n{value}")
+        for p in workers:
+            p.join(timeout=60)
+            if p.exitcode != 0:
+                raise RuntimeError(f"index rebuild worker exited with {p.exitcode}")
+    finally:
+        for p in workers:
+            if p.is_alive():
+                p.terminate()
+                p.join(timeout=10)
+        events.close()
+
+
+def _worker(url: str, generation_path: str, slugs: list[str], events) -> None:
+    """Build some regions with a fresh engine of our own (runs in a spawned process)."""
+    try:
+        engine = create_engine(url)
+        try:
+            with Session(engine) as session:
+                build_regions(
+                    session,
+                    Generation(Path(generation_path)),
+                    slugs,
+                    progress=lambda n: events.put(("progress", n)),
+                    only_serving=True,
+                )
+        finally:
+            engine.dispose()
+        events.put(("done", None))
+    except BaseException:
+        events.put(("error", traceback.format_exc()))
+        raise
 
 
 def count_to_index(session: Session) -> int:

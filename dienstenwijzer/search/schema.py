@@ -12,10 +12,14 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True),
         # Everything a resident may type, name weighted by repeating it (cheaper than a 2nd field).
         text=TEXT(analyzer=dutch_analyzer(), phrase=False),
+        # Not scorable: a category term scores 1 per match (query.py adds it to the words).
         categories=KEYWORD(commas=True),
-        municipalities=KEYWORD(commas=True),
+        # `scorable` only gives these a length column, which no query reads. Without one,
+        # Whoosh's segment writer looks for the missing column file with a stat() call for
+        # every posting of the field: about 45 per document, a third of a full rebuild.
+        municipalities=KEYWORD(commas=True, scorable=True),
         # Distinct folded surface words: the vocabulary for "Bedoelde u …?".
-        words=KEYWORD(),
+        words=KEYWORD(scorable=True),
         # One packed record per document, read in bulk for filters, facets and browsing.
         facets=COLUMN(columns.VarBytesColumn()),
         display=STORED(),
