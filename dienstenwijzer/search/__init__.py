@@ -32,12 +32,16 @@ __all__ = [
 ]
 
 
+SYNONYM_CACHE_SECONDS = 300
+
+
 class _Search:
     def __init__(self, app: Flask):
         self.store = IndexStore(app.config["INDEX_DIR"])
         self.poll_seconds = float(app.config["OUTBOX_POLL_SECONDS"])
         self.engine = SearchEngine(self.store, self._load_synonyms)
         self._last_poll = time.monotonic()
+        self._synonyms: tuple[float, SynonymIndex] | None = None
 
     def _load_synonyms(self) -> SynonymIndex:
         with Session(db.engine) as session:
@@ -79,6 +83,15 @@ def sync(wait: float = 5.0) -> int:
 def rebuild_index(progress=None) -> None:
     with Session(db.engine) as session:
         rebuild(session, _ext().store, progress)
+
+
+def synonyms() -> SynonymIndex:
+    """The taxonomy synonyms, as the search uses them (kept per process for a few minutes)."""
+    ext = _ext()
+    now = time.monotonic()
+    if ext._synonyms is None or now - ext._synonyms[0] > SYNONYM_CACHE_SECONDS:
+        ext._synonyms = (now, ext._load_synonyms())
+    return ext._synonyms[1]
 
 
 def has_index() -> bool:

@@ -32,6 +32,8 @@ _stemmer = snowballstemmer.stemmer("dutch")
 
 def fold(text: str) -> str:
     """Lowercase and strip accents: "Café Één" -> "cafe een"."""
+    if text.isascii():  # most Dutch text: skip the per-character loop
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.lower())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
@@ -116,6 +118,12 @@ def index_forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+@lru_cache(maxsize=500_000)
+def token_forms(token: str) -> tuple[str, ...]:
+    """Index forms of a raw token as the tokenizer gives it (case and accents still in)."""
+    return index_forms(fold(token))
+
+
 def analyse(text: str) -> list[str]:
     """All index forms of a text, in order (used for snippets and tests)."""
     return [form for w in words(text) for form in index_forms(w)]
@@ -129,7 +137,7 @@ class DutchFilter(Filter):
 
     def __call__(self, tokens):
         for t in tokens:
-            for form in index_forms(fold(t.text)):
+            for form in token_forms(t.text):
                 t.text = form
                 yield t
 

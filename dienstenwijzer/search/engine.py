@@ -77,8 +77,9 @@ class SearchResult:
 
 
 class _RegionSearcher:
-    def __init__(self, ix, synonyms: SynonymIndex):
+    def __init__(self, ix, synonyms: SynonymIndex, vocabulary):
         self.ix = ix
+        self._vocabulary = vocabulary
         self.searcher = ix.searcher()
         self.synonyms = synonyms
         self._reset()
@@ -109,7 +110,7 @@ class _RegionSearcher:
     @property
     def speller(self) -> Speller:
         if self._speller is None:
-            self._speller = Speller(self.searcher.reader(), self.synonyms.surface_words)
+            self._speller = Speller(self.searcher.reader(), self._vocabulary(), self.synonyms.surface_words)
         return self._speller
 
     @property
@@ -196,7 +197,9 @@ class SearchEngine:
             generation = Generation(pool.path)
             if not generation.region_dir(slug).exists():
                 return None
-            rs = pool.regions[slug] = _RegionSearcher(generation.open_region(slug), pool.synonyms)
+            rs = pool.regions[slug] = _RegionSearcher(
+                generation.open_region(slug), pool.synonyms, lambda: generation.read_vocabulary(slug)
+            )
         else:
             rs.refresh_if_changed()
         forget_segments_except(set().union(*(r.segments for r in pool.regions.values())))

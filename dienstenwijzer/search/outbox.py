@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections import Counter
 from itertools import chain
 
 from sqlalchemy import event, insert, or_, select
@@ -21,6 +22,7 @@ from whoosh.index import LockError
 
 from ..models import IndexOutbox, Provider, Service
 from .documents import DocumentBuilder
+from .schema import surface_words
 from .store import AppliedState, IndexStore
 
 log = logging.getLogger(__name__)
@@ -141,3 +143,5 @@ def _write(session: Session, generation, service_ids: list[int], wait: float) ->
             writer.cancel()
             raise
         writer.commit()
+        # New words for "Bedoelde u …?"; words that left are not subtracted (counts only rank).
+        generation.add_vocabulary(slug, Counter(w for doc in additions for w in surface_words(doc["text"])))

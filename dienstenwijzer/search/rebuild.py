@@ -13,6 +13,7 @@ import os
 import queue as queue_module
 import time
 import traceback
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..models import IndexOutbox, Municipality, Region, Service, service_municipalities
 from ..models.catalogue import STATUS_ACTIVE
 from .documents import DocumentBuilder
+from .schema import surface_words
 from .outbox import RECENT_WINDOW, apply_outbox
 from .store import AppliedState, Generation, IndexStore
 
@@ -81,6 +83,7 @@ def build_regions(
     """
     slugs = list(slugs)
     writers = {slug: generation.create_region(slug).writer(limitmb=WRITER_LIMIT_MB) for slug in slugs}
+    vocabulary = {slug: Counter() for slug in slugs}
     builder = DocumentBuilder(session)
     try:
         query = select(Service.id).where(Service.status == STATUS_ACTIVE).order_by(Service.id)
@@ -95,11 +98,13 @@ def build_regions(
                     continue  # another process builds that region
                 for doc in docs:
                     writer.add_document(**doc)
+                    vocabulary[slug].update(surface_words(doc["text"]))
             session.expunge_all()  # keep memory flat on large catalogues
             if progress:
                 progress(len(chunk))
-        for writer in writers.values():
+        for slug, writer in writers.items():
             writer.commit()
+            generation.add_vocabulary(slug, vocabulary[slug])
     except BaseException:
         for writer in writers.values():
             writer.cancel()

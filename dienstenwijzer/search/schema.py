@@ -18,8 +18,6 @@ def build_schema() -> Schema:
         # Whoosh's segment writer looks for the missing column file with a stat() call for
         # every posting of the field: about 45 per document, a third of a full rebuild.
         municipalities=KEYWORD(commas=True, scorable=True),
-        # Distinct folded surface words: the vocabulary for "Bedoelde u …?".
-        words=KEYWORD(scorable=True),
         # One packed record per document, read in bulk for filters, facets and browsing.
         facets=COLUMN(columns.VarBytesColumn()),
         display=STORED(),
@@ -43,7 +41,6 @@ def service_document(service, category_ids: list[str]) -> dict:
         "text": text,
         "categories": ",".join(category_ids),
         "municipalities": ",".join(served),
-        "words": " ".join(sorted({w for w in words(text) if len(w) > 2 and not w.isdigit()})),
         "facets": pack_facets(
             category_ids,
             served,
@@ -67,6 +64,11 @@ def service_document(service, category_ids: list[str]) -> dict:
             "phone": service.phone,
         },
     }
+
+
+def surface_words(text: str) -> set[str]:
+    """The distinct folded words of a document: the vocabulary for "Bedoelde u …?"."""
+    return {w for w in words(text) if len(w) > 2 and not w.isdigit()}
 
 
 def pack_facets(categories, municipalities, dienstencheques, lat, lon, checked, sort_name) -> bytes:

@@ -1,6 +1,8 @@
 """Typo tolerance: map an unknown word to the nearest word the zorggebied's index knows."""
 from __future__ import annotations
 
+from collections import Counter
+
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
@@ -14,16 +16,17 @@ def max_distance(word: str) -> int:
 
 
 class Speller:
-    """Built once per index generation from the index's surface words and the synonyms."""
+    """Built once per index generation from its vocabulary (surface words with counts),
+    the taxonomy synonyms, and the index's own terms."""
 
-    def __init__(self, reader, extra_words: frozenset[str]):
+    def __init__(self, reader, vocabulary: Counter, extra_words: frozenset[str]):
         self.reader = reader
-        indexed = {t.decode("utf-8") for t in reader.lexicon("words")}
-        self.known = frozenset(indexed | extra_words)
+        self.counts = vocabulary
+        self.known = frozenset(set(vocabulary) | extra_words)
         self.vocabulary = sorted(self.known)
 
     def frequency(self, word: str) -> int:
-        return self.reader.doc_frequency("words", word)
+        return self.counts.get(word, 0)
 
     def is_known(self, word: str) -> bool:
         if word in self.known:

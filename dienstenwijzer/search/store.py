@@ -3,6 +3,7 @@
     INDEX_DIR/current -> gen-<time>-<rand>/
     INDEX_DIR/gen-…/regions/<slug>/   one Whoosh index per zorggebied
     INDEX_DIR/gen-…/applied.json      how far this generation has applied the outbox
+    INDEX_DIR/gen-…/vocabulary/<slug>.txt  surface words and counts, for typo correction
     INDEX_DIR/gen-…/apply.lock        held while one process applies the outbox
 
 A rebuild writes a fresh generation and swaps the symlink atomically; readers notice the
@@ -19,6 +20,7 @@ import os
 import secrets
 import shutil
 import time
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +71,29 @@ class Generation:
         if index.exists_in(str(self.region_dir(slug))):
             return self.open_region(slug)
         return self.create_region(slug)
+
+    def vocabulary_path(self, slug: str) -> Path:
+        return self.path / "vocabulary" / f"{slug}.txt"
+
+    def add_vocabulary(self, slug: str, counts: Counter) -> None:
+        """Append word counts (one "word<TAB>n" line each); callers hold the apply lock or build."""
+        if not counts:
+            return
+        path = self.vocabulary_path(slug)
+        path.parent.mkdir(exist_ok=True)
+        with path.open("a", encoding="utf-8") as f:
+            f.writelines(f"{word}\t{n}\n" for word, n in counts.items())
+
+    def read_vocabulary(self, slug: str) -> Counter:
+        counts: Counter = Counter()
+        try:
+            with self.vocabulary_path(slug).open(encoding="utf-8") as f:
+                for line in f:
+                    word, _, n = line.rstrip("\n").partition("\t")
+                    counts[word] += int(n or 1)
+        except FileNotFoundError:
+            pass
+        return counts
 
     def read_applied(self) -> AppliedState:
         try:
