@@ -36,6 +36,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .catalogue import reports_views, transfer_views  # noqa: F401  (routes on catalogue.bp)
     from .catalogue import views as catalogue_views
     from .cli import register_commands
+    from .demand import views as demand_views
     from .public import views as public_views
 
     install_audit_hook()
@@ -44,6 +45,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(public_views.bp)
     app.register_blueprint(api_views.bp)
     app.register_blueprint(catalogue_views.bp)
+    from . import jobs
+
+    jobs.init_app(app)
+    app.register_blueprint(demand_views.bp)
     csrf.exempt(api_views.bp)
     register_commands(app)
     return app

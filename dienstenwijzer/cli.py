@@ -80,6 +80,11 @@ def init_command(no_demo: bool) -> None:
     load_reference_data(db.session, fixtures)
     db.session.commit()
     click.echo("Referentiegegevens geladen: gemeenten, postcodes, zorggebieden, taxonomie.")
+    from .jobs.rules import load_directory
+
+    added = load_directory(db.session, fixtures / "regels")
+    db.session.commit()
+    click.echo(f"Regelsets voor de werkwinkel geladen ({added} nieuw).")
     if not no_demo:
         for path in sorted((fixtures / "catalogus").glob("*.csv")):
             region = db.session.scalar(select(Region).where(Region.slug == path.stem))
@@ -195,9 +200,13 @@ def purge_command() -> None:
         report_contact_days=int(config["REPORT_CONTACT_RETENTION_DAYS"]),
         login_attempt_days=int(config["LOGIN_ATTEMPT_RETENTION_DAYS"]),
         session_days=int(config["LOGIN_SESSION_RETENTION_DAYS"]),
+        signal_days=int(config["DEMAND_SIGNAL_RETENTION_DAYS"]),
+        referral_months=int(config["REFERRAL_RETENTION_MONTHS"]),
     )
     db.session.commit()
     click.echo(
         f"Gewist: {summary.report_contacts} e-mailadressen bij meldingen, "
-        f"{summary.login_attempts} mislukte aanmeldpogingen, {summary.login_sessions} oude sessies."
+        f"{summary.login_attempts} mislukte aanmeldpogingen, {summary.login_sessions} oude sessies, "
+        f"{summary.signal_contacts} contactgegevens bij vragen, {summary.signals} oude vragen (tellen nog mee), "
+        f"details van {summary.referrals} doorverwijzingen (tellen nog mee)."
     )

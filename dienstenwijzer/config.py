@@ -35,6 +35,17 @@ DEFAULTS: dict[str, Any] = {
     "REPORT_CONTACT_RETENTION_DAYS": 182,
     "LOGIN_ATTEMPT_RETENTION_DAYS": 1,
     "LOGIN_SESSION_RETENTION_DAYS": 30,
+    # Referral details (reference, rule, steps, reads) are removed after this; counts stay.
+    "REFERRAL_RETENTION_MONTHS": 24,
+    # The provider's personal link to record a referral's outcome expires after this.
+    "PROVIDER_LINK_DAYS": 30,
+    # Open referrals without a step for this long are listed as waiting too long.
+    "REFERRAL_WAITING_DAYS": 14,
+    # Residents' "Ik vind niet wat ik zoek": contact details kept this long; accepted per client per hour.
+    "NEED_CONTACT_RETENTION_DAYS": 182,
+    "NEED_FORM_LIMIT_PER_HOUR": 5,
+    # Raw demand signals older than this are removed by purge; niches keep their counts.
+    "DEMAND_SIGNAL_RETENTION_DAYS": 730,
     # Uploads (CSV import) larger than this are refused.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SITE_NAME": "Dienstenwijzer",

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
-from .models import LoginAttempt, LoginSession, Report
+from .models import DemandSignal, FormSubmission, LoginAttempt, LoginSession, Niche, Report
 
 
 @dataclass
@@ -15,9 +15,13 @@ class PurgeSummary:
     report_contacts: int = 0
     login_attempts: int = 0
     login_sessions: int = 0
+    signal_contacts: int = 0
+    signals: int = 0
+    referrals: int = 0
 
 
 def purge(session: Session, *, report_contact_days: int, login_attempt_days: int, session_days: int,
+          signal_days: int, referral_months: int | None = None,
           now: dt.datetime | None = None) -> PurgeSummary:
     """Remove personal data past its retention period; keep the reports themselves."""
     now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -33,4 +37,27 @@ def purge(session: Session, *, report_contact_days: int, login_attempt_days: int
     summary.login_sessions = session.execute(
         delete(LoginSession).where(LoginSession.last_seen_at < now - dt.timedelta(days=session_days))
     ).rowcount
+    summary.signal_contacts = session.execute(
+        update(DemandSignal)
+        .where(DemandSignal.contact_until.is_not(None), DemandSignal.contact_until < now.date())
+        .values(contact=None, contact_until=None)
+    ).rowcount
+    summary.signals = _purge_signals(session, now - dt.timedelta(days=signal_days))
+    session.execute(delete(FormSubmission).where(FormSubmission.created_at < now - dt.timedelta(days=1)))
+    if referral_months is not None:
+        from .jobs.referrals import purge_referrals
+
+        summary.referrals = purge_referrals(session, referral_months, now=now)
     return summary
+
+
+def _purge_signals(session: Session, before: dt.datetime) -> int:
+    """Delete old raw signals; each niche keeps their number in `purged_count`."""
+    old = DemandSignal.created_at < before
+    per_niche = session.execute(
+        select(DemandSignal.niche_id, func.count(DemandSignal.id)).where(old, DemandSignal.niche_id.is_not(None))
+        .group_by(DemandSignal.niche_id)
+    ).all()
+    for niche_id, count in per_niche:
+        session.execute(update(Niche).where(Niche.id == niche_id).values(purged_count=Niche.purged_count + count))
+    return session.execute(delete(DemandSignal).where(old)).rowcount

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .db import db
-from .models import AuditEntry, Provider, Region, Report, Service
+from .models import AuditEntry, Provider, Referral, Region, Report, Service, Vacancy
 from .web import region_or_404
 
 
@@ -76,3 +76,41 @@ def provider_of(region: Region, provider_id: int) -> Provider:
 
 def report_of(region: Region, report_id: int) -> Report:
     return _one_of(reports_of(region), Report, report_id)
+
+
+def niches_of(region: Region):
+    from .models import Niche
+
+    return select(Niche).where(Niche.region_id == region.id)
+
+
+def niche_of(region: Region, niche_id: int):
+    from .models import Niche
+
+    return _one_of(niches_of(region), Niche, niche_id)
+
+
+def niche_alert_of(region: Region, alert_id: int):
+    from .models import Niche, NicheAlert
+
+    query = select(NicheAlert).join(Niche, NicheAlert.niche_id == Niche.id).where(Niche.region_id == region.id)
+    return _one_of(query, NicheAlert, alert_id)
+
+
+# Jobs (vacancies and referrals): consulenten and regisseurs of the zorggebied and admins, through
+# `region_view(manage=False)`; other zorggebieden's objects are not found.
+
+def vacancies_of(region: Region):
+    return select(Vacancy).where(Vacancy.region_id == region.id)
+
+
+def referrals_of(region: Region):
+    return select(Referral).where(Referral.region_id == region.id)
+
+
+def vacancy_of(region: Region, vacancy_id: int) -> Vacancy:
+    return _one_of(vacancies_of(region), Vacancy, vacancy_id)
+
+
+def referral_of(region: Region, referral_id: int) -> Referral:
+    return _one_of(referrals_of(region), Referral, referral_id)

@@ -13,7 +13,7 @@ from ..models import Region, User
 from . import sessions
 from .forms import UserForm
 from .tokens import make_token
-from .views import regions
+from .views import landing_url, regions
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/beheer")
 
@@ -34,7 +34,7 @@ def admin_required(view):
 def overview():
     """Admins choose a zorggebied; others go straight to their own."""
     if not current_user.is_admin:
-        return redirect(url_for("catalogue.dashboard", gebied=current_user.region.slug))
+        return redirect(landing_url(current_user))
     return render_template("accounts/overview.html", regions=regions())
 
 

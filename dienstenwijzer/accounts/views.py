@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from ..db import db
 from ..models import Region, User
+from ..models.accounts import ROLE_CONSULENT
 from . import sessions, throttle
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from .passwords import hash_password, verify_password
@@ -30,8 +31,11 @@ def _safe_next(target: str | None) -> str | None:
 
 
 def landing_url(user: User) -> str:
+    """Admins choose a zorggebied; regisseurs get their catalogue, consulenten the werkwinkel."""
     if user.is_admin:
         return url_for("accounts_admin.overview")
+    if user.role == ROLE_CONSULENT:
+        return url_for("jobs.check", gebied=user.region.slug)
     return url_for("catalogue.dashboard", gebied=user.region.slug)
 
 

@@ -71,6 +71,7 @@ class ImportSummary:
     unchanged: int = 0
     providers_created: int = 0
     created_names: list[str] = field(default_factory=list)
+    created_services: list = field(default_factory=list)
     updated_names: list[str] = field(default_factory=list)
 
 
@@ -262,6 +263,7 @@ def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.d
             _assign(service, provider, row.values, new_categories, new_served)
             summary.created += 1
             summary.created_names.append(service.name)
+            summary.created_services.append(service)
         elif _differs(service, provider, row.values, new_categories, new_served):
             _assign(service, provider, row.values, new_categories, new_served)
             service.last_checked = today

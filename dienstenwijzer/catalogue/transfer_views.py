@@ -7,6 +7,7 @@ from flask import Response, current_app, render_template, request
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..db import db
+from ..demand.niches import alert_matching_niches
 from ..models import Region
 from ..places import cached_places
 from ..scope import region_view
@@ -77,6 +78,7 @@ def confirm_import(region: Region):
         return render_template("catalogue/import_result.html", region=region, plan=plan, filename=data["name"],
                                summary=None, token=None, done=False), 400
     summary = apply_import(db.session, region, plan)
+    alert_matching_niches(db.session, summary.created_services)
     commit_and_index()
     return render_template("catalogue/import_result.html", region=region, plan=plan, filename=data["name"],
                            summary=summary, token=None, done=True)

@@ -11,6 +11,7 @@ from ..models import Category, Provider, Region, Report
 from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 from ..places import cached_places
 from ..scope import audit_of, provider_of, providers_of, region_view, reports_of, service_of
+from ..demand.niches import alert_matching_niches
 from . import editing, queries
 from .blueprint import bp
 from .forms import ProviderForm, ServiceForm
@@ -110,7 +111,10 @@ def _save_service(region: Region, form: ServiceForm, service=None):
         target_group=form.target_group.data or None, opening_hours=form.opening_hours.data or None,
         external_id=form.external_id.data or None,
     )
+    is_new = service is None
     saved = editing.save_service(db.session, region, service, data, _places())
+    if is_new:
+        alert_matching_niches(db.session, [saved])
     commit_and_index()
     return saved
 

@@ -1,10 +1,19 @@
 """Typed SQLAlchemy 2.0 models, split by area."""
 from .accounts import LoginAttempt, LoginSession, User
 from .audit import AuditEntry, Report
+from .demand import DemandSignal, FormSubmission, Niche, NicheAlert, NicheKey, QueryCount, SearchCount
 from .catalogue import IndexOutbox, Provider, Service, service_categories, service_municipalities
+from .jobs import Referral, ReferralAccess, ReferralStep, RuleSet, Vacancy, VacancyChange
 from .reference import Category, CategorySynonym, Municipality, Postcode, Region
 
 __all__ = [
+    "DemandSignal",
+    "FormSubmission",
+    "Niche",
+    "NicheAlert",
+    "NicheKey",
+    "QueryCount",
+    "SearchCount",
     "AuditEntry",
     "LoginAttempt",
     "LoginSession",
@@ -16,8 +25,14 @@ __all__ = [
     "Municipality",
     "Postcode",
     "Provider",
+    "Referral",
+    "ReferralAccess",
+    "ReferralStep",
     "Region",
+    "RuleSet",
     "Service",
     "service_categories",
     "service_municipalities",
+    "Vacancy",
+    "VacancyChange",
 ]

@@ -8,6 +8,7 @@ from .. import search
 from ..catalogue.freshness import hide_before
 from ..catalogue.queries import public_service
 from ..db import db
+from ..demand.capture import note_search
 from ..models import Region
 from ..places import cached_places
 from ..search.facets import distance_km
@@ -75,6 +76,7 @@ def search_page(gebied: str):
     per_page = int(current_app.config["SEARCH_PER_PAGE"])
     search_request = to_request(form, places, per_page, hide_before())
     result = search.search(region.slug, search_request)
+    note_search(region, search_request, result)
     labels = category_labels()
     return render_template(
         "public/search.html",
@@ -83,7 +85,7 @@ def search_page(gebied: str):
         result=result,
         search_request=search_request,
         labels=labels,
-        top_categories=_top_categories(),
+        top_categories=_top_categories(labels),
         related=_related_categories(result.query_categories, labels) if result.total == 0 else [],
         distances=DISTANCES_KM,
         errors=[(f, e) for f in form for e in f.errors],
@@ -112,11 +114,12 @@ def _related_categories(category_ids, labels) -> list:
         top = labels[cid].top
         for c in [labels[cid], top, *top.children]:
             related.setdefault(c.id, c)
-    return list(related.values())[:8] or _top_categories()
+    return list(related.values())[:8] or _top_categories(labels)
 
 
-def _top_categories():
-    return [c for c in category_labels().values() if c.parent_id is None]
+def _top_categories(labels=None):
+    labels = category_labels() if labels is None else labels
+    return [c for c in labels.values() if c.parent_id is None]
 
 
 @bp.route("/<gebied>/diensten/<int:service_id>/melden", methods=["GET", "POST"])

@@ -88,3 +88,10 @@ def test_a_deactivated_account_cannot_log_in(client, staff):
     staff["regisseur"].active = False
     db.session.commit()
     assert login(client, "regisseur@gent.example").status_code == 400
+
+
+def test_a_consulent_lands_in_the_werkwinkel(client, staff):
+    response = login(client, "consulent@gent.example")
+    assert response.headers["Location"].endswith("/gent/werkwinkel/")
+    assert client.get(response.headers["Location"]).status_code == 200
+    assert client.get("/beheer/").headers["Location"].endswith("/gent/werkwinkel/")

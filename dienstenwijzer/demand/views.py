@@ -1,0 +1,221 @@
+"""Needs and niches: the residents' form, the desk, the niche board, monitoring."""
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from wtforms import SelectChoice
+
+from .. import search
+from ..accounts.admin_views import admin_required
+from ..accounts.throttle import client_hash
+from ..catalogue.freshness import hide_before, stale_before
+from ..db import db
+from ..models import FormSubmission, Niche, Region, Service
+from ..models.catalogue import STATUS_ACTIVE
+from ..models.demand import NICHE_STATUSES
+from ..scope import niche_alert_of, niche_of, niches_of, region_view, services_of
+from ..web import region_or_404
+from . import monitoring, niches
+from .forms import MergeForm, NeedForm, NicheForm, ResidentNeedForm
+from .signals import record_desk, record_request
+
+bp = Blueprint("demand", __name__)
+
+
+def _municipality_choices(region: Region) -> list[SelectChoice]:
+    return [SelectChoice("", "— kies —")] + [SelectChoice(m.nis_code, m.name) for m in region.municipalities]
+
+
+# -- residents --------------------------------------------------------------------------------
+
+@bp.route("/<gebied>/vraag", methods=["GET", "POST"])
+def resident_need(gebied: str):
+    """"Ik vind niet wat ik zoek": a need in the resident's words; contact only with consent."""
+    region = region_or_404(gebied)
+    form = ResidentNeedForm()
+    form.municipality.choices = _municipality_choices(region)
+    if not form.is_submitted() and request.args.get("q"):
+        form.need.data = request.args["q"][:500]
+    problem = None
+    if form.validate_on_submit():
+        if form.website.data:  # honeypot: a robot. Thank it, store nothing.
+            return render_template("demand/thanks.html", region=region)
+        client = client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
+        since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
+        recent = db.session.scalar(select(func.count(FormSubmission.id)).where(
+            FormSubmission.client_hash == client, FormSubmission.created_at > since))
+        if recent >= int(current_app.config["NEED_FORM_LIMIT_PER_HOUR"]):
+            problem = "U hebt het afgelopen uur al veel vragen gestuurd. Probeer het later opnieuw, of bel de regisseur."
+        else:
+            record_request(
+                db.session, region, search.synonyms(), form.need.data,
+                municipality_nis=form.municipality.data or None, urgency=form.urgency.data or None,
+                frequency=form.frequency.data or None, contact=form.contact.data, consent=form.consent.data,
+                retention_days=int(current_app.config["NEED_CONTACT_RETENTION_DAYS"]),
+            )
+            db.session.add(FormSubmission(client_hash=client))
+            db.session.commit()
+            return render_template("demand/thanks.html", region=region)
+    status = 429 if problem else (400 if form.errors else 200)
+    return render_template("demand/resident_form.html", region=region, form=form, problem=problem,
+                           retention_months=int(current_app.config["NEED_CONTACT_RETENTION_DAYS"]) // 30), status
+
+
+# -- the desk ---------------------------------------------------------------------------------
+
+@bp.route("/<gebied>/beheer/vragen/nieuw", methods=["GET", "POST"])
+@region_view(manage=False)
+def desk_need(region: Region):
+    """A regisseur or werkwinkel consulent records a need heard at the desk or by phone."""
+    form = NeedForm()
+    form.municipality.choices = _municipality_choices(region)
+    if form.validate_on_submit():
+        signal = record_desk(db.session, region, search.synonyms(), form.need.data, current_user,
+                             municipality_nis=form.municipality.data or None, urgency=form.urgency.data or None,
+                             frequency=form.frequency.data or None)
+        db.session.commit()
+        flash(f"Vraag genoteerd bij de niche “{signal.niche.title}”.", "info")
+        return redirect(url_for("demand.desk_need", gebied=region.slug))
+    return render_template("demand/desk_form.html", region=region, form=form), (400 if form.errors else 200)
+
+
+# -- niches -----------------------------------------------------------------------------------
+
+@bp.get("/<gebied>/beheer/niches")
+@region_view()
+def board(region: Region):
+    status = request.args.get("status", "open")
+    query = niches_of(region)
+    if status == "open":
+        query = query.where(Niche.status.in_(("nieuw", "onderzocht")))
+    elif status in NICHE_STATUSES:
+        query = query.where(Niche.status == status)
+    rows = niches.figures(db.session, list(db.session.scalars(query)))
+    rows.sort(key=lambda f: (-f.count, f.niche.title))
+    page_no = max(1, request.args.get("page", 1, type=int))
+    per_page = 25
+    return render_template(
+        "demand/board.html", region=region, rows=rows[(page_no - 1) * per_page: page_no * per_page],
+        total=len(rows), page_no=page_no, pages=max(1, -(-len(rows) // per_page)), status=status,
+        statuses=NICHE_STATUSES, alerts=niches.open_alerts(db.session, region.id),
+    )
+
+
+def _niche_form(region: Region, niche: Niche) -> NicheForm:
+    form = NicheForm(obj=niche)
+    services = db.session.scalars(services_of(region).where(Service.status == STATUS_ACTIVE).order_by(Service.name)).all()
+    form.service_id.choices = [SelectChoice(0, "— kies een dienst —")] + [SelectChoice(s.id, s.name) for s in services]
+    if not form.is_submitted():
+        form.service_id.data = niche.service_id or 0
+    return form
+
+
+def _merge_form(region: Region, niche: Niche) -> MergeForm:
+    form = MergeForm(prefix="merge")
+    others = db.session.scalars(niches_of(region).where(Niche.id != niche.id).order_by(Niche.title)).all()
+    form.into.choices = [SelectChoice(0, "— kies een niche —")] + [SelectChoice(n.id, n.title) for n in others]
+    return form
+
+
+@bp.route("/<gebied>/beheer/niches/<int:niche_id>", methods=["GET", "POST"])
+@region_view()
+def niche_detail(region: Region, niche_id: int):
+    niche = niche_of(region, niche_id)
+    form = _niche_form(region, niche)
+    if form.validate_on_submit():
+        service = db.session.scalar(services_of(region).where(Service.id == form.service_id.data)) if form.service_id.data else None
+        if form.status.data == "ingevuld" and service is None:
+            form.service_id.errors.append("Kies de dienst die de niche nu invult.")
+        else:
+            niches.update_niche(db.session, niche, title=form.title.data, status=form.status.data,
+                                service=service, reason=form.reason.data)
+            db.session.commit()
+            flash("Niche bewaard.", "info")
+            return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
+    [fig] = niches.figures(db.session, [niche])
+    return render_template("demand/niche.html", region=region, niche=niche, fig=fig, form=form,
+                           merge_form=_merge_form(region, niche)), (400 if form.errors else 200)
+
+
+@bp.post("/<gebied>/beheer/niches/<int:niche_id>/samenvoegen")
+@region_view()
+def merge(region: Region, niche_id: int):
+    niche = niche_of(region, niche_id)
+    form = _merge_form(region, niche)
+    if not form.validate_on_submit() or not form.into.data:
+        flash("Kies de niche om mee samen te voegen.", "info")
+        return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
+    target = niche_of(region, form.into.data)
+    niches.merge(db.session, niche, target)
+    db.session.commit()
+    flash(f"Samengevoegd met “{target.title}”.", "info")
+    return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=target.id))
+
+
+@bp.post("/<gebied>/beheer/niches/<int:niche_id>/splitsen")
+@region_view()
+def split(region: Region, niche_id: int):
+    niche = niche_of(region, niche_id)
+    chosen = [int(i) for i in request.form.getlist("signal") if i.isdigit()]
+    own = {s.id for s in niche.signals}
+    chosen = [i for i in chosen if i in own]
+    if not chosen or len(chosen) == len(own):
+        flash("Kies een deel van de vragen om af te splitsen (niet geen en niet alle).", "info")
+        return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
+    new = niches.split(db.session, niche, chosen, request.form.get("title", "")[:200])
+    db.session.commit()
+    flash(f"{len(chosen)} vraag/vragen afgesplitst naar “{new.title}”.", "info")
+    return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=new.id))
+
+
+@bp.post("/<gebied>/beheer/niches/meldingen/<int:alert_id>/gezien")
+@region_view()
+def dismiss_alert(region: Region, alert_id: int):
+    niches.dismiss(db.session, niche_alert_of(region, alert_id))
+    db.session.commit()
+    return redirect(url_for("demand.board", gebied=region.slug))
+
+
+# -- monitoring -------------------------------------------------------------------------------
+
+def _region_figures(region: Region) -> dict:
+    return monitoring.region_figures(db.session, region, dt.date.today(), stale_before(), hide_before())
+
+
+@bp.get("/<gebied>/beheer/monitoring")
+@region_view()
+def region_monitoring(region: Region):
+    figs = _region_figures(region)
+    rate = monitoring.zero_result_rate(figs["searches"])
+    return render_template("demand/monitoring.html", region=region, figs=figs, rate=rate)
+
+
+@bp.get("/<gebied>/beheer/monitoring/<name>.csv")
+@region_view()
+def region_monitoring_csv(region: Region, name: str):
+    figs = _region_figures(region)
+    if name not in figs:
+        abort(404)
+    return _csv(figs[name].to_csv(), f"{region.slug}-{name}")
+
+
+@bp.get("/beheer/monitoring")
+@admin_required
+def all_monitoring():
+    series = monitoring.all_regions(db.session, dt.date.today(), stale_before(), hide_before())
+    return render_template("demand/monitoring_all.html", series=series)
+
+
+@bp.get("/beheer/monitoring.csv")
+@admin_required
+def all_monitoring_csv():
+    series = monitoring.all_regions(db.session, dt.date.today(), stale_before(), hide_before())
+    return _csv(series.to_csv(), "alle-zorggebieden")
+
+
+def _csv(body: str, name: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="monitoring-{name}-{dt.date.today().isoformat()}.csv"'})

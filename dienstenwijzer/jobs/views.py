@@ -1,0 +1,415 @@
+"""Werkwinkel pages under /<gebied>/werkwinkel/: eligibility check, vacancies, referrals, follow-up.
+
+Consulenten and regisseurs of the zorggebied and admins may use them (scope.region_view with
+manage=False); every query starts from scope's vacancies_of / referrals_of. Every read of a
+referral is recorded (referrals.record_access). Views are thin: form, service function, commit
+once, redirect or render.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from wtforms import SelectChoice
+
+from ..catalogue import rules as field_rules
+from ..db import db
+from ..models import Provider, Referral, Region, RuleSet, Vacancy, VacancyChange
+from ..models.catalogue import STATUS_ACTIVE
+from ..models.jobs import FINAL_STATUSES, INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
+from ..places import cached_places
+from ..scope import providers_of, referral_of, referrals_of, region_view, vacancy_of
+from . import eligibility, followup, provider_link, referrals, rules, vacancies
+from .forms import AppointmentForm, ProfileForm, ReferralForm, RuleSetForm, VacancyForm
+
+bp = Blueprint("jobs", __name__, url_prefix="/<gebied>/werkwinkel")
+rules_bp = Blueprint("jobs_rules", __name__, url_prefix="/werkwinkel")
+
+PER_PAGE = 25
+
+
+def _places():
+    return cached_places(db.session, current_app.config["DATABASE_URL"])
+
+
+def _actor() -> tuple[int | None, str]:
+    return current_user.id, current_user.email
+
+
+def _private(response) -> Response:
+    """Pages about job seekers are not cached by browsers or proxies."""
+    response = make_response(response)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# -- eligibility check --------------------------------------------------------------------------
+
+@bp.route("/", methods=["GET", "POST"])
+@region_view(manage=False)
+def check(region: Region):
+    form = ProfileForm()
+    judgements = matches = None
+    if request.method == "POST" and form.validate():
+        places = _places()
+        origin = None
+        if form.postcode.data:
+            origin = places.coordinates(form.postcode.data)
+            if origin is None:
+                form.postcode.errors = [*form.postcode.errors, f"Postcode {form.postcode.data} bestaat niet."]
+        if not form.postcode.errors:
+            profile = eligibility.Profile(
+                age=form.age.data, diploma=form.diploma.data, months_job_seeker=form.months_job_seeker.data,
+                registered_job_seeker=form.registered_job_seeker.data, social_assistance=form.social_assistance.data,
+                work_disability=form.work_disability.data, part_time_learner=form.part_time_learner.data,
+            )
+            judgements = eligibility.check(db.session, profile)
+            matches = eligibility.matching_vacancies(db.session, region, judgements, places, origin,
+                                                     current_app.config["SECRET_KEY"])
+    status = 400 if form.errors else 200
+    return _private((render_template("jobs/check.html", region=region, form=form, judgements=judgements,
+                                     matches=matches, with_postcode=bool(form.postcode.data)), status))
+
+
+# -- vacancies ----------------------------------------------------------------------------------
+
+def _filters() -> dict:
+    args = request.args
+    status = args.get("status", "open")
+    return {
+        "text": args.get("q", "")[:200],
+        "instrument": args.get("instrument", "") if args.get("instrument") in INSTRUMENTS else "",
+        "nis": args.get("gemeente", "")[:5],
+        "status": status if status in VACANCY_STATUSES or status == "alle" else "open",
+    }
+
+
+@bp.get("/vacatures")
+@region_view(manage=False)
+def vacancy_list(region: Region):
+    filters = _filters()
+    query = vacancies.vacancies_query(region, status=None if filters["status"] == "alle" else filters["status"],
+                                      text=filters["text"], instrument=filters["instrument"], nis=filters["nis"])
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    ids = [v.id for v in page.items]
+    counts = dict(db.session.execute(
+        select(Referral.vacancy_id, func.count()).where(Referral.vacancy_id.in_(ids)).group_by(Referral.vacancy_id)
+    ).all()) if ids else {}
+    return render_template("jobs/vacancies.html", region=region, page=page, filters=filters, counts=counts,
+                           instruments=INSTRUMENTS, statuses=VACANCY_STATUSES)
+
+
+def _vacancy_form(region: Region, vacancy: Vacancy | None = None) -> VacancyForm:
+    form = VacancyForm(obj=vacancy)
+    providers = db.session.scalars(providers_of(region).where(Provider.status == STATUS_ACTIVE).order_by(Provider.name)).all()
+    if vacancy is not None and vacancy.provider not in providers:
+        providers = [vacancy.provider, *providers]
+    form.provider_id.choices = [SelectChoice(0, "— kies een aanbieder —")] + [SelectChoice(p.id, p.name) for p in providers]
+    if vacancy is not None and not form.is_submitted():
+        form.town.data = vacancy.municipality.name
+    return form
+
+
+def _save_vacancy(region: Region, form: VacancyForm, vacancy: Vacancy | None = None) -> Vacancy | None:
+    if not form.validate():
+        return None
+    provider = db.session.scalar(providers_of(region).where(Provider.id == form.provider_id.data))
+    if provider is None:
+        form.provider_id.errors = [*form.provider_id.errors, "Kies een aanbieder van deze dienstenwijzer."]
+        return None
+    try:
+        place = field_rules.municipality(_places(), form.town.data, "gemeente")
+    except field_rules.RuleError as exc:
+        message = str(exc)
+        form.town.errors = [*form.town.errors, message[0].upper() + message[1:] + "."]
+        return None
+    data = vacancies.VacancyData(
+        provider=provider, title=form.title.data.strip(), description=form.description.data.strip(),
+        instrument=form.instrument.data, hours_per_week=form.hours_per_week.data,
+        municipality_nis=place.nis_code, start_date=form.start_date.data, places=form.places.data,
+        status=form.status.data,
+    )
+    saved = vacancies.save_vacancy(db.session, region, vacancy, data, _actor())
+    db.session.commit()
+    return saved
+
+
+@bp.route("/vacatures/nieuw", methods=["GET", "POST"])
+@region_view(manage=False)
+def new_vacancy(region: Region):
+    form = _vacancy_form(region)
+    if form.is_submitted():
+        saved = _save_vacancy(region, form)
+        if saved is not None:
+            flash(f"De vacature “{saved.title}” is bewaard." + (" Ze staat meteen op de site." if saved.status == "open" else ""))
+            return redirect(url_for("jobs.edit_vacancy", gebied=region.slug, vacancy_id=saved.id))
+    return render_template("jobs/vacancy_form.html", region=region, form=form, vacancy=None), (400 if form.errors else 200)
+
+
+@bp.route("/vacatures/<int:vacancy_id>", methods=["GET", "POST"])
+@region_view(manage=False)
+def edit_vacancy(region: Region, vacancy_id: int):
+    vacancy = vacancy_of(region, vacancy_id)
+    form = _vacancy_form(region, vacancy)
+    if form.is_submitted():
+        saved = _save_vacancy(region, form, vacancy)
+        if saved is not None:
+            flash("Bewaard.")
+            return redirect(url_for("jobs.edit_vacancy", gebied=region.slug, vacancy_id=vacancy.id))
+    linked = list(vacancy.referrals)
+    for referral in linked:  # the list shows references: each is a read
+        referrals.record_access(db.session, referral, _actor(), "lijst")
+    history = db.session.scalars(select(VacancyChange).where(VacancyChange.vacancy_id == vacancy.id)
+                                 .order_by(VacancyChange.id.desc()).limit(20)).all()
+    db.session.commit()
+    return _private((render_template("jobs/vacancy_form.html", region=region, form=form, vacancy=vacancy,
+                                     linked=linked, history=history,
+                                     can_delete=vacancies.can_delete(db.session, vacancy)),
+                     400 if form.errors else 200))
+
+
+@bp.route("/vacatures/<int:vacancy_id>/verwijderen", methods=["GET", "POST"])
+@region_view(manage=False)
+def delete_vacancy(region: Region, vacancy_id: int):
+    vacancy = vacancy_of(region, vacancy_id)
+    if not vacancies.can_delete(db.session, vacancy):
+        flash("Naar deze vacature is al iemand doorverwezen: verwijderen kan niet meer. Zet de status op “gesloten”.")
+        return redirect(url_for("jobs.edit_vacancy", gebied=region.slug, vacancy_id=vacancy.id))
+    if request.method == "POST":
+        title = vacancy.title
+        vacancies.delete_vacancy(db.session, vacancy, _actor())
+        db.session.commit()
+        flash(f"De vacature “{title}” is verwijderd.")
+        return redirect(url_for("jobs.vacancy_list", gebied=region.slug))
+    return render_template("jobs/confirm_delete.html", region=region, vacancy=vacancy)
+
+
+# -- referrals ----------------------------------------------------------------------------------
+
+@bp.post("/doorverwijzingen/nieuw")
+@region_view(manage=False)
+def new_referral(region: Region):
+    form = ReferralForm()
+    try:
+        vacancy_id, instrument, rule = eligibility.read_token(current_app.config["SECRET_KEY"], form.token.data or "")
+    except eligibility.TokenProblem as exc:
+        return _private((render_template("jobs/problem.html", region=region, title="Doorverwijzen lukt niet",
+                                         message=str(exc)), 400))
+    vacancy = vacancy_of(region, vacancy_id)
+    problem = None
+    if vacancy.instrument != instrument:
+        problem = "Het instrument van deze vacature is intussen veranderd. Doe de controle opnieuw."
+    elif vacancy.status != "open":
+        problem = "Deze vacature is niet meer open."
+    if problem:
+        return _private((render_template("jobs/problem.html", region=region, title="Doorverwijzen lukt niet",
+                                         message=problem), 400))
+    reason = rules.rule_reason(db.session, rule)
+    if "reference" not in request.form:  # first step: coming from the check's results
+        form = ReferralForm(formdata=None, token=form.token.data)
+    elif form.validate():
+        referral = referrals.create_referral(
+            db.session, region, vacancy, form.reference.data, rule, _actor(),
+            appointment_at=form.appointment_at.data, appointment_with=(form.appointment_with.data or "").strip(),
+        )
+        db.session.commit()
+        flash(f"Doorverwezen onder referentie {referral.reference}. Druk de brief af voor de werkzoekende.")
+        return redirect(url_for("jobs.referral_detail", gebied=region.slug, referral_id=referral.id))
+    return _private((render_template("jobs/referral_form.html", region=region, form=form, vacancy=vacancy, rule=rule,
+                                     reason=reason), 400 if form.errors else 200))
+
+
+@bp.get("/doorverwijzingen")
+@region_view(manage=False)
+def referral_list(region: Region):
+    state = request.args.get("toestand", "lopend")
+    state = state if state in ("lopend", "afgerond", "alle") else "lopend"
+    query = referrals_of(region).where(Referral.purged_at.is_(None))
+    if state == "lopend":
+        query = query.where(Referral.status.not_in(FINAL_STATUSES))
+    elif state == "afgerond":
+        query = query.where(Referral.status.in_(FINAL_STATUSES))
+    text = request.args.get("q", "")[:40].strip()
+    if text:
+        query = query.where(Referral.reference.ilike(f"%{text}%"))
+    query = query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    for referral in page.items:
+        referrals.record_access(db.session, referral, _actor(), "lijst")
+    db.session.commit()
+    return _private(render_template("jobs/referrals.html", region=region, page=page, state=state, text=text))
+
+
+def _detail(region: Region, referral: Referral, *, status_error: str | None = None, link: str | None = None,
+            appointment_form: AppointmentForm | None = None, code: int = 200, action: str = "bekeken"):
+    referrals.record_access(db.session, referral, _actor(), action)
+    db.session.commit()
+    form = appointment_form or AppointmentForm(obj=referral)
+    reason = None
+    if referral.rule_id:
+        reason = rules.rule_reason(db.session, rules.RuleRef(referral.rule_set_key, referral.rule_set_version,
+                                                              referral.rule_id))
+    return _private((render_template(
+        "jobs/referral.html", region=region, referral=referral, reason=reason, status_error=status_error,
+        next_statuses=referrals.next_statuses(referral), statuses=REFERRAL_STATUSES, provider_link=link,
+        appointment_form=form, accesses=referrals.accesses(db.session, referral)[:20],
+        link_days=current_app.config["PROVIDER_LINK_DAYS"],
+    ), code))
+
+
+@bp.get("/doorverwijzingen/<int:referral_id>")
+@region_view(manage=False)
+def referral_detail(region: Region, referral_id: int):
+    return _detail(region, referral_of(region, referral_id))
+
+
+@bp.post("/doorverwijzingen/<int:referral_id>/status")
+@region_view(manage=False)
+def referral_status(region: Region, referral_id: int):
+    referral = referral_of(region, referral_id)
+    status = request.form.get("status", "")
+    if not status:
+        return _detail(region, referral, status_error="Kies de volgende stap.", code=400)
+    try:
+        referrals.advance(db.session, referral, status, _actor())
+    except referrals.ReferralError as exc:
+        db.session.rollback()
+        return _detail(region, referral, status_error=str(exc), code=400)
+    db.session.commit()
+    flash(f"Status bewaard: {REFERRAL_STATUSES[status].lower()}.")
+    return redirect(url_for("jobs.referral_detail", gebied=region.slug, referral_id=referral.id))
+
+
+@bp.post("/doorverwijzingen/<int:referral_id>/afspraak")
+@region_view(manage=False)
+def referral_appointment(region: Region, referral_id: int):
+    referral = referral_of(region, referral_id)
+    form = AppointmentForm()
+    if not form.validate():
+        return _detail(region, referral, appointment_form=form, code=400)
+    try:
+        referrals.set_appointment(db.session, referral, form.appointment_at.data, (form.appointment_with.data or "").strip())
+    except referrals.ReferralError as exc:
+        return _detail(region, referral, status_error=str(exc), code=400)
+    db.session.commit()
+    flash("Afspraak bewaard.")
+    return redirect(url_for("jobs.referral_detail", gebied=region.slug, referral_id=referral.id))
+
+
+@bp.post("/doorverwijzingen/<int:referral_id>/link")
+@region_view(manage=False)
+def referral_link(region: Region, referral_id: int):
+    referral = referral_of(region, referral_id)
+    try:
+        token = provider_link.issue(db.session, referral, current_app.config["SECRET_KEY"])
+    except referrals.ReferralError as exc:
+        return _detail(region, referral, status_error=str(exc), code=400)
+    link = url_for("jobs_public.provider_outcome", gebied=region.slug, token=token, _external=True)
+    # Shown once on this page, never put in a flash message (that would go into the session cookie).
+    return _detail(region, referral, link=link, action="link")
+
+
+@bp.get("/doorverwijzingen/<int:referral_id>/brief")
+@region_view(manage=False)
+def referral_letter(region: Region, referral_id: int):
+    referral = referral_of(region, referral_id)
+    if referral.purged_at is not None:
+        abort(404)
+    referrals.record_access(db.session, referral, _actor(), "brief")
+    db.session.commit()
+    return _private(render_template("jobs/letter.html", region=region, referral=referral))
+
+
+# -- follow-up ----------------------------------------------------------------------------------
+
+@bp.get("/opvolging")
+@region_view(manage=False)
+def followup_page(region: Region):
+    days = int(current_app.config["REFERRAL_WAITING_DAYS"])
+    waiting = followup.waiting_referrals(db.session, region, days)
+    shown = waiting[:PER_PAGE]
+    for referral in shown:
+        referrals.record_access(db.session, referral, _actor(), "lijst")
+    db.session.commit()
+    figures = [(name, followup.series(db.session, region, name, days)) for name in followup.FIGURES]
+    return _private(render_template("jobs/followup.html", region=region, figures=figures, waiting=shown,
+                                    waiting_total=len(waiting), days=days))
+
+
+@bp.get("/opvolging/<name>.csv")
+@region_view(manage=False)
+def followup_csv(region: Region, name: str):
+    if name not in followup.FIGURES:
+        abort(404)
+    series = followup.series(db.session, region, name, int(current_app.config["REFERRAL_WAITING_DAYS"]))
+    return Response(series.to_csv(), mimetype="text/csv", headers={
+        "Content-Disposition": f"attachment; filename=opvolging-{region.slug}-{name}.csv",
+    })
+
+
+# -- rule sets (all zorggebieden) -----------------------------------------------------------------
+
+def staff_required(view):
+    @wraps(view)
+    @login_required
+    def wrapper(*args, **kwargs):
+        if not current_user.is_admin and current_user.region_id is None:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+@rules_bp.get("/regels")
+@staff_required
+def rule_sets():
+    in_force = rules.in_force(db.session)
+    current = {instrument: found[0] for instrument, found in in_force.by_instrument.items()}
+    return render_template("jobs/rule_sets.html", region=None, rule_sets=rules.all_sets(db.session), current=current,
+                           instruments=INSTRUMENTS)
+
+
+@rules_bp.get("/regels/<int:rule_set_id>")
+@staff_required
+def rule_set(rule_set_id: int):
+    row = db.get_or_404(RuleSet, rule_set_id)
+    return render_template("jobs/rule_set.html", region=None, rule_set=row, parsed=rules.parse_data(row.rules),
+                           instruments=INSTRUMENTS)
+
+
+@rules_bp.route("/regels/nieuw", methods=["GET", "POST"])
+@login_required
+def new_rule_set():
+    if not current_user.is_admin:
+        abort(403)
+    form = RuleSetForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            saved = rules.store(db.session, form.document.data.replace("\r\n", "\n"), actor=current_user.email)
+        except rules.RuleSetError as exc:
+            db.session.rollback()
+            problems = exc.problems
+        else:
+            db.session.commit()
+            flash(f"Regelset {saved.key} versie {saved.version} is toegevoegd; ze geldt vanaf {saved.effective_from:%d-%m-%Y}.")
+            return redirect(url_for("jobs_rules.rule_set", rule_set_id=saved.id))
+    elif not form.is_submitted():
+        latest = rules.all_sets(db.session)
+        form.document.data = latest[0].document if latest else ""
+    return render_template("jobs/rule_set_form.html", region=None, form=form, problems=problems,
+                           facts=rules.FACTS, diplomas=rules.DIPLOMAS, instruments=INSTRUMENTS), \
+        (400 if form.errors or problems else 200)

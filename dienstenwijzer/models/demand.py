@@ -1,0 +1,130 @@
+"""Unmet demand: signals (what residents looked for and did not find) grouped into niches.
+
+Privacy (DESIGN.md invariant 5): a signal holds what, where and when, never who: no address,
+cookie, session or user agent. Contact details only with consent and until `contact_until`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..db import Base
+from .catalogue import Service, _utcnow
+
+SOURCE_SEARCH = "zoekopdracht"
+SOURCE_FORM = "formulier"
+SOURCE_DESK = "balie"
+
+NICHE_NEW, NICHE_RESEARCHED, NICHE_FILLED, NICHE_REJECTED = "nieuw", "onderzocht", "ingevuld", "afgewezen"
+NICHE_STATUSES = (NICHE_NEW, NICHE_RESEARCHED, NICHE_FILLED, NICHE_REJECTED)
+NICHE_OPEN = (NICHE_NEW, NICHE_RESEARCHED)
+
+
+class Niche(Base):
+    """A need that no provider meets yet, grouping similar signals of one zorggebied."""
+
+    __tablename__ = "niche"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(20), default=NICHE_NEW, index=True)
+    reason: Mapped[str | None] = mapped_column(Text)  # why it was rejected
+    service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))  # what now meets it
+    # Signals removed by `purge` still count here (retention keeps aggregated counts).
+    purged_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+
+    service: Mapped[Service | None] = relationship()
+    keys: Mapped[list[NicheKey]] = relationship(back_populates="niche", cascade="all, delete-orphan")
+    signals: Mapped[list[DemandSignal]] = relationship(back_populates="niche", order_by="DemandSignal.created_at.desc()")
+
+
+class NicheKey(Base):
+    """A grouping key ("cat:oppas-aan-huis" or "terms:hond uitlat") that leads to a niche."""
+
+    __tablename__ = "niche_key"
+    __table_args__ = (UniqueConstraint("region_id", "key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    niche_id: Mapped[int] = mapped_column(ForeignKey("niche.id"), index=True)
+    key: Mapped[str] = mapped_column(String(250))
+
+    niche: Mapped[Niche] = relationship(back_populates="keys")
+
+
+class DemandSignal(Base):
+    __tablename__ = "demand_signal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    niche_id: Mapped[int | None] = mapped_column(ForeignKey("niche.id"), index=True)
+    source: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(String(500))  # as typed
+    normalised: Mapped[str] = mapped_column(String(250))  # stemmed, synonym-resolved key
+    filters: Mapped[dict] = mapped_column(JSON, default=dict)
+    municipality_nis: Mapped[str | None] = mapped_column(ForeignKey("municipality.nis_code"))
+    urgency: Mapped[str | None] = mapped_column(String(40))
+    frequency: Mapped[str | None] = mapped_column(String(40))
+    contact: Mapped[str | None] = mapped_column(String(200))
+    contact_consent: Mapped[bool] = mapped_column(Boolean, default=False)
+    contact_until: Mapped[dt.date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+
+    niche: Mapped[Niche | None] = relationship(back_populates="signals")
+
+
+class NicheAlert(Base):
+    """A new service that may meet an open niche: the regisseur is told on the niche board."""
+
+    __tablename__ = "niche_alert"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    niche_id: Mapped[int] = mapped_column(ForeignKey("niche.id"), index=True)
+    service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    dismissed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+
+    niche: Mapped[Niche] = relationship()
+    service: Mapped[Service] = relationship()
+
+
+class SearchCount(Base):
+    """Searches per zorggebied per week, and how many found nothing (for monitoring)."""
+
+    __tablename__ = "search_count"
+    __table_args__ = (UniqueConstraint("region_id", "week"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    week: Mapped[dt.date] = mapped_column(Date)  # the Monday
+    searches: Mapped[int] = mapped_column(Integer, default=0)
+    zero_results: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QueryCount(Base):
+    """How often a normalised query was searched per week: the top queries."""
+
+    __tablename__ = "query_count"
+    __table_args__ = (UniqueConstraint("region_id", "week", "query"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    week: Mapped[dt.date] = mapped_column(Date)
+    query: Mapped[str] = mapped_column(String(120))
+    searches: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class FormSubmission(Base):
+    """Accepted "Ik vind niet wat ik zoek" submissions per client (keyed hash), to limit spam."""
+
+    __tablename__ = "form_submission"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_hash: Mapped[str] = mapped_column(String(64), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
