@@ -15,8 +15,22 @@ from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 from ..places import Places
 
 
-@dataclass
-class ServiceData:
+# Where and how to reach a provider or a service: the same fields and rules for both.
+ADDRESS_FIELDS = ("street", "postcode", "municipality_nis", "phone", "email", "website")
+
+
+@dataclass(kw_only=True)
+class AddressData:
+    street: str | None = None
+    postcode: str | None = None
+    municipality_nis: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    website: str | None = None
+
+
+@dataclass(kw_only=True)
+class ServiceData(AddressData):
     """Validated input for a service (from a form)."""
 
     name: str
@@ -24,12 +38,6 @@ class ServiceData:
     description: str
     category_ids: list[str]
     served_nis: list[str]
-    street: str | None = None
-    postcode: str | None = None
-    municipality_nis: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
     dienstencheques: bool = False
     price: str | None = None
     target_group: str | None = None
@@ -46,8 +54,8 @@ def save_service(session: Session, region: Region, service: Service | None, data
         service = Service(region_id=region.id, status=STATUS_ACTIVE)
         session.add(service)
     service.provider = data.provider
-    for field in ("name", "description", "street", "postcode", "municipality_nis", "phone", "email",
-                  "website", "dienstencheques", "price", "target_group", "opening_hours", "external_id"):
+    for field in ("name", "description", *ADDRESS_FIELDS, "dienstencheques", "price", "target_group",
+                  "opening_hours", "external_id"):
         setattr(service, field, getattr(data, field))
     with session.no_autoflush:  # one flush, so one audit entry, for the whole edit
         service.categories = list(session.scalars(select(Category).where(Category.id.in_(data.category_ids))))
@@ -74,22 +82,16 @@ def mark_checked(session: Session, service: Service, today: dt.date | None = Non
     session.flush()
 
 
-@dataclass
-class ProviderData:
+@dataclass(kw_only=True)
+class ProviderData(AddressData):
     name: str
-    street: str | None = None
-    postcode: str | None = None
-    municipality_nis: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    website: str | None = None
 
 
 def save_provider(session: Session, region: Region, provider: Provider | None, data: ProviderData) -> Provider:
     if provider is None:
         provider = Provider(region_id=region.id, status=STATUS_ACTIVE)
         session.add(provider)
-    for field in ("name", "street", "postcode", "municipality_nis", "phone", "email", "website"):
+    for field in ("name", *ADDRESS_FIELDS):
         setattr(provider, field, getattr(data, field))
     session.flush()
     return provider

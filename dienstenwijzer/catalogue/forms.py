@@ -38,6 +38,12 @@ class AddressMixin:
     email = StringField("E-mailadres", validators=[Optional(), Length(max=200), rule(rules.email)])
     website = StringField("Website", validators=[Optional(), Length(max=300), rule(rules.website)])
 
+    def address_values(self, nis: str | None) -> dict:
+        """The checked address and contact fields, for editing.AddressData."""
+        return {"street": self.street.data or None, "postcode": self.postcode.data or None,
+                "municipality_nis": nis, "phone": self.phone.data or None,
+                "email": self.email.data or None, "website": self.website.data or None}
+
     def check_address(self, places: Places) -> str | None:
         """Validate postcode against municipality; returns the address's NIS code."""
         if self.postcode.errors:

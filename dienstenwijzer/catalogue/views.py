@@ -104,9 +104,7 @@ def _save_service(region: Region, form: ServiceForm, service=None):
         return None
     data = editing.ServiceData(
         name=form.name.data.strip(), provider=provider, description=form.description.data.strip(),
-        category_ids=form.categories.data, served_nis=served, street=form.street.data or None,
-        postcode=form.postcode.data or None, municipality_nis=nis, phone=form.phone.data or None,
-        email=form.email.data or None, website=form.website.data or None,
+        category_ids=form.categories.data, served_nis=served, **form.address_values(nis),
         dienstencheques=bool(form.dienstencheques.data), price=form.price.data or None,
         target_group=form.target_group.data or None, opening_hours=form.opening_hours.data or None,
         external_id=form.external_id.data or None,
@@ -231,9 +229,7 @@ def _save_provider(region: Region, form: ProviderForm, provider=None):
         form.name.errors = [*form.name.errors, "Er is al een aanbieder met deze naam in deze dienstenwijzer."]
     if not ok or any(f.errors for f in form):
         return None
-    data = editing.ProviderData(name=name, street=form.street.data or None, postcode=form.postcode.data or None,
-                                municipality_nis=nis, phone=form.phone.data or None, email=form.email.data or None,
-                                website=form.website.data or None)
+    data = editing.ProviderData(name=name, **form.address_values(nis))
     saved = editing.save_provider(db.session, region, provider, data)
     commit_and_index()
     return saved
