@@ -5,8 +5,8 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from . import public_views, views
+    from . import public_views, rule_views, views
 
     app.register_blueprint(views.bp)
-    app.register_blueprint(views.rules_bp)
+    app.register_blueprint(rule_views.bp)
     app.register_blueprint(public_views.bp)

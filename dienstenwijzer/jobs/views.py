@@ -7,8 +7,6 @@ once, redirect or render.
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import (
     Blueprint,
     Response,
@@ -21,22 +19,21 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, login_required
+from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from ..catalogue import rules as field_rules
 from ..db import db
-from ..models import Provider, Referral, Region, RuleSet, Vacancy, VacancyChange
+from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.jobs import FINAL_STATUSES, INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
 from ..places import cached_places
 from ..scope import providers_of, referral_of, referrals_of, region_view, vacancy_of
 from . import eligibility, followup, provider_link, referrals, rules, vacancies
-from .forms import AppointmentForm, ProfileForm, ReferralForm, RuleSetForm, VacancyForm
+from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm
 
 bp = Blueprint("jobs", __name__, url_prefix="/<gebied>/werkwinkel")
-rules_bp = Blueprint("jobs_rules", __name__, url_prefix="/werkwinkel")
 
 PER_PAGE = 25
 
@@ -358,58 +355,3 @@ def followup_csv(region: Region, name: str):
     return Response(series.to_csv(), mimetype="text/csv", headers={
         "Content-Disposition": f"attachment; filename=opvolging-{region.slug}-{name}.csv",
     })
-
-
-# -- rule sets (all zorggebieden) -----------------------------------------------------------------
-
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_admin and current_user.region_id is None:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
-
-
-@rules_bp.get("/regels")
-@staff_required
-def rule_sets():
-    in_force = rules.in_force(db.session)
-    current = {instrument: found[0] for instrument, found in in_force.by_instrument.items()}
-    return render_template("jobs/rule_sets.html", region=None, rule_sets=rules.all_sets(db.session), current=current,
-                           instruments=INSTRUMENTS)
-
-
-@rules_bp.get("/regels/<int:rule_set_id>")
-@staff_required
-def rule_set(rule_set_id: int):
-    row = db.get_or_404(RuleSet, rule_set_id)
-    return render_template("jobs/rule_set.html", region=None, rule_set=row, parsed=rules.parse_data(row.rules),
-                           instruments=INSTRUMENTS)
-
-
-@rules_bp.route("/regels/nieuw", methods=["GET", "POST"])
-@login_required
-def new_rule_set():
-    if not current_user.is_admin:
-        abort(403)
-    form = RuleSetForm()
-    problems: list[str] = []
-    if form.validate_on_submit():
-        try:
-            saved = rules.store(db.session, form.document.data.replace("\r\n", "\n"), actor=current_user.email)
-        except rules.RuleSetError as exc:
-            db.session.rollback()
-            problems = exc.problems
-        else:
-            db.session.commit()
-            flash(f"Regelset {saved.key} versie {saved.version} is toegevoegd; ze geldt vanaf {saved.effective_from:%d-%m-%Y}.")
-            return redirect(url_for("jobs_rules.rule_set", rule_set_id=saved.id))
-    elif not form.is_submitted():
-        latest = rules.all_sets(db.session)
-        form.document.data = latest[0].document if latest else ""
-    return render_template("jobs/rule_set_form.html", region=None, form=form, problems=problems,
-                           facts=rules.FACTS, diplomas=rules.DIPLOMAS, instruments=INSTRUMENTS), \
-        (400 if form.errors or problems else 200)
