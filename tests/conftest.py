@@ -20,6 +20,7 @@ from dienstenwijzer import create_app, search
 from dienstenwijzer.catalogue.importer import apply_import, plan_import
 from dienstenwijzer.config import PROJECT_ROOT
 from dienstenwijzer.db import db
+from dienstenwijzer.demand import counting
 from dienstenwijzer.models import Region
 from dienstenwijzer.places import Places
 from dienstenwijzer.reference_data import load_reference_data
@@ -96,6 +97,8 @@ def app_config(database_template, tmp_path) -> dict:
 def app(app_config):
     app = create_app(app_config)
     with app.app_context():
+        # On PostgreSQL every test reuses one database URL: drop counts earlier tests buffered.
+        counting.discard(db.engine)
         search.rebuild_index()
         yield app
         db.session.remove()

@@ -47,6 +47,15 @@ def due() -> bool:
     return time.monotonic() - _last_flush >= FLUSH_SECONDS
 
 
+def discard(engine) -> None:
+    """Forget counts buffered for this database, e.g. after it was emptied."""
+    db_key = str(engine.url)
+    with _lock:
+        for counter in (_searches, _zero, _queries):
+            for key in [k for k in counter if k[0] == db_key]:
+                del counter[key]
+
+
 def flush(engine) -> None:
     """Write the buffered counts; safe with several workers doing the same."""
     global _last_flush
