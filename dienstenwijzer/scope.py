@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .db import db
-from .models import AuditEntry, Provider, Referral, Region, Report, Service, Vacancy
+from .models import AuditEntry, Niche, NicheAlert, Provider, Referral, Region, Report, Service, Vacancy
 from .web import region_or_404
 
 
@@ -79,20 +79,14 @@ def report_of(region: Region, report_id: int) -> Report:
 
 
 def niches_of(region: Region):
-    from .models import Niche
-
     return select(Niche).where(Niche.region_id == region.id)
 
 
 def niche_of(region: Region, niche_id: int):
-    from .models import Niche
-
     return _one_of(niches_of(region), Niche, niche_id)
 
 
 def niche_alert_of(region: Region, alert_id: int):
-    from .models import Niche, NicheAlert
-
     query = select(NicheAlert).join(Niche, NicheAlert.niche_id == Niche.id).where(Niche.region_id == region.id)
     return _one_of(query, NicheAlert, alert_id)
 
