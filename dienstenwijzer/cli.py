@@ -30,8 +30,8 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_command, serve_command, import_command, reindex_command, create_user_command,
-                    purge_command):
+    for command in (init_command, serve_command, import_command, reindex_command,
+                    check_index_command, create_user_command, purge_command):
         app.cli.add_command(command)
 
 
@@ -103,6 +103,22 @@ def init_command(no_demo: bool) -> None:
     click.echo("Klaar.")
 
 
+def _index_ready_for_serving() -> None:
+    """On start, this host's index must equal the database: build, rebuild or repair it."""
+    if not search.has_index():
+        click.echo("Er is nog geen zoekindex op deze machine: die wordt nu opgebouwd.")
+        _build_index()
+        return
+    drifts = search.check_index()
+    if any(d.outdated_schema for d in drifts):
+        click.echo("De zoekindex is van een oudere versie: die wordt nu opnieuw opgebouwd.")
+        _build_index()
+    elif any(not d.ok for d in drifts):
+        rewritten = sum(len(d.to_rewrite) for d in drifts)
+        search.check_index(repair_drift=True)
+        click.echo(f"Zoekindex vergeleken met de databank: {rewritten} diensten bijgewerkt.")
+
+
 @click.command("serve")
 @click.option("--port", default=5000, show_default=True, help="Poort op 127.0.0.1.")
 @click.option("--workers", default=max(2, os.cpu_count() or 2), show_default=True)
@@ -111,6 +127,7 @@ def serve_command(port: int, workers: int) -> None:
     """De site starten met gunicorn op 127.0.0.1."""
     if "region" not in inspect(db.engine).get_table_names():
         raise click.ClickException("De database is nog leeg: voer eerst 'dienstenwijzer init' uit.")
+    _index_ready_for_serving()
     click.echo(f"Dienstenwijzer draait op http://127.0.0.1:{port}/ (Ctrl+C om te stoppen)")
     args = [
         sys.executable, "-m", "gunicorn", "--chdir", str(PROJECT_ROOT),
@@ -119,6 +136,42 @@ def serve_command(port: int, workers: int) -> None:
         "wsgi:app",
     ]
     os.execv(sys.executable, args)
+
+
+def _print_drift(drifts: list[search.RegionDrift]) -> None:
+    names = {r.slug: r.short_name for r in db.session.scalars(select(Region))}
+    click.echo(f"{'Zorggebied':<14} {'databank':>9} {'index':>9}  {'controlesom databank/index':<27} toestand")
+    for d in drifts:
+        if d.outdated_schema:
+            state = "oude indexversie: voer 'dienstenwijzer reindex' uit"
+        elif d.ok:
+            state = "in orde"
+        else:
+            state = f"{len(d.missing)} ontbrekend, {len(d.stale)} verouderd, {len(d.extra)} te veel"
+        indexed = "-" if d.index is None else len(d.index)
+        sums = f"{search.checksum(d.database)}/{search.checksum(d.index)}"
+        click.echo(f"{names.get(d.slug, d.slug):<14} {len(d.database):>9} {indexed:>9}  {sums:<27} {state}")
+
+
+@click.command("check-index")
+@click.option("--repair", is_flag=True, help="Herstel wat afwijkt (alleen die diensten opnieuw indexeren).")
+@with_appcontext
+def check_index_command(repair: bool) -> None:
+    """De zoekindex vergelijken met de databank, per zorggebied."""
+    if not search.has_index():
+        raise click.ClickException("Er is nog geen zoekindex: voer 'dienstenwijzer reindex' uit.")
+    drifts = search.check_index()
+    _print_drift(drifts)
+    bad = [d for d in drifts if not d.ok]
+    if bad and repair:
+        rewritten = sum(len(d.to_rewrite) for d in bad if not d.outdated_schema)
+        search.check_index(repair_drift=True)
+        drifts = search.check_index()
+        click.echo(f"\nhersteld: {rewritten} diensten opnieuw geïndexeerd. Nu:")
+        _print_drift(drifts)
+        bad = [d for d in drifts if not d.ok]
+    if bad:
+        raise SystemExit(1)
 
 
 @click.command("import")

@@ -22,6 +22,10 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_MAX_PER_PAGE": 50,
     # How often a worker looks for outbox rows written by other processes or hosts.
     "OUTBOX_POLL_SECONDS": 0.25,
+    # Apply the outbox in a background thread of each process (off: the search polls inline).
+    "INDEX_FOLLOWER": True,
+    # How often each host compares its index with the database and repairs any drift.
+    "INDEX_SELF_CHECK_SECONDS": 300,
     # Services not checked for this long are listed for the regisseur to check (6 months)...
     "STALE_AFTER_DAYS": 182,
     # ...and after this long hidden from residents until checked again (18 months).

@@ -86,8 +86,9 @@ def app_config(database_template, tmp_path) -> dict:
         "INDEX_DIR": str(tmp_path / "index"),
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "dienstenwijzer.test",
-        # Tests apply the outbox themselves (search.sync); polling is tested apart.
+        # Tests apply the outbox themselves (search.sync); the follower is tested apart.
         "OUTBOX_POLL_SECONDS": 3600,
+        "INDEX_FOLLOWER": False,
         # Forms are posted directly in tests; tests/accounts/test_csrf.py turns this back on.
         "WTF_CSRF_ENABLED": False,
     }

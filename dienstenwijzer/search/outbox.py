@@ -6,8 +6,8 @@ Whoosh writer on a live generation; it is idempotent (delete then add by service
 may run from any process, any number of times.
 
 Ids are not always committed in order on PostgreSQL (two transactions can commit out of
-sequence), so besides "every id above `upto`" each apply also looks at rows created in the
-last RECENT_WINDOW and applies those it has not seen yet.
+sequence), so each generation keeps a gap-aware cursor (store.AppliedState): every id above
+`upto`, plus every lower id that was not visible when a higher one was applied.
 """
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ from .store import AppliedState, IndexStore
 
 log = logging.getLogger(__name__)
 
-RECENT_WINDOW = dt.timedelta(seconds=30)
 BATCH = 2000
+# An "OR id BETWEEN …" per gap; more gaps than this wait for the next pass.
+MAX_GAP_RANGES_PER_QUERY = 200
 
 
 def _utcnow() -> dt.datetime:
@@ -45,7 +46,7 @@ def _changed_service_ids(session: Session) -> set[int]:
     return ids
 
 
-def _record_changes(session: Session, flush_context) -> None:  # noqa: ARG001
+def _record_changes(session: Session, flush_context) -> None:
     ids = _changed_service_ids(session)
     if ids:
         now = _utcnow()
@@ -54,36 +55,65 @@ def _record_changes(session: Session, flush_context) -> None:  # noqa: ARG001
         )
 
 
+def _bump_versions(session: Session, flush_context, instances) -> None:
+    # A change of only categories or served municipalities updates no column of the service
+    # row, but does change its document: give it a new version for the index self-check.
+    now = _utcnow()
+    for obj in session.dirty:
+        if isinstance(obj, Service) and session.is_modified(obj):
+            obj.updated_at = now
+
+
 def install_outbox_hook() -> None:
     """Make every Session write outbox rows for catalogue changes (idempotent)."""
+    if not event.contains(Session, "before_flush", _bump_versions):
+        event.listen(Session, "before_flush", _bump_versions)
     if not event.contains(Session, "after_flush", _record_changes):
         event.listen(Session, "after_flush", _record_changes)
 
 
-def pending_rows(session: Session, state: AppliedState, since: dt.datetime | None = None):
-    cutoff = _utcnow() - RECENT_WINDOW
-    if since is not None:
-        cutoff = min(cutoff, since)
-    rows = session.execute(
-        select(IndexOutbox.id, IndexOutbox.service_id, IndexOutbox.created_at)
-        .where(or_(IndexOutbox.id > state.upto, IndexOutbox.created_at > cutoff))
-        .order_by(IndexOutbox.id)
-        .limit(BATCH)
-    ).all()
-    return [r for r in rows if r.id > state.upto or r.id not in state.recent]
+def _above(session: Session, state: AppliedState) -> list:
+    return list(
+        session.execute(
+            select(IndexOutbox.id, IndexOutbox.service_id)
+            .where(IndexOutbox.id > state.upto)
+            .order_by(IndexOutbox.id)
+            .limit(BATCH)
+        ).all()
+    )
+
+
+def _in_gaps(session: Session, state: AppliedState) -> list:
+    """Rows that committed after a higher id was applied. Only unapplied ids are in a gap, so
+    a LIMIT here can never hide a row behind rows already applied."""
+    ranges = state.gap_ranges()[:MAX_GAP_RANGES_PER_QUERY]
+    if not ranges:
+        return []
+    return list(
+        session.execute(
+            select(IndexOutbox.id, IndexOutbox.service_id)
+            .where(or_(*(IndexOutbox.id.between(first, last) for first, last in ranges)))
+            .order_by(IndexOutbox.id)
+            .limit(BATCH)
+        ).all()
+    )
 
 
 def has_pending(session: Session, store: IndexStore) -> bool:
     generation = store.current()
-    return generation is not None and bool(pending_rows(session, generation.read_applied()))
+    if generation is None:
+        return False
+    state = generation.read_applied()
+    above = session.scalar(select(IndexOutbox.id).where(IndexOutbox.id > state.upto).limit(1))
+    return above is not None or bool(_in_gaps(session, state))
 
 
-def apply_outbox(
-    session: Session, store: IndexStore, *, wait: float = 0.0, since: dt.datetime | None = None
-) -> int:
+def apply_outbox(session: Session, store: IndexStore, *, wait: float = 0.0) -> int:
     """Apply pending outbox rows to the current generation; returns how many were applied.
 
-    Returns 0 without waiting longer than `wait` when another process holds the lock; the rows
+    Works in batches of BATCH rows, recording progress after each, so a bulk import of any size
+    streams through in bounded memory and a crash loses no more than the batch in hand.
+    Returns without waiting longer than `wait` when another process holds the lock; the rows
     stay pending for the next apply, so a LockError never reaches a user.
     """
     generation = store.current()
@@ -93,36 +123,33 @@ def apply_outbox(
     with generation.apply_lock(wait) as locked:
         if not locked:
             return 0
+        bind = session.get_bind()
         while True:
+            now = _utcnow()
             state = generation.read_applied()
-            rows = pending_rows(session, state, since)
-            if not rows:
+            fresh = state.expire(now)
+            # A session per batch: its own snapshot and identity map, so memory stays flat
+            # however large the import, and the caller's session is left alone.
+            with Session(bind) as batch:
+                above, found = _above(batch, fresh), _in_gaps(batch, fresh)
+                if not above and not found:
+                    if fresh is not state:
+                        generation.write_applied(fresh)
+                    return applied
+                ids = sorted({r.service_id for r in above + found})
+                try:
+                    write_documents(batch, generation, ids, wait)
+                except LockError:
+                    log.warning("index writer busy; outbox rows wait for the next apply")
+                    return applied
+            generation.write_applied(fresh.advance([r.id for r in above], [r.id for r in found], now))
+            applied += len(above) + len(found)
+            if len(above) < BATCH and len(found) < BATCH:
                 return applied
-            try:
-                _write(session, generation, sorted({r.service_id for r in rows}), wait)
-            except LockError:
-                log.warning("index writer busy; %d outbox rows wait for the next apply", len(rows))
-                return applied
-            generation.write_applied(_advance(state, rows))
-            applied += len(rows)
-            if len(rows) < BATCH:
-                return applied
 
 
-def _advance(state: AppliedState, rows) -> AppliedState:
-    cutoff = _utcnow() - RECENT_WINDOW
-    recent = {
-        i: created for i, created in state.recent.items() if dt.datetime.fromisoformat(created) > cutoff
-    }
-    for r in rows:
-        if r.created_at > cutoff:
-            recent[r.id] = r.created_at.isoformat()
-    # A row committed late with an id below `upto` is still caught: it is recent and not in `recent`.
-    upto = max([state.upto] + [r.id for r in rows])
-    return AppliedState(upto=upto, recent=recent)
-
-
-def _write(session: Session, generation, service_ids: list[int], wait: float) -> None:
+def write_documents(session: Session, generation, service_ids: list[int], wait: float) -> None:
+    """Rewrite these services' documents in every region of the generation (idempotent)."""
     builder = DocumentBuilder(session)
     docs = builder.documents_by_region(builder.load(service_ids))
     keys = [str(i) for i in service_ids]

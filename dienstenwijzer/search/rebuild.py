@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 from ..models import IndexOutbox, Municipality, Region, Service, service_municipalities
 from ..models.catalogue import STATUS_ACTIVE
 from .documents import DocumentBuilder
+from .outbox import apply_outbox
 from .schema import surface_words
-from .outbox import RECENT_WINDOW, apply_outbox
 from .store import AppliedState, Generation, IndexStore
 
 BATCH = 1000
@@ -34,6 +34,8 @@ PARALLEL_MIN_SERVICES = 3000
 MAX_PROCESSES = 2
 WORKER_TIMEOUT_SECONDS = 3600
 POLL_SECONDS = 1.0
+# How far below the highest outbox id a rebuild looks for ids still in flight.
+GAP_SCAN = 100_000
 
 Progress = Callable[[int], None]
 
@@ -49,8 +51,7 @@ def rebuild(
     `processes`: how many processes build regions (None: up to MAX_PROCESSES when the
     catalogue is large enough and the database can be opened from another process).
     """
-    started = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    mark = session.scalar(select(func.max(IndexOutbox.id))) or 0
+    mark = outbox_mark(session)
     generation = store.new_generation()
     slugs = list(session.scalars(select(Region.slug).order_by(Region.slug)))
     url = _database_url(session)
@@ -61,12 +62,27 @@ def rebuild(
         _build_parallel(url, generation, parts, progress, count_to_index(session))
     else:
         build_regions(session, generation, slugs, progress)
-    generation.write_applied(AppliedState(upto=mark))
+    generation.write_applied(mark)
+    generation.mark_checked()
     store.swap_to(generation)
-    # Changes committed while we read the database: anything newer than `mark`, plus rows
-    # created since the start that may have committed with an older id.
-    apply_outbox(session, store, wait=30.0, since=started - RECENT_WINDOW)
+    # Changes committed while we read the database: ids above the mark and the gaps below it.
+    apply_outbox(session, store, wait=30.0)
     return generation
+
+
+def outbox_mark(session: Session, now: dt.datetime | None = None) -> AppliedState:
+    """Where a generation built from the database as it is now starts following the outbox.
+
+    Ids below the highest one that are not visible yet belong to transactions still open (or
+    rolled back): they become gaps, so their changes are applied when they commit.
+    """
+    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    upto = session.scalar(select(func.max(IndexOutbox.id))) or 0
+    first = max(1, upto - GAP_SCAN + 1)
+    seen = session.scalars(
+        select(IndexOutbox.id).where(IndexOutbox.id >= first).order_by(IndexOutbox.id)
+    ).all()
+    return AppliedState(first - 1).advance(list(seen), [], now)
 
 
 def build_regions(

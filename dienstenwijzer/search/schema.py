@@ -1,6 +1,8 @@
 """The Whoosh schema of a zorggebied's index, and how a service becomes a document."""
 from __future__ import annotations
 
+import datetime as dt
+
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
@@ -20,6 +22,8 @@ def build_schema() -> Schema:
         municipalities=KEYWORD(commas=True, scorable=True),
         # One packed record per document, read in bulk for filters, facets and browsing.
         facets=COLUMN(columns.VarBytesColumn()),
+        # "id|stamp": what the self-check compares with the database, read in bulk.
+        stamp=COLUMN(columns.VarBytesColumn()),
         display=STORED(),
     )
 
@@ -38,6 +42,7 @@ def service_document(service, category_ids: list[str]) -> dict:
     served = [m.nis_code for m in service.municipalities]
     return {
         "id": str(service.id),
+        "stamp": f"{service.id}|{document_stamp(service.updated_at, provider.updated_at)}".encode(),
         "text": text,
         "categories": ",".join(category_ids),
         "municipalities": ",".join(served),
@@ -64,6 +69,12 @@ def service_document(service, category_ids: list[str]) -> dict:
             "phone": service.phone,
         },
     }
+
+
+def document_stamp(service_updated: dt.datetime, provider_updated: dt.datetime) -> str:
+    """The version of a service's document: it changes whenever the service or its provider does
+    (the outbox hook also bumps `updated_at` when only a service's categories or places change)."""
+    return max(service_updated, provider_updated).isoformat()
 
 
 def surface_words(text: str) -> set[str]:

@@ -5,6 +5,7 @@
     INDEX_DIR/gen-…/applied.json      how far this generation has applied the outbox
     INDEX_DIR/gen-…/vocabulary/<slug>.txt  surface words and counts, for typo correction
     INDEX_DIR/gen-…/apply.lock        held while one process applies the outbox
+    INDEX_DIR/gen-…/checked           touched when the self-check last compared it with the database
 
 A rebuild writes a fresh generation and swaps the symlink atomically; readers notice the
 swap by the symlink's target and reopen.
@@ -32,20 +33,64 @@ CURRENT = "current"
 KEEP_OLD_GENERATIONS = 1
 
 
+# Ids that stay unseen this long were rolled back (or belong to a transaction the self-check
+# will catch): stop looking for them. Longer than any import's write transaction.
+GAP_PATIENCE = dt.timedelta(hours=1)
+
+
 @dataclass
 class AppliedState:
-    """The outbox position of a generation: every id <= upto is applied, and so are `recent`."""
+    """How far a generation has applied the outbox, without ever skipping a committed row.
+
+    Every id <= `upto` has been applied, except the ids in `gaps`: ids below a seen id that were
+    not visible yet (a transaction still open when a later one committed, as PostgreSQL allows,
+    or one that rolled back). Each apply looks for them again until they appear or are older
+    than GAP_PATIENCE. A high-water mark alone would move past the late committer's rows.
+    """
 
     upto: int = 0
-    recent: dict[int, str] = field(default_factory=dict)  # id -> created_at (ISO)
+    gaps: list[tuple[int, int, str]] = field(default_factory=list)  # (first, last, since ISO)
 
     def to_json(self) -> str:
-        return json.dumps({"upto": self.upto, "recent": {str(k): v for k, v in self.recent.items()}})
+        return json.dumps({"upto": self.upto, "gaps": [list(g) for g in self.gaps]})
 
     @classmethod
     def from_json(cls, text: str) -> AppliedState:
         data = json.loads(text)
-        return cls(int(data["upto"]), {int(k): v for k, v in data.get("recent", {}).items()})
+        # Older states had a "recent" window instead of gaps; the self-check repairs what it missed.
+        return cls(int(data["upto"]), [(int(a), int(b), str(c)) for a, b, c in data.get("gaps", [])])
+
+    def gap_ranges(self) -> list[tuple[int, int]]:
+        return [(first, last) for first, last, _ in self.gaps]
+
+    def advance(self, above: list[int], found: list[int], now: dt.datetime) -> AppliedState:
+        """The state after applying `above` (ids > upto, ascending) and `found` (ids from gaps)."""
+        gaps = _subtract(self.gaps, set(found)) if found else list(self.gaps)
+        upto = self.upto
+        since = now.isoformat()
+        for i in above:
+            if i > upto + 1:
+                gaps.append((upto + 1, i - 1, since))
+            upto = max(upto, i)
+        return AppliedState(upto, gaps)
+
+    def expire(self, now: dt.datetime) -> AppliedState:
+        keep = [g for g in self.gaps if dt.datetime.fromisoformat(g[2]) > now - GAP_PATIENCE]
+        return self if len(keep) == len(self.gaps) else AppliedState(self.upto, keep)
+
+
+def _subtract(gaps: list[tuple[int, int, str]], ids: set[int]) -> list[tuple[int, int, str]]:
+    out: list[tuple[int, int, str]] = []
+    for first, last, since in gaps:
+        inside = sorted(i for i in ids if first <= i <= last) if ids else []
+        start = first
+        for i in inside:
+            if i > start:
+                out.append((start, i - 1, since))
+            start = i + 1
+        if start <= last:
+            out.append((start, last, since))
+    return out
 
 
 class Generation:
@@ -105,6 +150,16 @@ class Generation:
         tmp = self.path / f"applied.json.{os.getpid()}.tmp"
         tmp.write_text(state.to_json())
         tmp.replace(self.path / "applied.json")
+
+    def mark_checked(self) -> None:
+        """Record that this generation was just compared with the database (or built from it)."""
+        (self.path / "checked").touch()
+
+    def seconds_since_check(self) -> float:
+        try:
+            return time.time() - (self.path / "checked").stat().st_mtime
+        except FileNotFoundError:
+            return float("inf")
 
     @contextlib.contextmanager
     def apply_lock(self, wait: float):
