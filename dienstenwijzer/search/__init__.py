@@ -18,6 +18,7 @@ from flask import Flask, current_app
 from sqlalchemy.orm import Session
 
 from ..db import db
+from .budget import SearchCache
 from .engine import Hit, SearchEngine, SearchRequest, SearchResult
 from .facets import Filters
 from .outbox import apply_outbox, has_pending, install_outbox_hook
@@ -53,7 +54,8 @@ class _Search:
         self.poll_seconds = float(app.config["OUTBOX_POLL_SECONDS"])
         self.check_seconds = float(app.config["INDEX_SELF_CHECK_SECONDS"])
         self.follow = bool(app.config["INDEX_FOLLOWER"])
-        self.engine = SearchEngine(self.store, self._load_synonyms)
+        self.cache = SearchCache(int(float(app.config["SEARCH_CACHE_MB"]) * 1024 * 1024))
+        self.engine = SearchEngine(self.store, self._load_synonyms, self.cache)
         self._last_poll = time.monotonic()
         self._synonyms: tuple[float, SynonymIndex] | None = None
         self._follower_pid: int | None = None

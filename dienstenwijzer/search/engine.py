@@ -1,19 +1,24 @@
 """Searching one zorggebied: query, typo fallback, filters, facets, ranking and paging.
 
 Each worker process (and thread) keeps one open searcher per zorggebied, refreshed when the
-index changed and reopened when `reindex` swapped generations. Results are cached per index
-generation: an edit makes a new generation, so a cached page is never stale.
+index changed and reopened when `reindex` swapped generations. Term scores, result pages and
+corrections are cached per reader (a new reader after every edit, so a cached page is never
+stale), all in the process's one SearchCache (budget.py) with segment postings and distance
+tables, so memory stays within one budget however many zorggebieden are searched.
 """
 from __future__ import annotations
 
 import heapq
+import itertools
 import os
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
 from markupsafe import Markup
 
+from .budget import BYTES_PER_ITEM, SearchCache
 from .facets import (
     SORT_NAME,
     FacetCounts,
@@ -22,17 +27,16 @@ from .facets import (
     forget_segments_except,
     records_for,
 )
+from .postings import term_vector
 from .query import ParsedQuery, TermScores, evaluate, parse, to_whoosh
 from .snippets import snippet
 from .spelling import Speller
 from .store import Generation, IndexStore
 from .synonyms import SynonymIndex
 
-CACHE_SIZE = 512
-# Per reader: postings of this many documents per indexed document stay cached as
-# {docnum: score} (about 75 bytes each), most recently used first.
-TERM_CACHE_POSTINGS_PER_DOC = 20
-CORRECTION_CACHE_SIZE = 4096
+# Estimated bytes of one cached result page per hit (display fields, snippet markup).
+RESULT_BYTES_PER_HIT = 2000
+_reader_tokens = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -77,25 +81,23 @@ class SearchResult:
 
 
 class _RegionSearcher:
-    def __init__(self, ix, synonyms: SynonymIndex, vocabulary):
+    def __init__(self, ix, synonyms: SynonymIndex, vocabulary, cache: SearchCache):
         self.ix = ix
         self._vocabulary = vocabulary
+        self.cache = cache
         self.searcher = ix.searcher()
         self.synonyms = synonyms
         self._reset()
 
     def _reset(self) -> None:
         reader = self.searcher.reader()
+        self.token = next(_reader_tokens)  # names this reader's entries in the shared cache
         self.records, segments = records_for(reader)
         self.segments = segments
         self.generation = reader.generation()
         self._speller: Speller | None = None
         self._facets: FacetIndex | None = None
-        self.cache: OrderedDict = OrderedDict()
-        self.corrections: OrderedDict = OrderedDict()
-        self.terms: OrderedDict = OrderedDict()
-        self.term_postings = 0
-        self.term_budget = max(10_000, TERM_CACHE_POSTINGS_PER_DOC * reader.doc_count_all())
+        self._deleted: dict[str, np.ndarray | None] = {}
         self.doc_count = reader.doc_count()
         self.doc_count_all = reader.doc_count_all()
 
@@ -116,41 +118,47 @@ class _RegionSearcher:
     @property
     def facets(self) -> FacetIndex:
         if self._facets is None:
-            self._facets = FacetIndex(self.records, self.searcher.reader().all_doc_ids())
+            self._facets = FacetIndex(self.records, self.searcher.reader().all_doc_ids(),
+                                      self.cache, self.token)
         return self._facets
+
+    def cached(self, kind: str, key):
+        return self.cache.get((self.token, kind, key))
+
+    def remember(self, kind: str, key, value, nbytes: int) -> None:
+        self.cache.put((self.token, kind, key), value, nbytes)
 
     def correct(self, text: str) -> str | None:
         """The speller's correction of a text, remembered for this reader."""
-        if text in self.corrections:
-            self.corrections.move_to_end(text)
-            return self.corrections[text]
-        fixed = self.speller.correct(text)
-        self.corrections[text] = fixed
-        if len(self.corrections) > CORRECTION_CACHE_SIZE:
-            self.corrections.popitem(last=False)
-        return fixed
+        found = self.cached("fix", text)
+        if found is None:
+            found = (self.speller.correct(text),)
+            self.remember("fix", text, found, 2 * BYTES_PER_ITEM)
+        return found[0]
+
+    def _deleted_mask(self, segreader) -> np.ndarray | None:
+        key = segreader.segment().segment_id()
+        if key not in self._deleted:
+            deleted = segreader.deleted_docs_set if segreader.has_deletions() else ()
+            mask = None
+            if deleted:
+                mask = np.zeros(segreader.doc_count_all(), dtype=bool)
+                mask[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = True
+            self._deleted[key] = mask
+        return self._deleted[key]
 
     def term_scores(self, fieldname: str, text: str) -> TermScores:
-        """{docnum: score} of one term, read through Whoosh's matcher and scorer once."""
-        key = (fieldname, text)
-        found = self.terms.get(key)
+        """{docnum: score} of one term, as Whoosh's own matcher and scorer would give them."""
+        found = self.cached("term", (fieldname, text))
         if found is not None:
-            self.terms.move_to_end(key)
             return found
         scores: TermScores = {}
         searcher = self.searcher
-        field = searcher.schema[fieldname]
-        btext = field.to_bytes(text)
+        btext = searcher.schema[fieldname].to_bytes(text)
         if (fieldname, btext) in searcher.reader():
-            m = searcher.postings(fieldname, btext, weighting=searcher.weighting)
-            while m.is_active():
-                scores[m.id()] = m.score()
-                m.next()
-        self.terms[key] = scores
-        self.term_postings += len(scores) + 1
-        while self.term_postings > self.term_budget and len(self.terms) > 1:
-            _, dropped = self.terms.popitem(last=False)
-            self.term_postings -= len(dropped) + 1
+            docs, values = term_vector(searcher, fieldname, btext, self._deleted_mask, self.cache)
+            scores = dict(zip(docs.tolist(), values.tolist(), strict=True))
+        self.remember("term", (fieldname, text), scores, BYTES_PER_ITEM * (len(scores) + 2))
         return scores
 
     def doc_frequency(self, fieldname: str, text: str) -> int:
@@ -172,9 +180,10 @@ class _RegionSearcher:
 class SearchEngine:
     """One per app; the searchers themselves are per process and per thread."""
 
-    def __init__(self, store: IndexStore, load_synonyms):
+    def __init__(self, store: IndexStore, load_synonyms, cache: SearchCache):
         self.store = store
         self._load_synonyms = load_synonyms
+        self.cache = cache
         self._local = threading.local()
 
     # -- searcher pool -------------------------------------------------------------------
@@ -198,7 +207,8 @@ class SearchEngine:
             if not generation.region_dir(slug).exists():
                 return None
             rs = pool.regions[slug] = _RegionSearcher(
-                generation.open_region(slug), pool.synonyms, lambda: generation.read_vocabulary(slug)
+                generation.open_region(slug), pool.synonyms,
+                lambda: generation.read_vocabulary(slug), self.cache,
             )
         else:
             rs.refresh_if_changed()
@@ -210,14 +220,14 @@ class SearchEngine:
         rs = self.region_searcher(slug)
         if rs is None:
             return _empty(request)
-        cached = rs.cache.get(request)
+        cached = rs.cached("result", request)
         if cached is not None:
-            rs.cache.move_to_end(request)
             return cached
         result = self._search(rs, request)
-        rs.cache[request] = result
-        if len(rs.cache) > CACHE_SIZE:
-            rs.cache.popitem(last=False)
+        facets = result.facets
+        size = (RESULT_BYTES_PER_HIT * len(result.hits)
+                + BYTES_PER_ITEM * (len(facets.categories) + len(facets.municipalities) + 5))
+        rs.remember("result", request, result, size)
         return result
 
     def _search(self, rs: _RegionSearcher, request: SearchRequest) -> SearchResult:
@@ -280,9 +290,9 @@ class SearchEngine:
                 records = rs.records
                 if origin is not None:
                     inf = float("inf")
-                    key = lambda d: (distances.get(d, inf), records[d][SORT_NAME], d)  # noqa: E731
+                    key = lambda d: (distances.get(d, inf), records[d][SORT_NAME], d)
                 else:
-                    key = lambda d: (records[d][SORT_NAME], d)  # noqa: E731
+                    key = lambda d: (records[d][SORT_NAME], d)
                 docnums = heapq.nsmallest(limit, allowed, key=key)
             else:
                 order = index.origin_order(origin) if origin is not None else index.name_order()

@@ -6,9 +6,10 @@ segment: after an edit only the new small segment is read.
 from __future__ import annotations
 
 import math
-from collections import Counter, OrderedDict
+from collections import Counter
 from dataclasses import dataclass
 
+from .budget import BYTES_PER_ITEM, SearchCache
 from .schema import unpack_facets
 
 CATS, MUNIS, DC, LAT, LON, CHECKED, SORT_NAME = range(7)
@@ -143,10 +144,12 @@ class FacetIndex:
     of a Python loop over every candidate: built once per reader, i.e. per index change.
     """
 
-    ORIGIN_CACHE = 32
-
-    def __init__(self, records: list[tuple], live_docs):
+    def __init__(self, records: list[tuple], live_docs, cache: SearchCache | None = None,
+                 token: int = 0):
         self.records = records
+        # Distance tables, orders and filtered sets live in the process's one search cache.
+        self.cache = cache if cache is not None else SearchCache(64 * 1024 * 1024)
+        self.token = token
         self.live = frozenset(live_docs)
         by_cat: dict[str, set[int]] = {}
         by_muni: dict[str, set[int]] = {}
@@ -164,75 +167,53 @@ class FacetIndex:
         self.dc = frozenset(dc)
         self._cat_postings = sum(len(v) for v in self.by_cat.values())
         self._muni_postings = sum(len(v) for v in self.by_muni.values())
-        self._visible: dict[int, frozenset[int]] = {}
-        self._distances: OrderedDict = OrderedDict()
-        self._within: OrderedDict = OrderedDict()
-        self._name_order: list[int] | None = None
-        self._origin_order: OrderedDict = OrderedDict()
+
+    def _cached(self, kind: str, key, build, per_item: int = BYTES_PER_ITEM):
+        full = (self.token, kind, key)
+        found = self.cache.get(full)
+        if found is None:
+            found = build()
+            self.cache.put(full, found, per_item * (len(found) + 2))
+        return found
 
     # -- cached building blocks ------------------------------------------------------------
     def visible(self, checked_since: int) -> frozenset[int]:
-        found = self._visible.get(checked_since)
-        if found is None:
-            records = self.records
-            found = frozenset(d for d in self.live if records[d][CHECKED] >= checked_since)
-            if len(self._visible) > 4:
-                self._visible.clear()
-            self._visible[checked_since] = found
-        return found
+        records = self.records
+        return self._cached("visible", checked_since, lambda: frozenset(
+            d for d in self.live if records[d][CHECKED] >= checked_since))
 
     def distances(self, origin: tuple[float, float]) -> list:
         """Distance per docnum (None without coordinates), for every document."""
-        km = self._distances.get(origin)
-        if km is None:
-            lat0, lon0 = origin
-            km = [
-                None if rec[LAT] is None else distance_km(lat0, lon0, rec[LAT], rec[LON])
-                for rec in self.records
-            ]
-            self._distances[origin] = km
-            if len(self._distances) > self.ORIGIN_CACHE:
-                self._distances.popitem(last=False)
-        else:
-            self._distances.move_to_end(origin)
-        return km
+        lat0, lon0 = origin
+        return self._cached("distances", origin, lambda: [
+            None if rec[LAT] is None else distance_km(lat0, lon0, rec[LAT], rec[LON])
+            for rec in self.records
+        ])
 
     def within(self, origin: tuple[float, float], km: float) -> frozenset[int]:
-        key = (origin, km)
-        found = self._within.get(key)
-        if found is None:
+        def build() -> frozenset[int]:
             dist = self.distances(origin)
-            found = frozenset(d for d in self.live if dist[d] is not None and dist[d] <= km)
-            self._within[key] = found
-            if len(self._within) > self.ORIGIN_CACHE:
-                self._within.popitem(last=False)
-        else:
-            self._within.move_to_end(key)
-        return found
+            return frozenset(d for d in self.live if dist[d] is not None and dist[d] <= km)
+
+        return self._cached("within", (origin, km), build)
 
     def name_order(self) -> list[int]:
         """Live docnums by (sort name, docnum): the browse order without an origin."""
-        if self._name_order is None:
-            records = self.records
-            self._name_order = sorted(self.live, key=lambda d: (records[d][SORT_NAME], d))
-        return self._name_order
+        records = self.records
+        return self._cached("name_order", None, lambda: sorted(
+            self.live, key=lambda d: (records[d][SORT_NAME], d)), per_item=16)
 
     def origin_order(self, origin: tuple[float, float]) -> list[int]:
         """Live docnums by (distance or inf, sort name, docnum): the browse order near an origin."""
-        order = self._origin_order.get(origin)
-        if order is None:
+        def build() -> list[int]:
             dist, records = self.distances(origin), self.records
             inf = float("inf")
-            order = sorted(
+            return sorted(
                 self.live,
                 key=lambda d: (inf if dist[d] is None else dist[d], records[d][SORT_NAME], d),
             )
-            self._origin_order[origin] = order
-            if len(self._origin_order) > self.ORIGIN_CACHE:
-                self._origin_order.popitem(last=False)
-        else:
-            self._origin_order.move_to_end(origin)
-        return order
+
+        return self._cached("origin_order", origin, build, per_item=16)
 
     # -- filtering and counting ------------------------------------------------------------
     @staticmethod
