@@ -17,16 +17,19 @@ from dienstenwijzer.db import db
 from dienstenwijzer.models import Service
 from dienstenwijzer.search.documents import DocumentBuilder
 
-# kind: (recall@5, MRR@10)
+# kind: (recall@5, MRR@10). Raised with the thesaurus (fixtures/thesaurus/); sentence recall
+# went from 0.85 to 0.84 then: "oude meubels" now stands for having furniture collected, so every
+# word of "ik verhuis en wil mijn oude meubels weggeven" matches the collection service and the
+# any-word fallback that also showed a second-hand shop (labelled acceptable) no longer runs.
 FLOORS = {
     "plain": (0.96, 1.00),
-    "inflected": (0.79, 0.94),
-    "synonym": (0.89, 0.94),
-    "colloquial": (0.80, 0.86),
-    "compound": (0.42, 0.45),
+    "inflected": (0.80, 0.96),
+    "synonym": (0.92, 0.97),
+    "colloquial": (0.90, 0.97),
+    "compound": (0.66, 0.67),
     "typo": (0.95, 1.00),
-    "sentence": (0.85, 0.88),
-    "overall": (0.80, 0.85),
+    "sentence": (0.84, 0.91),
+    "overall": (0.85, 0.92),
 }
 # Share of nothing-exists queries that still show results (lower is better).
 FALSE_POSITIVE_CEILING = 0.37
