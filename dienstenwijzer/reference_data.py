@@ -1,10 +1,15 @@
 """Load the reference data in fixtures/ (municipalities, postcodes, zorggebieden, taxonomy).
 
+The taxonomy's synonyms and the thesaurus (fixtures/thesaurus/*.yaml: everyday words residents
+use, each linked to one or more categories) both become category_synonym rows, so the search
+expands a thesaurus word exactly like a taxonomy synonym.
+
 Safe to run twice: rows are matched on their natural keys and updated in place.
 """
 from __future__ import annotations
 
 import csv
+from collections import defaultdict
 from pathlib import Path
 
 import yaml
@@ -24,7 +29,7 @@ def load_reference_data(session: Session, fixtures_dir: Path) -> None:
     load_municipalities(session, fixtures_dir / "gemeenten.csv")
     load_postcodes(session, fixtures_dir / "postcodes.csv")
     load_regions(session, fixtures_dir / "zorggebieden.yaml")
-    load_taxonomy(session, fixtures_dir / "taxonomie.yaml")
+    load_taxonomy(session, fixtures_dir / "taxonomie.yaml", fixtures_dir / "thesaurus")
     session.flush()
 
 
@@ -79,20 +84,42 @@ def load_regions(session: Session, path: Path) -> None:
     session.flush()
 
 
-def load_taxonomy(session: Session, path: Path) -> None:
+def load_taxonomy(session: Session, path: Path, thesaurus_dir: Path | None = None) -> None:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    existing = {c.id: c for c in session.scalars(select(Category))}
-    position = 0
+    nodes: list[tuple[dict, str | None]] = []
     for top in data["categories"]:
-        parent = _upsert_category(session, existing, top, None, position)
-        position += 1
-        for sub in top.get("subcategories", []):
-            _upsert_category(session, existing, sub, parent.id, position)
-            position += 1
+        nodes.append((top, None))
+        nodes.extend((sub, top["id"]) for sub in top.get("subcategories", []))
+    extra = load_thesaurus(thesaurus_dir, {node["id"] for node, _ in nodes}) if thesaurus_dir else {}
+    existing = {c.id: c for c in session.scalars(select(Category))}
+    for position, (node, parent_id) in enumerate(nodes):
+        _upsert_category(session, existing, node, parent_id, position, extra.get(node["id"], []))
     session.flush()
 
 
-def _upsert_category(session: Session, existing: dict, node: dict, parent_id, position: int):
+def load_thesaurus(directory: Path, category_ids: set[str]) -> dict[str, list[str]]:
+    """{category id: words} from every thesaurus file; a group may name several categories."""
+    terms: dict[str, list[str]] = defaultdict(list)
+    for path in sorted(directory.glob("*.yaml")):
+        for n, group in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["groups"], start=1):
+            where = f"{path.name}, groep {n}"
+            targets = [group["category"]] if "category" in group else group.get("categories", [])
+            unknown = [c for c in targets if c not in category_ids]
+            if not targets or unknown:
+                raise ValueError(f"{where}: onbekende of ontbrekende categorie {unknown or ''}")
+            if not str(group.get("reason") or "").strip():
+                raise ValueError(f"{where}: geen reden of bron opgegeven")
+            for word in group["words"]:
+                if not isinstance(word, str):  # YAML reads a bare 112 or "on" as a number or boolean
+                    raise TypeError(f"{where}: {word!r} is geen woord; zet het tussen aanhalingstekens")
+                for category_id in targets:
+                    terms[category_id].append(word)
+    return terms
+
+
+def _upsert_category(
+    session: Session, existing: dict, node: dict, parent_id, position: int, extra: list[str]
+):
     category = existing.get(node["id"])
     if category is None:
         category = Category(id=node["id"])
@@ -102,7 +129,8 @@ def _upsert_category(session: Session, existing: dict, node: dict, parent_id, po
     category.description = node.get("description", "")
     category.dienstencheques = node.get("dienstencheques")
     category.position = position
-    terms = list(dict.fromkeys(t.strip().lower() for t in node.get("synonyms", []) if t.strip()))
+    words = [*node.get("synonyms", []), *extra]
+    terms = list(dict.fromkeys(t.strip().lower() for t in words if t.strip()))
     if [s.term for s in category.synonyms] != terms:
         category.synonyms = [CategorySynonym(term=t) for t in terms]
     return category

@@ -1,4 +1,8 @@
-"""Taxonomy words residents type, resolved to categories (kuisen -> poetsen)."""
+"""Words residents type, resolved to categories (kuisen -> poetsen, vensterkuiser -> ramen-wassen).
+
+The words are the taxonomy's synonyms and the thesaurus (fixtures/thesaurus/), both loaded into
+category_synonym by reference_data.py.
+"""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..models import Category, CategorySynonym
-from .analysis import STOP_WORDS, stem, words
+from .analysis import STOP_WORDS, index_forms, stem, words
 
 MAX_PHRASE_WORDS = 4
 
@@ -37,7 +41,11 @@ class SynonymIndex:
         return cls({k: frozenset(v) for k, v in by_key.items()}, frozenset(surface))
 
     def match(self, stems: list[str]) -> list[tuple[int, int, frozenset[str]]]:
-        """Greedy longest matches: (start, end, categories) spans over the stem list."""
+        """Greedy longest matches: (start, end, categories) spans over the stem list.
+
+        A word that is no synonym itself but a compound of known parts means what its head
+        means: Dutch compounds are right-headed, so "buurtrestaurantje" is a restaurant.
+        """
         spans = []
         i = 0
         while i < len(stems):
@@ -48,5 +56,17 @@ class SynonymIndex:
                     i = j
                     break
             else:
+                cats = self.head_categories(stems[i])
+                if cats:
+                    spans.append((i, i + 1, cats))
                 i += 1
         return spans
+
+    def head_categories(self, word_stem: str) -> frozenset[str]:
+        """Categories of the longest run of a compound's last parts that is a synonym."""
+        parts = index_forms(word_stem)[1:]
+        for k in range(len(parts)):
+            cats = self.by_key.get(" ".join(parts[k:]))
+            if cats:
+                return cats
+        return frozenset()
