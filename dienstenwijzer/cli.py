@@ -95,7 +95,7 @@ def init_command(no_demo: bool) -> None:
                 raise SystemExit(1)
             region.demo_catalogue = True
         db.session.commit()
-    if search.has_index():
+    if search.has_index() and search.index_is_current_format():
         applied = search.sync(wait=30)
         click.echo(f"Zoekindex bijgewerkt ({applied} wijzigingen).")
     else:
@@ -111,7 +111,7 @@ def _index_ready_for_serving() -> None:
         return
     drifts = search.check_index()
     if any(d.outdated_schema for d in drifts):
-        click.echo("De zoekindex is van een oudere versie: die wordt nu opnieuw opgebouwd.")
+        click.echo("De zoekindex is door een andere versie gebouwd: die wordt nu opnieuw opgebouwd.")
         _build_index()
     elif any(not d.ok for d in drifts):
         rewritten = sum(len(d.to_rewrite) for d in drifts)
@@ -143,7 +143,7 @@ def _print_drift(drifts: list[search.RegionDrift]) -> None:
     click.echo(f"{'Zorggebied':<14} {'databank':>9} {'index':>9}  {'controlesom databank/index':<27} toestand")
     for d in drifts:
         if d.outdated_schema:
-            state = "oude indexversie: voer 'dienstenwijzer reindex' uit"
+            state = "gebouwd door een andere versie: voer 'dienstenwijzer reindex' uit"
         elif d.ok:
             state = "in orde"
         else:

@@ -95,7 +95,7 @@ class _Search:
                 log.warning(
                     "index drift: %s",
                     ", ".join(f"{d.slug} -{len(d.missing)} ~{len(d.stale)} +{len(d.extra)}"
-                              + (" (oude indexversie: reindex nodig)" if d.outdated_schema else "")
+                              + (" (built by another version: reindex)" if d.outdated_schema else "")
                               for d in bad),
                 )
                 repair(session, self.store, bad, wait=max(wait, 1.0))
@@ -195,6 +195,11 @@ def check_index(repair_drift: bool = False) -> list[RegionDrift]:
         return []
     with Session(db.engine) as session:
         return compare(session, generation)
+
+
+def index_is_current_format() -> bool:
+    generation = _ext().store.current()
+    return generation is not None and generation.is_current_format()
 
 
 def has_index() -> bool:

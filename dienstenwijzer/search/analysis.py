@@ -16,6 +16,9 @@ import snowballstemmer
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.lang.stopwords import stoplists
 
+# Bump when what the analyzer emits changes: an index built by another version is rebuilt.
+ANALYSIS_VERSION = "1"
+
 # "was" is laundry here ("de was doen"), not only the verb.
 STOP_WORDS = frozenset(stoplists["nl"]) - {"was"}
 

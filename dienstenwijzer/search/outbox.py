@@ -119,6 +119,10 @@ def apply_outbox(session: Session, store: IndexStore, *, wait: float = 0.0) -> i
     generation = store.current()
     if generation is None:
         return 0
+    if not generation.is_current_format():
+        # Its documents cannot be written by this version; `serve`/`init` rebuild it.
+        log.warning("the index was built by another version: run 'dienstenwijzer reindex'")
+        return 0
     applied = 0
     with generation.apply_lock(wait) as locked:
         if not locked:

@@ -6,7 +6,12 @@ import datetime as dt
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import dutch_analyzer, fold, words
+from .analysis import ANALYSIS_VERSION, dutch_analyzer, fold, words
+
+# Bump when the fields change. Together with the analyzer's version it names the format of
+# an index; a generation of another format is rebuilt, never written to.
+SCHEMA_VERSION = "2"  # 2: the "stamp" column for the self-check
+INDEX_FORMAT = f"schema {SCHEMA_VERSION}, analysis {ANALYSIS_VERSION}"
 
 
 def build_schema() -> Schema:

@@ -28,7 +28,7 @@ Versions = dict[int, str]  # service id -> document stamp
 class RegionDrift:
     slug: str
     database: Versions
-    index: Versions | None  # None: this index was built with an older schema (needs reindex)
+    index: Versions | None  # None: built by another version of the schema or analyzer (reindex)
     missing: set[int] = field(default_factory=set)
     stale: set[int] = field(default_factory=set)
     extra: set[int] = field(default_factory=set)
@@ -78,6 +78,8 @@ def database_versions(session: Session) -> dict[str, Versions]:
 
 
 def index_versions(generation: Generation, slug: str) -> Versions | None:
+    if not generation.is_current_format():
+        return None
     path = str(generation.region_dir(slug))
     if not whoosh_index.exists_in(path):
         return {}

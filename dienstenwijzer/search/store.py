@@ -5,6 +5,7 @@
     INDEX_DIR/gen-…/applied.json      how far this generation has applied the outbox
     INDEX_DIR/gen-…/vocabulary/<slug>.txt  surface words and counts, for typo correction
     INDEX_DIR/gen-…/apply.lock        held while one process applies the outbox
+    INDEX_DIR/gen-…/format            the schema and analyzer versions it was built with
     INDEX_DIR/gen-…/checked           touched when the self-check last compared it with the database
 
 A rebuild writes a fresh generation and swaps the symlink atomically; readers notice the
@@ -27,7 +28,7 @@ from pathlib import Path
 
 from whoosh import index
 
-from .schema import build_schema
+from .schema import INDEX_FORMAT, build_schema
 
 CURRENT = "current"
 KEEP_OLD_GENERATIONS = 1
@@ -151,6 +152,16 @@ class Generation:
         tmp.write_text(state.to_json())
         tmp.replace(self.path / "applied.json")
 
+    def index_format(self) -> str:
+        """The format this generation was built in ("" for generations older than the mark)."""
+        try:
+            return (self.path / "format").read_text().strip()
+        except FileNotFoundError:
+            return ""
+
+    def is_current_format(self) -> bool:
+        return self.index_format() == INDEX_FORMAT
+
     def mark_checked(self) -> None:
         """Record that this generation was just compared with the database (or built from it)."""
         (self.path / "checked").touch()
@@ -203,6 +214,7 @@ class IndexStore:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         path = self.root / f"gen-{stamp}-{secrets.token_hex(3)}"
         path.mkdir()
+        (path / "format").write_text(INDEX_FORMAT + "\n")
         return Generation(path)
 
     def swap_to(self, generation: Generation) -> None:

@@ -86,3 +86,19 @@ def test_check_index_prints_the_comparison_and_fails_on_drift(app, add_services)
     assert result.exit_code == 0, result.output
     assert "hersteld" in result.output
     assert drift_of("gent").ok
+
+
+def test_an_index_built_by_another_version_is_never_written_and_is_rebuilt(app, add_services):
+    add_services("gent", [service_row(extern_id="a")])
+    generation = current_app.extensions["search"].store.current()
+    (generation.path / "format").write_text("schema 1, analysis 0\n")
+    service = db.session.scalar(select(Service))
+    service.name = "Poetsploeg Nieuw"
+    db.session.commit()
+    assert search.sync() == 0  # not written into an index of another format
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["check-index"])
+    assert result.exit_code == 1 and "andere versie" in result.output
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert found("nieuw") == ["Poetsploeg Nieuw"]
+    assert all(d.ok for d in search.check_index())
