@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     # Apply the outbox in a background thread of each process (off: the search polls inline).
     "INDEX_FOLLOWER": True,
     # One memory budget for all search caches of a worker process, across all zorggebieden.
-    "SEARCH_CACHE_MB": 96,
+    "SEARCH_CACHE_MB": 64,
     # How often each host compares its index with the database and repairs any drift.
     "INDEX_SELF_CHECK_SECONDS": 300,
     # Services not checked for this long are listed for the regisseur to check (6 months)...

@@ -22,7 +22,14 @@ def _segment_records(segreader) -> list[tuple]:
     records = _segment_cache.get(key)
     if records is None:
         if segreader.has_column("facets"):
-            records = [unpack_facets(raw) for raw in segreader.column_reader("facets")]
+            # Most documents share their set of categories and of municipalities: one
+            # frozenset object per distinct set (a frozenset costs 200+ bytes).
+            shared: dict[frozenset, frozenset] = {}
+            records = []
+            for raw in segreader.column_reader("facets"):
+                cats, munis, *rest = unpack_facets(raw)
+                records.append((shared.setdefault(cats, cats), shared.setdefault(munis, munis),
+                                *rest))
         else:
             records = [unpack_facets(b"||0|||0|")] * segreader.doc_count_all()
         _segment_cache[key] = records
