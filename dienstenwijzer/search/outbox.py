@@ -152,22 +152,40 @@ def apply_outbox(session: Session, store: IndexStore, *, wait: float = 0.0) -> i
                 return applied
 
 
+def _docnums_by_id(reader, wanted: set[str]) -> dict[str, list[int]]:
+    """Live docnums of these service ids, from the stamp column in one pass.
+
+    Looking ids up one by one cost a third of a bulk apply: a term lookup per segment each."""
+    found: dict[str, list[int]] = {}
+    if reader.doc_count() == 0 or not wanted:
+        return found
+    column = reader.column_reader("stamp")
+    for docnum in reader.all_doc_ids():
+        key = column[docnum].split(b"|", 1)[0].decode()
+        if key in wanted:
+            found.setdefault(key, []).append(docnum)
+    return found
+
+
 def write_documents(session: Session, generation, service_ids: list[int], wait: float) -> None:
     """Rewrite these services' documents in every region of the generation (idempotent)."""
     builder = DocumentBuilder(session)
     docs = builder.documents_by_region(builder.load(service_ids))
-    keys = [str(i) for i in service_ids]
+    keys = {str(i) for i in service_ids}
     for slug in sorted(set(generation.region_slugs()) | set(docs)):
         ix = generation.ensure_region(slug)
-        with ix.searcher() as searcher:
-            present = [k for k in keys if searcher.document_number(id=k) is not None]
+        with ix.reader() as reader:
+            present = bool(_docnums_by_id(reader, keys))
         additions = docs.get(slug, [])
         if not present and not additions:
             continue
         writer = ix.writer(timeout=max(wait, 1.0))
         try:
-            for key in present:
-                writer.delete_by_term("id", key)
+            if present:
+                with writer.reader() as reader:  # the docnums the writer itself knows
+                    for docnums in _docnums_by_id(reader, keys).values():
+                        for docnum in docnums:
+                            writer.delete_document(docnum)
             for doc in additions:
                 writer.add_document(**doc)
         except BaseException:

@@ -52,8 +52,11 @@ def _retry(action, attempts: int = 50):
     raise RuntimeError("the database stayed locked")
 
 
-def bulk_import(config: dict, seed: int, sizes: list[int], hold: float, sync: bool) -> None:
-    """Import services in one transaction per size, flushing in chunks and holding it open."""
+def bulk_import(config: dict, seed: int, sizes: list[int], hold: float, sync: bool,
+                done_file: str | None = None) -> None:
+    """Import services in one transaction per size, flushing in chunks and holding it open.
+
+    `done_file` is touched when the last import has committed (before this process syncs)."""
     rng = random.Random(seed)
     app = _app(config)
     with app.app_context():
@@ -77,6 +80,8 @@ def bulk_import(config: dict, seed: int, sizes: list[int], hold: float, sync: bo
                 db.session.commit()
 
             _retry(write)
+            if done_file and n == len(sizes) - 1:
+                Path(done_file).touch()
             if sync:
                 search.sync(wait=30)
 
