@@ -1,4 +1,4 @@
-"""Gzip for residents' pages, the API and static files, when the browser accepts it.
+"""Gzip for residents' pages and the API, when the browser accepts it.
 
 Search pages are mostly repeated markup: gzip makes them several times smaller, which counts
 on a phone with a weak connection. Responses marked `Cache-Control: no-store` (the back office
@@ -21,6 +21,9 @@ def init_app(app: Flask) -> None:
     app.config.setdefault("COMPRESS_ALGORITHM", ["gzip"])
     app.config.setdefault("COMPRESS_MIMETYPES", MIMETYPES)
     app.config.setdefault("COMPRESS_MIN_SIZE", 1000)
+    # Streamed responses (static files) pass as they are: Flask-Compress reads them without
+    # closing the file, and a front server compresses static files better anyway.
+    app.config.setdefault("COMPRESS_STREAMS", False)
     compress.init_app(app)
 
     @app.after_request

@@ -74,6 +74,14 @@ class SearchResult:
     suggestion: str | None = None  # "Bedoelde u …?"
     any_word: bool = False  # no service had every word; showing those with some
     query_categories: frozenset[str] = frozenset()  # taxonomy ids the words stand for
+    # With `any_word`: the words (or synonym phrases) typed that no service of the zorggebied
+    # matches at all. Results then matched only the rest ("kapper aan huis" -> only "huis"):
+    # a weak match, which the page says plainly and the demand side counts as unmet demand.
+    unmatched: tuple[str, ...] = ()
+
+    @property
+    def weak(self) -> bool:
+        return bool(self.unmatched)
 
     @property
     def pages(self) -> int:
@@ -255,6 +263,10 @@ class SearchEngine:
             # Whoosh's order: score descending, then docnum ascending.
             limit = offset + request.per_page
             docnums = heapq.nlargest(limit, sorted(allowed), key=scores.__getitem__)[offset:limit]
+        unmatched: tuple[str, ...] = ()
+        if any_word and allowed:
+            unmatched = tuple(" ".join(c.surface) for c in parsed.clauses
+                              if not rs.evaluate(ParsedQuery((c,))))
         return SearchResult(
             total=len(allowed),
             page=request.page,
@@ -266,6 +278,7 @@ class SearchEngine:
             suggestion=suggestion,
             any_word=any_word and bool(allowed),
             query_categories=frozenset(c for clause in parsed.clauses for c in clause.categories),
+            unmatched=unmatched,
         )
 
     def _match(self, rs: _RegionSearcher, parsed: ParsedQuery) -> tuple[TermScores, bool]:
