@@ -131,6 +131,13 @@ def _searcher(slug: str):
     return _searchers[slug]
 
 
+def close_all() -> None:
+    """Close the open searchers (a worker keeps them for its lifetime; tests do not)."""
+    for searcher in _searchers.values():
+        searcher.close()
+    _searchers.clear()
+
+
 def _postcode_coords(code: str):
     global _coords
     if _coords is None:
@@ -170,10 +177,10 @@ def search(slug: str, args: dict[str, list[str]]):
 def _html_page(slug: str, args, results, pad: int) -> str:
     e = html.escape
     text = (args.get("q") or [""])[0]
-    out = [f"<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Zoeken - {e(slug)}"
-           f"</title></head><body><form action=\"/{e(slug)}/zoeken\"><label for=\"q\">Wat zoekt u?</label>"
-           f"<input id=\"q\" name=\"q\" value=\"{e(text)}\"><button>Zoeken</button></form>",
-           f"<p>{results.total} diensten gevonden</p>"]
+    head = (f"<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Zoeken - {e(slug)}"
+            f"</title></head><body><form action=\"/{e(slug)}/zoeken\"><label for=\"q\">Wat zoekt u?</label>"
+            f"<input id=\"q\" name=\"q\" value=\"{e(text)}\"><button>Zoeken</button></form>")
+    out = [head, f"<p>{results.total} diensten gevonden</p>"]
     for facet in FACETS:
         counts = results.results.groups(facet)
         out.append(f"<h2>{facet}</h2><ul>")

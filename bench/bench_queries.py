@@ -25,14 +25,14 @@ KIND_SHARES = {
 FILTER_SHARE = 0.35
 LATER_PAGE_SHARE = 0.07
 DISTANCES_KM = (2, 5, 10, 20, 50)
-STOPWORDS = set(
+STOPWORDS = frozenset((  # noqa: SIM905 (a word list reads best as text)
     "aan al als bij dan dat de den der des die dit door een en er het hij hoe ik in is je kan "
-    "kunt maar me met mij mijn na naar niet nog of om onze ook op over te tot u uit uw van voor "
-    "wat we wie wij wil zal ze zich zijn zo zoals zonder omdat waar wordt worden heeft hebben "
-    "deze ons meer elke iedere alle welke gaat komen komt doen doet nu dus toch even heel hebt "
-    "heb geldt iets mogen mag moet moeten kunnen tussen andere ander graag gewoon samen zelf "
-    "daar hier wel geen veel want eens waar dat wanneer tijdens zodat waarna".split()
-)
+    "kunt maar me met mij mijn na naar niet nog of om onze ook op over te tot u uit uw van "
+    "voor wat we wie wij wil zal ze zich zijn zo zoals zonder omdat waar wordt worden heeft "
+    "hebben deze ons meer elke iedere alle welke gaat komen komt doen doet nu dus toch even "
+    "heel hebt heb geldt iets mogen mag moet moeten kunnen tussen andere ander graag gewoon "
+    "samen zelf daar hier wel geen veel want eens wanneer tijdens zodat waarna"
+).split())
 # Objects and verbs residents put in a sentence; most relate to the taxonomy, some do not.
 SENTENCE_PAIRS = (
     ("gras", "maaien"), ("haag", "snoeien"), ("ramen", "wassen"), ("strijk", "doen"),
@@ -236,8 +236,7 @@ class QueryWriter:
 def write_query_file(path, queries: list[Query]) -> None:
     """Tab-separated: kind, zorggebied, HTML path, API path. One request per line."""
     with open(path, "w", encoding="utf-8") as f:
-        for q in queries:
-            f.write(f"{q.kind}\t{q.region}\t{q.html_path()}\t{q.api_path()}\n")
+        f.writelines(f"{q.kind}\t{q.region}\t{q.html_path()}\t{q.api_path()}\n" for q in queries)
 
 
 def read_query_file(path) -> list[tuple[str, str, str, str]]:

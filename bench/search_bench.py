@@ -43,9 +43,9 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
-from bench_catalogue import write_catalogue  # noqa: E402
-from bench_queries import QueryWriter, random_token, read_query_file, write_query_file  # noqa: E402
-from bench_reference import load_reference  # noqa: E402
+from bench_catalogue import write_catalogue
+from bench_queries import QueryWriter, random_token, read_query_file, write_query_file
+from bench_reference import load_reference
 
 ROOT = BENCH.parent
 SETTINGS = {"html": 2, "api": 3}  # setting -> column of queries.tsv with its path
@@ -68,7 +68,8 @@ def cli(args: list[str], env: dict, timeout: float = 3600) -> float:
     """Run `dienstenwijzer <args>` in a subprocess; returns its wall time in seconds."""
     cmd = [sys.executable, "-c", "from dienstenwijzer.cli import main; main()", *args]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, timeout=timeout, capture_output=True, text=True)
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, timeout=timeout, capture_output=True, text=True,
+                          check=False)
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
@@ -187,7 +188,7 @@ def run_wrk(server: Server, paths_file: Path, seconds: float, clients: int, thre
     cmd = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:.0f}s", "--timeout", "10s",
            "-s", str(BENCH / "walk_queries.lua"), server.url()]
     load_before = os.getloadavg()[0]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120)
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120, check=False)
     if out.returncode != 0 or "BENCH_JSON" not in out.stdout:
         raise SystemExit(f"wrk failed: {out.stdout[-2000:]} {out.stderr[-2000:]}")
     result, hist = {}, {}
@@ -283,6 +284,38 @@ with app.app_context():
 """
 
 
+def poll_every_worker(server: Server, path: str, marker: bytes, committed: float, workers: list[int],
+                      timeout: float) -> tuple[dict[int, float], dict[int, int]]:
+    """Poll `path` from several threads until every worker's answer holds `marker`.
+
+    Returns, per worker pid, the seconds from `committed` to its first answer with the marker,
+    and how many answers it gave (a worker never polled cannot be judged)."""
+    found: dict[int, float] = {}
+    seen: dict[int, int] = {}
+    lock = threading.Lock()
+
+    def poll():
+        while time.time() - committed < timeout:
+            with lock:
+                if len(found) == len(workers):
+                    return
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                _status, headers, body = server.get(path, timeout=10)
+                pid, now = int(headers.get("X-Worker-Pid", 0)), time.time()
+                with lock:
+                    seen[pid] = seen.get(pid, 0) + 1
+                    if marker in body and pid not in found:
+                        found[pid] = now - committed
+            time.sleep(0.005)
+
+    pollers = [threading.Thread(target=poll) for _ in range(len(workers) + 1)]
+    for t in pollers:
+        t.start()
+    for t in pollers:
+        t.join()
+    return found, seen
+
+
 def measure_freshness(server: Server, env: dict, catalogue_counts: dict[str, int], edits: int,
                       seed: int, timeout: float = 15.0) -> list[dict]:
     """Per edit: seconds from commit until each worker's search page finds the edited service."""
@@ -303,30 +336,8 @@ def measure_freshness(server: Server, env: dict, catalogue_counts: dict[str, int
             editor.stdin.flush()
             service_id, committed = editor.stdout.readline().split()
             committed = float(committed)
-            found: dict[int, float] = {}
-            seen: dict[int, int] = {}
-            lock = threading.Lock()
-            marker = f"/diensten/{service_id}".encode()
-
-            def poll():
-                while time.time() - committed < timeout:
-                    with lock:
-                        if len(found) == len(workers):
-                            return
-                    with contextlib.suppress(OSError, http.client.HTTPException):
-                        _status, headers, body = server.get(f"/{slug}/zoeken?q={token}", timeout=10)
-                        pid, now = int(headers.get("X-Worker-Pid", 0)), time.time()
-                        with lock:
-                            seen[pid] = seen.get(pid, 0) + 1
-                            if marker in body and pid not in found:
-                                found[pid] = now - committed
-                    time.sleep(0.005)
-
-            pollers = [threading.Thread(target=poll) for _ in range(len(workers) + 1)]
-            for t in pollers:
-                t.start()
-            for t in pollers:
-                t.join()
+            found, seen = poll_every_worker(server, f"/{slug}/zoeken?q={token}",
+                                            f"/diensten/{service_id}".encode(), committed, workers, timeout)
             results.append({"service": external_id, "workers": len(workers),
                             "seconds": {str(pid): found.get(pid) for pid in workers},
                             "polls": {str(pid): seen.get(pid, 0) for pid in workers}})

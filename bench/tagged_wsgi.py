@@ -8,7 +8,6 @@ import os
 from wsgi import app as project_app
 
 
-
 def app(environ, start_response):
     def start(status, headers, exc_info=None):
         headers.append(("X-Worker-Pid", str(os.getpid())))  # the worker's pid, not the master's
