@@ -19,8 +19,8 @@ from dataclasses import dataclass
 from bench_reference import Reference, Region
 
 KIND_SHARES = {
-    "word": 0.25, "two_words": 0.12, "category": 0.10, "synonym": 0.10, "inflected": 0.07,
-    "typo": 0.12, "sentence": 0.09, "unknown": 0.10, "browse": 0.05,
+    "word": 0.28, "two_words": 0.12, "category": 0.10, "synonym": 0.10, "inflected": 0.07,
+    "typo": 0.12, "sentence": 0.09, "unknown": 0.07, "browse": 0.05,
 }
 FILTER_SHARE = 0.35
 LATER_PAGE_SHARE = 0.07
@@ -192,7 +192,7 @@ class QueryWriter:
         params: list[tuple[str, str]] = []
         if browse:
             params.append(("categorie", rng.choices(self.categories, self.category_weights)[0].id))
-        if browse or rng.random() < FILTER_SHARE:
+        if rng.random() < FILTER_SHARE:
             for _ in range(1 if rng.random() < 0.85 else 2):
                 kind = rng.randrange(4)
                 if kind == 0 and not browse:
