@@ -28,6 +28,7 @@ import argparse
 import contextlib
 import http.client
 import json
+import math
 import os
 import random
 import shutil
@@ -43,6 +44,7 @@ from pathlib import Path
 BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH))
 
+from bench_bulk_load import bulk_load
 from bench_catalogue import write_catalogue
 from bench_queries import QueryWriter, random_token, read_query_file, write_query_file
 from bench_reference import load_reference
@@ -209,7 +211,7 @@ def percentile(hist: dict[int, int], p: float) -> float:
     total = sum(hist.values())
     if not total:
         return float("nan")
-    rank, seen = max(1, round(p / 100 * total + 0.5) - 1), 0
+    rank, seen = max(1, math.ceil(p / 100 * total)), 0
     for value in sorted(hist):
         seen += hist[value]
         if seen >= rank:
@@ -393,6 +395,10 @@ def print_setting(name: str, stats: dict, rss: dict, rounds: int, round_seconds:
             print(f"WARNING: {server} ran out of distinct queries ({s['repeats']} repeats): raise --rate-cap")
 
 
+def stop_on_term(signum, frame) -> None:
+    raise KeyboardInterrupt  # so that `finally` stops both gunicorns
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--services", type=int, default=10_000)
@@ -405,6 +411,9 @@ def main() -> int:
     ap.add_argument("--rate-cap", type=int, default=400,
                     help="distinct queries per second of load written per round (more req/s repeats)")
     ap.add_argument("--rss-interval", type=float, default=2.0)
+    ap.add_argument("--load", choices=("import", "bulk"), default="import",
+                    help="import: `dienstenwijzer import` per zorggebied (all its checks, slow at 100 000); "
+                         "bulk: plain INSERTs, then the same `dienstenwijzer reindex`")
     ap.add_argument("--edits", type=int, default=5, help="edits for the edit -> searchable measurement")
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--database-url", help="a throwaway database for the project (default: SQLite in workdir)")
@@ -417,7 +426,7 @@ def main() -> int:
         ap.error("--reuse needs --workdir")
     if shutil.which("wrk") is None:
         ap.error("wrk not found: apt-get install -y wrk")
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    signal.signal(signal.SIGTERM, stop_on_term)
 
     tmp = None
     if args.workdir:
@@ -444,7 +453,7 @@ def main() -> int:
         else:
             results.update(build_everything(args, ref, workdir, env))
             setup_file.write_text(json.dumps({k: results[k] for k in (
-                "catalogue", "generate_s", "init_s", "import_s", "rebuild_s", "index_mb",
+                "catalogue", "generate_s", "init_s", "load", "import_s", "rebuild_s", "index_mb",
                 "baseline_build_s", "baseline_index_mb", "baseline_documents")}))
 
         # Queries: written once, before any server starts; both servers get the same slices.
@@ -534,10 +543,13 @@ def build_everything(args, ref, workdir: Path, env: dict) -> dict:
           + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
     out["init_s"] = cli(["init", "--no-demo"], env)
     t0 = time.perf_counter()
-    for slug in counts:
-        cli(["import", str(workdir / "catalogue" / f"{slug}.csv"), "--region", slug], env)
-    out["import_s"] = time.perf_counter() - t0
-    print(f"init {out['init_s']:.1f} s; import {out['import_s']:.1f} s "
+    if args.load == "import":
+        for slug in counts:
+            cli(["import", str(workdir / "catalogue" / f"{slug}.csv"), "--region", slug], env)
+    else:
+        bulk_load(env["DIENSTENWIJZER_DATABASE_URL"], workdir / "catalogue", ref)
+    out["load"], out["import_s"] = args.load, time.perf_counter() - t0
+    print(f"init {out['init_s']:.1f} s; {args.load} {out['import_s']:.1f} s "
           f"(load {os.getloadavg()[0]:.1f})", flush=True)
     out["rebuild_s"] = cli(["reindex"], env)
     out["index_mb"] = dir_size(workdir / "index") / 1e6
@@ -580,7 +592,7 @@ def report(results: dict, args) -> None:
           f"{results['workers']} sync workers per server, wrk {results['clients']} connections, "
           f"{results['cores']} cores ===")
     print(f"full rebuild `dienstenwijzer reindex`: {results['rebuild_s']:.1f} s, index {results['index_mb']:.0f} MB;"
-          f" import of the CSVs {results['import_s']:.1f} s")
+          f" loading the CSVs ({results.get('load', 'import')}) {results['import_s']:.1f} s")
     if results.get("baseline_build_s"):
         print(f"baseline build (plain Whoosh, one process): {results['baseline_build_s']:.1f} s, "
               f"{results['baseline_documents']} documents, {results['baseline_index_mb']:.0f} MB")

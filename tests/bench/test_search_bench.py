@@ -108,3 +108,34 @@ def test_baseline_answers_the_projects_urls(ref, tmp_path, monkeypatch):
         assert get("/nergens/zoeken", "q=poetsen")[0].startswith("404")
     finally:
         close_baseline()
+
+
+def test_rounds_merge_into_one_latency_distribution():
+    from search_bench import merge_rounds
+
+    def round_(hist, seconds):
+        n = sum(hist.values())
+        return {"hist": hist, "duration_us": seconds * 1e6, "requests": n, "responses": n,
+                "non2xx": 1, "socket_errors": 0, "timeouts": 0, "repeats": 0, "body_bytes": n * 1024,
+                "load_before": 2.0, "load_after": 4.0}
+
+    # A fast round and a slow one: the percentiles are those of all 100 requests together
+    # (averaging the rounds' own p95, 10 and 500 ms, would report 255 ms).
+    merged = merge_rounds([round_({10_000: 90}, 10), round_({20_000: 5, 500_000: 5}, 10)])
+    assert (merged["p50"], merged["p95"], merged["p99"]) == (10.0, 20.0, 500.0)
+    assert merged["rps"] == 5.0 and merged["non2xx"] == 2 and merged["page_kb"] == 1.0
+    assert merged["load"] == 3.0
+
+
+def test_bulk_loaded_catalogue_is_searchable_after_a_rebuild(ref, tmp_path, app, client):
+    from bench_bulk_load import bulk_load
+
+    from dienstenwijzer import search
+
+    write_catalogue(ref, SMALL, tmp_path, seed=4)
+    assert bulk_load(app.config["DATABASE_URL"], tmp_path, ref) == SMALL
+    search.rebuild_index()
+    # Every service that serves Gent, from any zorggebied, is in Gent's index.
+    serving_gent = [r for rows in read_catalogue(tmp_path).values() for r in rows
+                    if "Gent" in r["gemeenten"].split(";")]
+    assert client.get("/gent/api/v1/services").get_json()["total_items"] == len(serving_gent) > 0
