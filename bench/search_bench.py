@@ -423,6 +423,8 @@ def main() -> int:
                          "bulk: plain INSERTs, then the same `dienstenwijzer reindex`")
     ap.add_argument("--edits", type=int, default=5, help="edits for the edit -> searchable measurement")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--baseline-group", choices=("and", "or"), default="and",
+                    help="how the baseline's parser joins words: and (Whoosh's default) or or")
     ap.add_argument("--database-url", help="a throwaway database for the project (default: SQLite in workdir)")
     ap.add_argument("--workdir", type=Path, help="use (and keep) this directory; default: a temp dir")
     ap.add_argument("--reuse", action="store_true", help="reuse catalogue, database and indexes in --workdir")
@@ -483,8 +485,9 @@ def main() -> int:
         servers["project"].wait_ready("/over")
         if not args.no_baseline:
             baseline_env = dict(env, BASELINE_INDEX_DIR=str(workdir / "baseline-index"),
-                                BASELINE_PROJECT_ROOT=str(ROOT),
-                                BASELINE_PAD_BYTES=str(baseline_pad(servers["project"], rows[:60], workdir)))
+                                BASELINE_PROJECT_ROOT=str(ROOT), BASELINE_GROUP=args.baseline_group,
+                                BASELINE_PAD_BYTES=str(baseline_pad(servers["project"], rows[:60], workdir,
+                                                                    args.baseline_group)))
             servers["baseline"] = Server("baseline", "baseline_app:app", baseline_env, args.workers,
                                          workdir / "baseline.log")
             servers["baseline"].wait_ready("/gent/zoeken?q=poetsen")
@@ -580,12 +583,13 @@ def build_everything(args, ref, workdir: Path, env: dict) -> dict:
     return out
 
 
-def baseline_pad(project: Server, sample: list[tuple], workdir: Path) -> int:
+def baseline_pad(project: Server, sample: list[tuple], workdir: Path, group: str) -> int:
     """Static chrome for the baseline's HTML page: the project's mean page size minus the baseline's.
 
     Measured on held-out requests: the project over HTTP, the baseline in-process (it is not
     started yet). Both servers then send pages of about the same size."""
     os.environ["BASELINE_INDEX_DIR"] = str(workdir / "baseline-index")
+    os.environ["BASELINE_GROUP"] = group
     import baseline_app
 
     project_sizes = [len(project.get(q[SETTINGS["html"]])[2]) for q in sample]
@@ -607,6 +611,7 @@ def report(results: dict, args) -> None:
           f" loading the CSVs ({results.get('load', 'import')}) {results['import_s']:.1f} s")
     if results.get("baseline_build_s"):
         cpu = results.get("baseline_cpu_s")
+        print(f"baseline: plain Whoosh, words joined with {args.baseline_group.upper()}")
         print(f"baseline build (plain Whoosh, one process): {results['baseline_build_s']:.1f} s"
               + (f" ({cpu:.0f} s CPU)" if cpu is not None else "") + ", "
               f"{results['baseline_documents']} documents, {results['baseline_index_mb']:.0f} MB")
