@@ -1,32 +1,37 @@
 #!/usr/bin/env python
-"""Search benchmark: build a synthetic catalogue, time a full rebuild, measure search latency.
+"""Search benchmark: the project against plain Whoosh, same documents, same traffic.
 
     python bench/search_bench.py --services 10000
-    python bench/search_bench.py --services 100000 --json /tmp/bench-100k.json
+    python bench/search_bench.py --services 100000 --seconds 60 --json /tmp/bench-100k.json
+    python bench/search_bench.py --services 2000 --seconds 20          # a quick run
 
-Steps (all on 127.0.0.1, every loop bounded in count and time):
-  1. a fresh SQLite database + index dir in a temp directory (or --workdir), prepared by
-     `dienstenwijzer init --no-demo` (migrations + reference data) in a subprocess;
-  2. a synthetic catalogue of N services bulk-inserted with SQLAlchemy Core;
-  3. a full rebuild with `dienstenwijzer reindex` (timed; index size on disk);
-  4. in-process latency: dienstenwijzer.search.search() inside an app context, one thread;
-  5. HTTP latency: gunicorn (2 sync workers), 4 client threads with keep-alive
-     connections, against the HTML search page and the JSON API of the largest zorggebied.
-
-Query classes: plain, filtered, typo, browse. Each is measured twice: a cold pass in which
-every query is distinct (per-generation result cache misses) and a Zipf-like mix.
+Everything goes through the project's public interfaces, so it measures whatever the
+package is today:
+  1. a catalogue of N services that reads like the demo's (bench_catalogue.py), spread over
+     the 11 zorggebieden by inhabitants, written as import CSVs and loaded with
+     `dienstenwijzer init --no-demo` and `dienstenwijzer import`;
+  2. a full rebuild, timed: `dienstenwijzer reindex`; the plain-Whoosh baseline indexes the
+     same CSVs (baseline_app.py);
+  3. distinct resident-like requests (bench_queries.py), all written to queries.tsv before
+     any server starts; every round of every setting gets its own slice, which both servers
+     receive;
+  4. gunicorn with 2 sync workers on 127.0.0.1 for the project (wsgi:app) and for the
+     baseline; wrk (4 connections, walk_queries.lua) alternates between them in rounds;
+     p50/p95/p99, req/s, non-2xx, mean page size, and RSS per worker sampled from /proc;
+  5. edit -> searchable: a service is edited through the app's models, and the search page
+     is polled until every worker finds it.
+The 1-minute load average is printed beside every figure: the machine may be shared.
 """
 from __future__ import annotations
 
 import argparse
-import bisect
 import contextlib
-import datetime as dt
 import http.client
-import itertools
 import json
+import math
 import os
 import random
+import resource
 import shutil
 import signal
 import socket
@@ -35,505 +40,50 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.parse
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-if "--src" in sys.argv:  # measure another checkout of the project (e.g. a baseline)
-    ROOT = Path(sys.argv[sys.argv.index("--src") + 1]).resolve()
-sys.path.insert(0, str(ROOT))
+BENCH = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH))
 
-TARGET_P95_MS = 50.0
-TARGET_BUILD_S = 120.0
-TARGET_TEXT = "p95 ≤ 50 ms over HTTP at 4 concurrent clients at 100 000 services; full rebuild ≤ 120 s"
-CLASSES = ("plain", "filtered", "typo", "browse")
-N_REGIONS = 11
-LARGEST_SHARE = 0.20
-TWO_REGION_SHARE = 0.05
+from bench_bulk_load import bulk_load
+from bench_catalogue import write_catalogue
+from bench_queries import QueryWriter, random_token, read_query_file, write_query_file
+from bench_reference import load_reference
 
-# --------------------------------------------------------------------------------------------
-# Vocabulary: function words, general service words, and the taxonomy (read from the database).
-FUNCTION_WORDS = (
-    "de het een en van in op voor met bij aan om te u uw wij we onze ons ook of als dan die dat "
-    "er door naar tot na per zo zich wie wat waar hoe elke iedere week dag uur maand jaar graag "
-    "samen mee al nog meer minder veel altijd soms vaak eerst daarna kunnen komen helpen doen"
-).split()
-GENERAL_WORDS = (
-    "hulp thuis woning huis tuin keuken badkamer sanitair vloer vloeren ramen deur trap zolder "
-    "kelder garage terras oprit gras haag hagen bomen struiken bladeren onkruid composteren "
-    "afval containers glas papier karton kleding kleren lakens handdoeken gordijnen strijk was "
-    "wasgoed droger strijkijzer naald draad knopen zoom rits herstelling herstellen repareren "
-    "fiets fietsen band ketting rem licht auto rolstoel rollator bus taxi vervoer rit ritten "
-    "chauffeur vrijwilliger vrijwilligers begeleider begeleiding consulent medewerker medewerkers "
-    "ploeg team kantoor loket afspraak aanvraag inschrijving wachtlijst prijs tarief korting "
-    "cheque cheques attest premie factuur betalen gratis goedkoop betaalbaar senioren ouderen "
-    "gezinnen kinderen baby peuters kleuters jongeren ouders alleenstaanden mantelzorgers "
-    "personen beperking handicap ziekte herstel ziekenhuis opname dokter apotheek medicatie "
-    "maaltijd maaltijden soep middagmaal avondmaal boterhammen koken bereiden levering leveren "
-    "boodschappen winkel markt supermarkt lijstje bestellen ophalen brengen afhalen wegbrengen "
-    "verhuis verhuizen dozen meubels kasten bed bedden kast lamp lampen schilderen behangen "
-    "muren plafond verf tegels voegen dakgoot goot lekkage kraan stopcontact elektriciteit "
-    "verwarming ketel isolatie energie energiescan zonnepanelen ventilatie renovatie advies "
-    "premies lening subsidie besparen verbruik meter water gas stroom contract leverancier "
-    "buurt wijk straat dorp stad gemeente deelgemeente centrum rand platteland regio "
-    "ontmoeting koffie activiteit activiteiten uitstap wandeling sport bewegen turnen yoga "
-    "dans muziek zang lezen computer internet smartphone tablet cursus les lessen opleiding "
-    "huiswerk school studie taal nederlands oefenen spelen speelplein vakantie woensdag "
-    "zaterdag zondag maandag dinsdag donderdag vrijdag ochtend namiddag avond nacht weekend "
-    "dringend snel flexibel vast vaste betrouwbaar vriendelijk ervaren opgeleid erkend "
-    "verzekerd veilig proper netjes zorgvuldig geduldig discreet persoonlijk rustig "
-    "kringloop tweedehands herbruikbaar gebruikt spullen speelgoed boeken gereedschap "
-    "ladder boormachine grasmaaier aanhangwagen uitlenen lenen delen ruilen geven schenken "
-    "voedsel voedselpakket pakket sociaal restaurant tafel eten drinken dranken brood "
-    "opvang oppas oppassen babysit crèche kinderopvang onthaalouder spelen slapen ziek "
-    "alarm personenalarm noodoproep val vallen toestel knop bellen telefoon bezoek bezoeken "
-    "gezelschap eenzaamheid praten luisteren wandelen voorlezen brieven papieren "
-    "administratie formulieren belastingen aangifte bank post brievenbus sleutel sleutels"
-).split()
-SERVICE_SUFFIXES = (
-    "aan huis", "in de buurt", "op maat", "voor senioren", "voor gezinnen", "De Bezem",
-    "Het Klavertje", "Sint-Jozef", "De Schakel", "Buurtpunt", "Plus", "Thuis", "Express",
-    "De Brug", "Zonnebloem", "Het Anker", "De Linde", "Vlot", "Samen", "Handig",
-)
-PROVIDER_PREFIXES = ("Vzw", "Dienstenchequebedrijf", "Ocmw", "Wijk-werken", "Sociale werkplaats",
-                     "Bvba", "Coöperatie", "Buurtwerk", "Kringloopcentrum", "Zelfstandige")
-TARGET_GROUPS = ("Alle inwoners", "Senioren", "Gezinnen met kinderen", "Personen met een beperking",
-                 "Mensen met een laag inkomen", "Jongeren", None)
-PRICES = ("1 dienstencheque per uur", "Gratis", "€ 5 per rit", "Volgens inkomen", "€ 12 per uur",
-          "Op aanvraag", None)
-MANUAL_TYPOS = ("poetsn", "strijkn", "kinderopvnag", "kusien", "boodschapen", "tuinonderhod",
-                "snoeiwrek", "vervoerr", "maaltijdn", "klusjesdients", "babysitt", "ramne",
-                "strijkatelir", "huishoudhlp", "gezinszrog", "oppsa", "verhuishlup", "enrgiescan")
+ROOT = BENCH.parent
+SETTINGS = {"html": 2, "api": 3}  # setting -> column of queries.tsv with its path
+SERVERS = ("project", "baseline")
+PROBE_QUERIES = 300
 
 
-def zipf_weights(n: int, s: float = 1.0) -> list[float]:
-    return [1.0 / (r + 1) ** s for r in range(n)]
-
-
-class Sampler:
-    """Weighted sampling with precomputed cumulative weights (random.choices is slow per call)."""
-
-    def __init__(self, items, weights, rng: random.Random):
-        self.items = list(items)
-        self.cum = list(itertools.accumulate(weights))
-        self.rng = rng
-
-    def one(self):
-        return self.items[bisect.bisect_right(self.cum, self.rng.random() * self.cum[-1])]
-
-
-# --------------------------------------------------------------------------------------------
-# Setup: database, catalogue, index
-
-
-def env_for(workdir: Path) -> dict:
+# --- processes -----------------------------------------------------------------------------
+def project_env(workdir: Path, database_url: str | None) -> dict:
     env = dict(os.environ)
-    env["DIENSTENWIJZER_DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    env["DIENSTENWIJZER_DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env["DIENSTENWIJZER_INDEX_DIR"] = str(workdir / "index")
     env["DIENSTENWIJZER_SECRET_KEY"] = "bench-secret"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), str(BENCH), env.get("PYTHONPATH")]))
     env.pop("DIENSTENWIJZER_TEST_DATABASE_URL", None)
     return env
 
 
-def cli(args: list[str], env: dict, timeout: float) -> float:
-    """Run `dienstenwijzer <args>` in a subprocess; returns the wall time in seconds."""
+def children_cpu() -> float:
+    """CPU seconds used so far by finished child processes: a figure the machine's load does not inflate."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cli(args: list[str], env: dict, timeout: float = 3600) -> float:
+    """Run `dienstenwijzer <args>` in a subprocess; returns its wall time in seconds."""
     cmd = [sys.executable, "-c", "from dienstenwijzer.cli import main; main()", *args]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, timeout=timeout, capture_output=True, text=True)
+    proc = subprocess.run(cmd, env=env, cwd=ROOT, timeout=timeout, capture_output=True, text=True,
+                          check=False)
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
-        sys.stderr.write(proc.stdout + proc.stderr)
-        raise SystemExit(f"`dienstenwijzer {' '.join(args)}` failed ({proc.returncode})")
+        sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
+        raise SystemExit(f"`dienstenwijzer {' '.join(args[:2])}` failed ({proc.returncode})")
     return elapsed
-
-
-def prepare_database(workdir: Path) -> None:
-    """Alembic migrations and reference data, like `dienstenwijzer init --no-demo` (no index)."""
-    for path in (workdir / "bench.sqlite3", workdir / "index"):
-        if path.is_dir():
-            shutil.rmtree(path)
-        elif path.exists():
-            path.unlink()
-    code = (
-        "import os\n"
-        "from flask_migrate import upgrade\n"
-        "from dienstenwijzer import MIGRATIONS_DIR, create_app\n"
-        "from dienstenwijzer.db import db\n"
-        "from dienstenwijzer.reference_data import load_reference_data\n"
-        "from pathlib import Path\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        "    upgrade(directory=MIGRATIONS_DIR, revision='heads')\n"
-        "    load_reference_data(db.session, Path(app.config['FIXTURES_DIR']))\n"
-        "    db.session.commit()\n"
-    )
-    subprocess.run([sys.executable, "-c", code], env=env_for(workdir), cwd=ROOT, timeout=300,
-                   check=True, capture_output=True)
-
-
-def load_reference(engine):
-    from sqlalchemy import select
-
-    from dienstenwijzer.models import Category, CategorySynonym, Municipality, Postcode, Region
-
-    with engine.connect() as conn:
-        regions = conn.execute(select(Region.id, Region.slug).order_by(Region.slug)).all()
-        munis = conn.execute(
-            select(Municipality.nis_code, Municipality.name, Municipality.region_id,
-                   Municipality.lat, Municipality.lon).where(Municipality.region_id.is_not(None))
-        ).all()
-        postcodes = conn.execute(select(Postcode.code, Postcode.nis_code)).all()
-        cats = conn.execute(
-            select(Category.id, Category.parent_id, Category.label, Category.dienstencheques)
-            .order_by(Category.position)
-        ).all()
-        syns = conn.execute(select(CategorySynonym.category_id, CategorySynonym.term)).all()
-    return regions, munis, postcodes, cats, syns
-
-
-def region_layout(regions, munis, largest: str | None):
-    by_region: dict[int, list] = {}
-    for m in munis:
-        by_region.setdefault(m.region_id, []).append(m)
-    regions = [r for r in regions if r.id in by_region]
-    if largest is None:
-        largest = max(regions, key=lambda r: (len(by_region[r.id]), r.slug)).slug
-    big = next(r for r in regions if r.slug == largest)
-    others = [r for r in regions if r.id != big.id]
-    # The largest gets 20 %; the others share the rest with a mild skew (each below 20 %).
-    skew = zipf_weights(len(others), 0.6)
-    total = sum(skew)
-    shares = {big.id: LARGEST_SHARE}
-    for r, w in zip(others, skew, strict=True):
-        shares[r.id] = (1 - LARGEST_SHARE) * w / total
-    return big, regions, by_region, shares
-
-
-def generate_catalogue(engine, n: int, seed: int, largest: str | None):
-    """Bulk-insert providers and services; returns what the query generator needs."""
-    from sqlalchemy import insert
-
-    from dienstenwijzer.models import Provider, Service, service_categories, service_municipalities
-    from dienstenwijzer.search.analysis import fold
-
-    rng = random.Random(seed)
-    regions, munis, postcodes, cats, syns = load_reference(engine)
-    big, regions, by_region, shares = region_layout(regions, munis, largest)
-    postcodes_of: dict[str, list[str]] = {}
-    for p in postcodes:
-        postcodes_of.setdefault(p.nis_code, []).append(p.code)
-
-    children = {c.parent_id for c in cats if c.parent_id}
-    leaves = [c for c in cats if c.parent_id or c.id not in children]
-    syn_of: dict[str, list[str]] = {}
-    for s in syns:
-        syn_of.setdefault(s.category_id, []).append(s.term)
-    cat_words: dict[str, list[str]] = {}
-    for c in leaves:
-        ws = [w for t in syn_of.get(c.id, []) + [c.label] for w in fold(t).replace("-", " ").split()
-              if w.isalpha() and len(w) > 3 and w not in FUNCTION_WORDS]
-        cat_words[c.id] = ws or [c.id.split("-")[0]]
-    rng.shuffle(leaves)
-    cat_sampler = Sampler(leaves, zipf_weights(len(leaves), 0.8), rng)
-    general = list(GENERAL_WORDS)
-    rng.shuffle(general)
-    general_sampler = Sampler(general, zipf_weights(len(general), 1.0), rng)
-    region_sampler = Sampler([r.id for r in regions], [shares[r.id] for r in regions], rng)
-
-    today = dt.date.today()
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    providers, services, svc_cats, svc_munis = [], [], [], []
-    providers_of: dict[int, list[int]] = {}
-    pid = 0
-    for r in regions:
-        count = max(5, int(n * shares[r.id] / 4))
-        ids = []
-        for i in range(count):
-            pid += 1
-            m = rng.choice(by_region[r.id])
-            name = f"{rng.choice(PROVIDER_PREFIXES)} {rng.choice(general).capitalize()} {m.name} {i + 1}"
-            providers.append({
-                "id": pid, "region_id": r.id, "name": name, "street": f"Kerkstraat {i % 200 + 1}",
-                "postcode": rng.choice(postcodes_of.get(m.nis_code, ["9000"])),
-                "municipality_nis": m.nis_code, "phone": "09 000 00 00",
-                "email": f"info{pid}@aanbieder.example", "website": f"https://aanbieder{pid}.example",
-                "created_at": now, "updated_at": now,
-            })
-            ids.append(pid)
-        providers_of[r.id] = ids
-
-    region_ids = [r.id for r in regions]
-    for sid in range(1, n + 1):
-        rid = region_sampler.one()
-        own = by_region[rid]
-        served = rng.sample(own, rng.randint(1, min(3, len(own))))
-        if rng.random() < TWO_REGION_SHARE:
-            other = rng.choice([x for x in region_ids if x != rid])
-            served.append(rng.choice(by_region[other]))
-        served = served[:3]
-        ncat = 1 if rng.random() < 0.75 else 2
-        chosen = []
-        while len(chosen) < ncat:
-            c = cat_sampler.one()
-            if c not in chosen:
-                chosen.append(c)
-        words = []
-        for _ in range(rng.randint(30, 90)):
-            x = rng.random()
-            if x < 0.40:
-                words.append(rng.choice(FUNCTION_WORDS))
-            elif x < 0.85:
-                words.append(general_sampler.one())
-            else:
-                words.append(rng.choice(cat_words[rng.choice(chosen).id]))
-        sentences, i = [], 0
-        while i < len(words):
-            k = rng.randint(6, 14)
-            part = words[i:i + k]
-            sentences.append(" ".join(part).capitalize() + ".")
-            i += k
-        home = served[0]
-        dc = any(c.dienstencheques for c in chosen)
-        checked = today - dt.timedelta(days=rng.randint(600, 900) if rng.random() < 0.03
-                                       else rng.randint(0, 500))
-        services.append({
-            "id": sid, "region_id": rid, "provider_id": rng.choice(providers_of[rid]),
-            "external_id": f"bench-{sid}",
-            "name": f"{rng.choice(cat_words[chosen[0].id]).capitalize()} {rng.choice(SERVICE_SUFFIXES)}",
-            "description": " ".join(sentences),
-            "street": f"Dorpsstraat {sid % 300 + 1}",
-            "postcode": rng.choice(postcodes_of.get(home.nis_code, ["9000"])),
-            "municipality_nis": home.nis_code,
-            "lat": (home.lat or 51.0) + rng.uniform(-0.03, 0.03),
-            "lon": (home.lon or 4.0) + rng.uniform(-0.03, 0.03),
-            "phone": "09 000 00 00", "email": f"dienst{sid}@aanbieder.example",
-            "website": None if sid % 3 else f"https://dienst{sid}.example",
-            "dienstencheques": dc and rng.random() < 0.8 or rng.random() < 0.05,
-            "price": rng.choice(PRICES), "target_group": rng.choice(TARGET_GROUPS),
-            "opening_hours": "ma–vr 9.00–16.00",
-            "status": "archived" if rng.random() < 0.01 else "active",
-            "last_checked": checked, "created_at": now, "updated_at": now,
-        })
-        for c in chosen:
-            svc_cats.append({"service_id": sid, "category_id": c.id})
-        for m in dict.fromkeys(x.nis_code for x in served):
-            svc_munis.append({"service_id": sid, "nis_code": m})
-
-    with engine.begin() as conn:
-        for table, rows in ((Provider.__table__, providers), (Service.__table__, services),
-                            (service_categories, svc_cats), (service_municipalities, svc_munis)):
-            for start in range(0, len(rows), 10_000):
-                conn.execute(insert(table), rows[start:start + 10_000])
-    big_munis = [m.nis_code for m in by_region[big.id]]
-    big_postcodes = sorted({p for m in big_munis for p in postcodes_of.get(m, [])})
-    count_big = sum(1 for s in services if s["region_id"] == big.id)
-    return {
-        "largest": big.slug, "largest_municipalities": big_munis, "largest_postcodes": big_postcodes,
-        "largest_primary_services": count_big,
-        "categories": [c.id for c in cats], "leaf_categories": [c.id for c in leaves],
-        "category_words": sorted({w for ws in cat_words.values() for w in ws}),
-        "general_words": general, "providers": len(providers),
-    }
-
-
-def dir_size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
-
-
-# --------------------------------------------------------------------------------------------
-# Queries: each a dict of form parameters (q, categorie, gemeente, dienstencheques, postcode, km)
-
-
-def _typo(word: str, rng: random.Random) -> str:
-    i = rng.randrange(1, len(word) - 1)
-    kind = rng.randrange(3)
-    if kind == 0:
-        return word[:i] + word[i + 1:]
-    if kind == 1:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
-    return word[:i] + rng.choice("aeiouklmnrst") + word[i + 1:]
-
-
-def query_pools(info: dict, seed: int) -> dict[str, list[dict]]:
-    """Per class, a long list of distinct queries in random order."""
-    rng = random.Random(seed + 1)
-    common = info["general_words"][:40] + info["category_words"][:20]
-    rare = info["general_words"][120:] + info["category_words"][20:]
-    allwords = info["general_words"] + info["category_words"]
-    cats, leaves = info["categories"], info["leaf_categories"]
-    munis, postcodes = info["largest_municipalities"], info["largest_postcodes"]
-    known = set(allwords) | set(FUNCTION_WORDS)
-
-    def unique(gen, n):
-        seen, out = set(), []
-        for _ in range(n * 20):
-            q = gen()
-            key = json.dumps(q, sort_keys=True)
-            if key not in seen:
-                seen.add(key)
-                out.append(q)
-                if len(out) >= n:
-                    break
-        return out
-
-    def plain():
-        kind = rng.random()
-        if kind < 0.35:
-            return {"q": rng.choice(common)}
-        if kind < 0.6:
-            return {"q": rng.choice(rare)}
-        return {"q": f"{rng.choice(allwords)} {rng.choice(allwords)}"}
-
-    def filtered():
-        q = {"q": rng.choice(allwords)} if rng.random() < 0.7 else {}
-        kind = rng.randrange(4)
-        if kind == 0:
-            q["categorie"] = rng.choice(cats)
-        elif kind == 1:
-            q["gemeente"] = rng.choice(munis)
-        elif kind == 2:
-            q["dienstencheques"] = "y"
-        else:
-            q["postcode"] = rng.choice(postcodes)
-            q["km"] = str(rng.choice((2, 5, 10, 20)))
-        if not q.get("q") or rng.random() < 0.3:
-            q.setdefault("q", rng.choice(allwords))
-            q["page"] = str(rng.randint(1, 3))
-        return q
-
-    def typo():
-        if rng.random() < 0.08:
-            return {"q": rng.choice(MANUAL_TYPOS)}
-        w = rng.choice([x for x in allwords if len(x) >= 6])
-        t = _typo(w, rng)
-        if t in known:
-            t = _typo(t, rng)
-        if rng.random() < 0.2:
-            return {"q": f"{t} {rng.choice(allwords)}"}
-        return {"q": t}
-
-    def browse():
-        q = {"categorie": rng.choice(cats)}
-        x = rng.random()
-        if x < 0.3:
-            q["gemeente"] = rng.choice(munis)
-        elif x < 0.45:
-            q["dienstencheques"] = "y"
-        elif x < 0.6:
-            q["postcode"] = rng.choice(postcodes)
-            q["km"] = str(rng.choice((5, 10, 20)))
-        if rng.random() < 0.5:
-            q["page"] = str(rng.randint(1, 5))
-        return q
-
-    gens = {"plain": plain, "filtered": filtered, "typo": typo, "browse": browse}
-    return {name: unique(gen, 6000) for name, gen in gens.items()}
-
-
-def split_pools(pools: dict[str, list[dict]], cold_n: int, mix_n: int, warm_n: int):
-    """Disjoint slices: warm-up, in-process cold, HTML cold, API cold, HTML mix, API mix."""
-    out = {}
-    for cls, qs in pools.items():
-        sizes = [("warm", warm_n), ("inproc_cold", cold_n), ("html_cold", cold_n),
-                 ("api_cold", cold_n), ("html_mix", mix_n), ("api_mix", mix_n)]
-        need = sum(s for _, s in sizes)
-        if len(qs) < need:  # shrink proportionally when the generator ran out of distinct ones
-            factor = len(qs) / need
-            sizes = [(k, max(1, int(s * factor))) for k, s in sizes]
-        pos, slices = 0, {}
-        for key, size in sizes:
-            slices[key] = qs[pos:pos + size]
-            pos += size
-        out[cls] = slices
-    return out
-
-
-def zipf_sequence(pool: list, length: int, rng: random.Random, s: float = 1.1) -> list:
-    sampler = Sampler(pool, zipf_weights(len(pool), s), rng)
-    return [sampler.one() for _ in range(length)]
-
-
-def html_path(slug: str, q: dict) -> str:
-    return f"/{slug}/zoeken?" + urllib.parse.urlencode(q)
-
-
-def api_path(slug: str, q: dict) -> str:
-    params = {("search" if k == "q" else k): v for k, v in q.items()}
-    return f"/{slug}/api/v1/services?" + urllib.parse.urlencode(params)
-
-
-# --------------------------------------------------------------------------------------------
-# Measuring
-
-
-def pct(values: list[float], p: float) -> float:
-    if not values:
-        return float("nan")
-    s = sorted(values)
-    k = min(len(s) - 1, max(0, int(round(p / 100 * len(s) + 0.5)) - 1))
-    return s[k]
-
-
-def summary(latencies: list[float], elapsed: float, errors: int = 0) -> dict:
-    ms = [x * 1000 for x in latencies]
-    return {
-        "n": len(ms), "errors": errors, "p50": pct(ms, 50), "p95": pct(ms, 95), "p99": pct(ms, 99),
-        "rps": len(ms) / elapsed if elapsed > 0 else 0.0,
-    }
-
-
-class InProcess:
-    def __init__(self, workdir: Path):
-        from dienstenwijzer import create_app
-
-        env = env_for(workdir)
-        self.app = create_app({
-            "DATABASE_URL": env["DIENSTENWIJZER_DATABASE_URL"],
-            "INDEX_DIR": env["DIENSTENWIJZER_INDEX_DIR"], "SECRET_KEY": "bench-secret",
-        })
-        self.ctx = self.app.app_context()
-        self.ctx.push()
-        from dienstenwijzer.db import db
-        from dienstenwijzer.places import Places
-
-        self.places = Places(db.session)
-        days = int(self.app.config["HIDE_AFTER_DAYS"])
-        self.checked_since = (dt.date.today() - dt.timedelta(days=days)).toordinal()
-        self.per_page = int(self.app.config["SEARCH_PER_PAGE"])
-
-    def request(self, q: dict):
-        from dienstenwijzer.search import Filters, SearchRequest
-
-        origin = self.places.coordinates(q["postcode"]) if q.get("postcode") else None
-        filters = Filters(
-            categories=frozenset([q["categorie"]]) if q.get("categorie") else frozenset(),
-            municipalities=frozenset([q["gemeente"]]) if q.get("gemeente") else frozenset(),
-            dienstencheques=bool(q.get("dienstencheques")),
-            origin=origin,
-            km=float(q["km"]) if q.get("km") and origin else None,
-            checked_since=self.checked_since,
-        )
-        return SearchRequest(text=q.get("q", ""), filters=filters, page=int(q.get("page", 1)),
-                             per_page=self.per_page)
-
-    def run(self, slug: str, queries: list[dict], duration: float, cap: int) -> dict:
-        from dienstenwijzer import search
-
-        requests_ = [self.request(q) for q in queries[:cap]]
-        lat = []
-        start = time.perf_counter()
-        deadline = start + duration
-        for r in requests_:
-            t0 = time.perf_counter()
-            search.search(slug, r)
-            lat.append(time.perf_counter() - t0)
-            if t0 > deadline:
-                break
-        return summary(lat, time.perf_counter() - start)
-
-    def close(self):
-        self.ctx.pop()
 
 
 def free_port() -> int:
@@ -542,156 +92,352 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Gunicorn:
-    def __init__(self, workdir: Path, workers: int = 2):
-        self.port = free_port()
-        self.log = open(workdir / "gunicorn.log", "w")  # noqa: SIM115
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "-w", str(workers),
-             "-b", f"127.0.0.1:{self.port}", "--timeout", "120", "wsgi:app"],
-            env=env_for(workdir), cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
-    def wait_ready(self, timeout: float = 60.0) -> None:
+
+class Server:
+    """gunicorn with sync workers on 127.0.0.1, in its own session."""
+
+    def __init__(self, name: str, app: str, env: dict, workers: int, log: Path):
+        self.name = name
+        self.port = free_port()
+        self.log = log.open("w")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--pythonpath", str(BENCH),
+             "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", app],
+            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def get(self, path: str, timeout: float = 60) -> tuple[int, dict, bytes]:
+        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=timeout)
+        try:
+            conn.request("GET", path)
+            resp = conn.getresponse()
+            return resp.status, dict(resp.getheaders()), resp.read()
+        finally:
+            conn.close()
+
+    def wait_ready(self, path: str, timeout: float = 120) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"gunicorn exited with {self.proc.returncode}; see {self.log.name}")
-            try:
-                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=5)
-                conn.request("GET", "/over")
-                if conn.getresponse().status == 200:
-                    conn.close()
+                raise SystemExit(f"{self.name}: gunicorn exited ({self.proc.returncode}); see {self.log.name}")
+            with contextlib.suppress(OSError):
+                if self.get(path, timeout=30)[0] < 500:
                     return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise SystemExit("gunicorn did not answer in time")
+            time.sleep(0.3)
+        raise SystemExit(f"{self.name}: gunicorn did not answer in {timeout:.0f} s")
+
+    def workers(self) -> list[int]:
+        pid = self.proc.pid
+        try:
+            return sorted(int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+        except OSError:
+            return []
 
     def stop(self) -> None:
         if self.proc.poll() is None:
-            self.proc.terminate()  # the gunicorn master stops its workers
+            self.proc.terminate()  # the master stops its workers
             try:
-                self.proc.wait(timeout=15)
+                self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 with contextlib.suppress(ProcessLookupError):
-                    os.killpg(self.proc.pid, signal.SIGKILL)  # the session we started
+                    os.killpg(self.proc.pid, signal.SIGKILL)  # the session this script started
                 self.proc.wait(timeout=5)
         self.log.close()
 
 
-def run_http(port: int, paths: list[str], duration: float, cap: int, clients: int) -> dict:
-    paths = paths[:cap]
+def rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+class RssSampler(threading.Thread):
+    """Samples RSS of every worker of every server every `interval` s, tagged with the phase."""
+
+    def __init__(self, servers: dict[str, Server], interval: float):
+        super().__init__(daemon=True)
+        self.servers, self.interval = servers, interval
+        self.phase = "idle"
+        self.samples: list[tuple[float, str, str, int, float]] = []  # t, phase, server, pid, MB
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        while not self.stopped.wait(self.interval):
+            now, phase = time.monotonic(), self.phase
+            for name, server in self.servers.items():
+                for pid in server.workers():
+                    mb = rss_mb(pid)
+                    if mb is not None:
+                        self.samples.append((now, phase, name, pid, mb))
+
+
+def slope_mb_per_min(points: list[tuple[float, float]]) -> float:
+    """Least-squares slope of (seconds, MB) points, in MB per minute."""
+    if len(points) < 3:
+        return float("nan")
+    n = len(points)
+    mt = sum(t for t, _ in points) / n
+    mm = sum(m for _, m in points) / n
+    var = sum((t - mt) ** 2 for t, _ in points)
+    return 60 * sum((t - mt) * (m - mm) for t, m in points) / var if var else float("nan")
+
+
+# --- load phase ----------------------------------------------------------------------------
+def run_wrk(server: Server, paths_file: Path, seconds: float, clients: int, threads: int) -> dict:
+    env = dict(os.environ, BENCH_PATHS=str(paths_file), BENCH_THREADS=str(threads))
+    cmd = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:.0f}s", "--timeout", "10s",
+           "-s", str(BENCH / "walk_queries.lua"), server.url()]
+    load_before = os.getloadavg()[0]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120, check=False)
+    if out.returncode != 0 or "BENCH_JSON" not in out.stdout:
+        raise SystemExit(f"wrk failed: {out.stdout[-2000:]} {out.stderr[-2000:]}")
+    result, hist = {}, {}
+    for line in out.stdout.splitlines():
+        if line.startswith("BENCH_JSON "):
+            result = json.loads(line[len("BENCH_JSON "):])
+        elif line.startswith("BENCH_HIST ") and len(line) > len("BENCH_HIST "):
+            for pair in line[len("BENCH_HIST "):].split(","):
+                value, count = pair.split(":")
+                hist[int(value)] = hist.get(int(value), 0) + int(count)
+    result["hist"] = hist
+    result["load_before"], result["load_after"] = load_before, os.getloadavg()[0]
+    return result
+
+
+def percentile(hist: dict[int, int], p: float) -> float:
+    """Percentile in ms of a {microseconds: count} histogram (nearest rank)."""
+    total = sum(hist.values())
+    if not total:
+        return float("nan")
+    rank, seen = max(1, math.ceil(p / 100 * total)), 0
+    for value in sorted(hist):
+        seen += hist[value]
+        if seen >= rank:
+            return value / 1000
+    return max(hist) / 1000
+
+
+def merge_rounds(rounds: list[dict]) -> dict:
+    hist: dict[int, int] = {}
+    for r in rounds:
+        for v, c in r["hist"].items():
+            hist[v] = hist.get(v, 0) + c
+    seconds = sum(r["duration_us"] for r in rounds) / 1e6
+    responses = sum(r["responses"] for r in rounds)
+    loads = [x for r in rounds for x in (r["load_before"], r["load_after"])]
+    return {
+        "p50": percentile(hist, 50), "p95": percentile(hist, 95), "p99": percentile(hist, 99),
+        "rps": sum(r["requests"] for r in rounds) / seconds if seconds else 0.0,
+        "requests": sum(r["requests"] for r in rounds), "seconds": seconds,
+        "non2xx": sum(r["non2xx"] for r in rounds),
+        "errors": sum(r["socket_errors"] + r["timeouts"] for r in rounds),
+        "repeats": sum(r["repeats"] for r in rounds),
+        "page_kb": sum(r["body_bytes"] for r in rounds) / responses / 1024 if responses else 0.0,
+        "load": sum(loads) / len(loads), "load_max": max(loads),
+    }
+
+
+# --- probes: what the traffic finds, and page sizes ----------------------------------------
+def probe(server: Server, queries: list[tuple], column: int) -> list[tuple[str, int, int, bytes]]:
+    """(kind, status, size, body) of each request, one at a time (also warms the workers up)."""
+    out = []
+    for q in queries:
+        status, _headers, body = server.get(q[column])
+        out.append((q[0], status, len(body), body))
+    return out
+
+
+def zero_share(answers: list[tuple[str, int, int, bytes]]) -> dict[str, float]:
+    """Share of JSON answers with no result, per kind of query and overall."""
+    counts: dict[str, list[int]] = {}
+    for kind, status, _size, body in answers:
+        empty = status == 200 and json.loads(body).get("total_items", 0) == 0
+        for key in (kind, "all"):
+            c = counts.setdefault(key, [0, 0])
+            c[0] += empty
+            c[1] += 1
+    return {k: v[0] / v[1] for k, v in sorted(counts.items())}
+
+
+# --- edit -> searchable --------------------------------------------------------------------
+EDITOR = """
+import sys, time
+from sqlalchemy import select
+from dienstenwijzer import create_app
+from dienstenwijzer.db import db
+from dienstenwijzer.models import Service
+try:
+    from dienstenwijzer.audit import set_actor
+except ImportError:
+    set_actor = None
+app = create_app()
+with app.app_context():
+    if set_actor:
+        set_actor(None, "search_bench")
+    print("ready", flush=True)
+    for line in sys.stdin:
+        external_id, token = line.split()
+        service = db.session.scalar(select(Service).where(Service.external_id == external_id))
+        service.description = service.description + " " + token
+        db.session.commit()
+        print(service.id, time.time(), flush=True)
+"""
+
+
+def poll_every_worker(server: Server, path: str, marker: bytes, committed: float, workers: list[int],
+                      timeout: float) -> tuple[dict[int, float], dict[int, int]]:
+    """Poll `path` from several threads until every worker's answer holds `marker`.
+
+    Returns, per worker pid, the seconds from `committed` to its first answer with the marker,
+    and how many answers it gave (a worker never polled cannot be judged)."""
+    found: dict[int, float] = {}
+    seen: dict[int, int] = {}
     lock = threading.Lock()
-    counter = itertools.count()
-    lat: list[float] = []
-    errors = [0]
-    deadline = time.perf_counter() + duration
 
-    def client():
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
-        while True:
+    def poll():
+        while time.time() - committed < timeout:
             with lock:
-                i = next(counter)
-            if i >= len(paths) or time.perf_counter() > deadline:
-                break
-            t0 = time.perf_counter()
-            try:
-                conn.request("GET", paths[i], headers={"Connection": "keep-alive"})
-                resp = conn.getresponse()
-                resp.read()
-                ok = resp.status == 200
-                if resp.will_close:
-                    conn.close()  # sync workers close after each response; reopened on next request
-            except (OSError, http.client.HTTPException):
-                ok = False
-                conn.close()
-            elapsed = time.perf_counter() - t0
-            with lock:
-                if ok:
-                    lat.append(elapsed)
-                else:
-                    errors[0] += 1
-        conn.close()
+                if len(found) == len(workers):
+                    return
+            with contextlib.suppress(OSError, http.client.HTTPException):
+                _status, headers, body = server.get(path, timeout=10)
+                pid, now = int(headers.get("X-Worker-Pid", 0)), time.time()
+                with lock:
+                    seen[pid] = seen.get(pid, 0) + 1
+                    if marker in body and pid not in found:
+                        found[pid] = now - committed
+            time.sleep(0.005)
 
-    start = time.perf_counter()
-    threads = [threading.Thread(target=client, daemon=True) for _ in range(clients)]
-    for t in threads:
+    pollers = [threading.Thread(target=poll) for _ in range(len(workers) + 1)]
+    for t in pollers:
         t.start()
-    for t in threads:
-        t.join(duration + 120)
-    return summary(lat, time.perf_counter() - start, errors[0])
+    for t in pollers:
+        t.join()
+    return found, seen
 
 
-# --------------------------------------------------------------------------------------------
-# Report
+def measure_freshness(server: Server, env: dict, catalogue_counts: dict[str, int], edits: int,
+                      seed: int, timeout: float = 15.0) -> list[dict]:
+    """Per edit: seconds from commit until each worker's search page finds the edited service."""
+    rng = random.Random(seed)
+    editor = subprocess.Popen([sys.executable, "-c", EDITOR], env=env, cwd=ROOT, text=True,
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    results = []
+    try:
+        if editor.stdout.readline().strip() != "ready":
+            raise SystemExit("the editing process did not start")
+        workers = server.workers()
+        slugs = [s for s, n in catalogue_counts.items() if n]
+        for _ in range(edits):
+            slug = rng.choice(slugs)
+            external_id = f"bench-{slug}-{rng.randint(1, catalogue_counts[slug])}"
+            token = random_token(rng)
+            editor.stdin.write(f"{external_id} {token}\n")
+            editor.stdin.flush()
+            service_id, committed = editor.stdout.readline().split()
+            committed = float(committed)
+            found, seen = poll_every_worker(server, f"/{slug}/zoeken?q={token}",
+                                            f"/diensten/{service_id}".encode(), committed, workers, timeout)
+            results.append({"service": external_id, "workers": len(workers),
+                            "seconds": {str(pid): found.get(pid) for pid in workers},
+                            "polls": {str(pid): seen.get(pid, 0) for pid in workers}})
+    finally:
+        editor.stdin.close()
+        editor.wait(timeout=30)
+    return results
 
 
-def fmt(r: dict | None) -> str:
-    if not r or not r.get("n"):
-        return f"{'-':>30}"
-    err = f" E{r['errors']}" if r.get("errors") else ""
-    return f"{r['p50']:7.1f} {r['p95']:7.1f} {r['p99']:7.1f} {r['rps']:6.1f}{err}"
+# --- report --------------------------------------------------------------------------------
+def rss_summary(samples, server: str, phase_prefix: str) -> dict:
+    """Start and end RSS per worker (mean over workers) and the slope during this phase."""
+    rows = [s for s in samples if s[2] == server and s[1].startswith(phase_prefix)]
+    if not rows:
+        return {}
+    by_pid: dict[int, list[tuple[float, float]]] = {}
+    for t, _phase, _srv, pid, mb in rows:
+        by_pid.setdefault(pid, []).append((t, mb))
+    starts = [pts[0][1] for pts in by_pid.values()]
+    ends = [pts[-1][1] for pts in by_pid.values()]
+    slopes = [slope_mb_per_min(pts) for pts in by_pid.values()]
+    return {"start": max(starts), "end": max(ends), "slope": max(slopes), "workers": len(by_pid),
+            "per_worker": {str(pid): [round(m, 1) for _, m in pts] for pid, pts in by_pid.items()}}
 
 
-def print_table(results: dict) -> None:
-    cols = ("inproc", "html", "api")
-    head = "  ".join(f"{c + ' p50/p95/p99 ms, req/s':>30}" for c in cols)
-    print(f"\n{'class':<9}{'pass':<5} {'n':>5}  {head}")
-    for cls in CLASSES:
-        for mode in ("cold", "mix"):
-            row = [results.get(f"{c}_{mode}", {}).get(cls) for c in cols]
-            n = "/".join(str(r["n"]) if r else "-" for r in row)
-            print(f"{cls:<9}{mode:<5} {n:>5}  " + "  ".join(fmt(r) for r in row))
+def print_setting(name: str, stats: dict, rss: dict, rounds: int, round_seconds: float) -> None:
+    p, b = stats["project"], stats.get("baseline")
+
+    def cell(value, fmt, load):
+        return f"{format(value, fmt):>9} @{load:4.1f}"
+
+    def ratio(x, y):
+        return f"{x / y:8.2f}" if y else "       -"
+
+    print(f"\n{name}: {rounds} rounds x {round_seconds:.0f} s per server; '@' = 1-min load average")
+    print(f"{'figure':<26}{'project':>16}{'baseline':>16}{'project/baseline':>18}")
+    for label, key, fmt in (("p50 ms", "p50", ".1f"), ("p95 ms", "p95", ".1f"), ("p99 ms", "p99", ".1f"),
+                            ("req/s", "rps", ".1f"), ("non-2xx", "non2xx", "d"),
+                            ("socket errors+timeouts", "errors", "d"), ("mean page KB", "page_kb", ".1f")):
+        bv = b[key] if b else None
+        print(f"{label:<26}{cell(p[key], fmt, p['load'])}"
+              f"{cell(bv, fmt, b['load']) if b else '               -'}"
+              f"{ratio(p[key], bv) if b else '':>18}")
+    for server in SERVERS:
+        r = rss.get(server)
+        if r:
+            print(f"RSS/worker {server:<9} start {r['start']:6.1f} MB -> end {r['end']:6.1f} MB, "
+                  f"slope {r['slope']:+6.2f} MB/min (max over {r['workers']} workers) "
+                  f"@{stats[server]['load']:4.1f}")
+    for server in SERVERS:
+        s = stats.get(server)
+        if s and s["repeats"]:
+            print(f"WARNING: {server} ran out of distinct queries ({s['repeats']} repeats): raise --rate-cap")
 
 
-def verdict(results: dict, n: int) -> list[str]:
-    lines = []
-    p95s = [(r["p95"], f"{k}/{cls}") for k in ("html_cold", "html_mix", "api_cold", "api_mix")
-            for cls, r in results.get(k, {}).items() if r.get("n")]
-    worst = max(p95s) if p95s else None
-    build = results["build_seconds"]
-    lines.append(f"target: {TARGET_TEXT}")
-    if worst:
-        ok = worst[0] <= TARGET_P95_MS
-        lines.append(f"worst HTTP p95: {worst[0]:.1f} ms ({worst[1]}) -> {'OK' if ok else 'MISS'}"
-                     + ("" if n >= 100_000 else " (target is stated for 100 000)"))
-    lines.append(f"full rebuild: {build:.1f} s -> {'OK' if build <= TARGET_BUILD_S else 'MISS'}")
-    return lines
-
-
-# --------------------------------------------------------------------------------------------
+def stop_on_term(signum, frame) -> None:
+    raise KeyboardInterrupt  # so that `finally` stops both gunicorns
 
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--services", type=int, default=10_000)
+    ap.add_argument("--seconds", type=float, default=60, help="load per setting and server (>= 60 for a result)")
+    ap.add_argument("--round-seconds", type=float, default=20, help="servers alternate every this many seconds")
+    ap.add_argument("--settings", default="html,api", help="comma-separated: html (search page), api (JSON)")
+    ap.add_argument("--clients", type=int, default=4, help="wrk connections")
+    ap.add_argument("--threads", type=int, default=2, help="wrk threads")
+    ap.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
+    ap.add_argument("--rate-cap", type=int, default=400,
+                    help="distinct queries per second of load written per round (more req/s repeats)")
+    ap.add_argument("--rss-interval", type=float, default=2.0)
+    ap.add_argument("--load", choices=("import", "bulk"), default="import",
+                    help="import: `dienstenwijzer import` per zorggebied (all its checks, slow at 100 000); "
+                         "bulk: plain INSERTs, then the same `dienstenwijzer reindex`")
+    ap.add_argument("--edits", type=int, default=5, help="edits for the edit -> searchable measurement")
+    ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--baseline-group", choices=("and", "or"), default="and",
+                    help="how the baseline's parser joins words: and (Whoosh's default) or or")
+    ap.add_argument("--database-url", help="a throwaway database for the project (default: SQLite in workdir)")
     ap.add_argument("--workdir", type=Path, help="use (and keep) this directory; default: a temp dir")
-    ap.add_argument("--keep", action="store_true", help="keep the temp dir")
-    ap.add_argument("--reuse", action="store_true",
-                    help="reuse the database and index of an earlier run in --workdir (no rebuild)")
-    ap.add_argument("--src", type=Path, help="project checkout to measure (default: this one)")
+    ap.add_argument("--reuse", action="store_true", help="reuse catalogue, database and indexes in --workdir")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--largest", help="slug of the largest zorggebied (default: most municipalities)")
-    ap.add_argument("--seconds", type=float, default=15.0, help="time bound per query class and pass")
-    ap.add_argument("--max-requests", type=int, default=3000, help="request cap per class and pass")
-    ap.add_argument("--cold", type=int, default=600, help="distinct queries per cold pass")
-    ap.add_argument("--mix-pool", type=int, default=800, help="distinct queries in the Zipf mix")
-    ap.add_argument("--clients", type=int, default=4)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--skip-http", action="store_true")
-    ap.add_argument("--skip-inproc", action="store_true")
-    ap.add_argument("--json", type=Path, help="write the results here")
+    ap.add_argument("--json", type=Path, help="write all results here")
     args = ap.parse_args()
-
-    def on_term(signum, frame):  # noqa: ARG001
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, on_term)
-    tmp = None
     if args.reuse and not args.workdir:
         ap.error("--reuse needs --workdir")
+    if shutil.which("wrk") is None:
+        ap.error("wrk not found: apt-get install -y wrk")
+    signal.signal(signal.SIGTERM, stop_on_term)
+
+    tmp = None
     if args.workdir:
         workdir = args.workdir.resolve()
         if workdir.exists() and not args.reuse:
@@ -699,129 +445,195 @@ def main() -> int:
         workdir.mkdir(parents=True, exist_ok=True)
     else:
         tmp = workdir = Path(tempfile.mkdtemp(prefix="dw-bench-"))
-    env = env_for(workdir)
-    results: dict = {"services": args.services, "workdir": str(workdir), "clients": args.clients,
-                     "workers": args.workers, "seconds_per_pass": args.seconds, "src": str(ROOT)}
-    server = None
-    inproc = None
+    env = project_env(workdir, args.database_url)
+    settings = [s for s in args.settings.split(",") if s]
+    rounds = max(1, round(args.seconds / args.round_seconds))
+    results: dict = {"services": args.services, "workers": args.workers, "clients": args.clients,
+                     "rounds": rounds, "round_seconds": args.round_seconds, "cores": os.cpu_count()}
+    servers: dict[str, Server] = {}
+    sampler = None
     try:
-        print(f"workdir {workdir}; source {ROOT}", flush=True)
-        saved = workdir / "bench-setup.json"
-        if args.reuse:
-            setup = json.loads(saved.read_text())
-            info = setup.pop("info")
-            results.update(setup)
-            print(f"reusing catalogue of {results['services']} services and its index "
-                  f"(built in {results['build_seconds']:.1f} s)", flush=True)
+        print(f"workdir {workdir}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+        ref = load_reference(ROOT)
+        setup_file = workdir / "setup.json"
+        if args.reuse and setup_file.exists():
+            results.update(json.loads(setup_file.read_text()))
+            print("reusing the catalogue, database and indexes of an earlier run", flush=True)
         else:
-            try:
-                t = cli(["init", "--no-demo"], env, timeout=300)
-                print(f"init --no-demo: {t:.1f} s", flush=True)
-            except SystemExit as exc:
-                # `init` also loads data other parts of the app own; when that fails, prepare
-                # the database the way `init` does for search: migrations + reference data.
-                print(f"{exc}; falling back to migrations + reference data", flush=True)
-                prepare_database(workdir)
+            results.update(build_everything(args, ref, workdir, env))
+            setup_file.write_text(json.dumps({k: results[k] for k in (
+                "catalogue", "generate_s", "init_s", "load", "import_s", "rebuild_s", "rebuild_cpu_s",
+                "index_mb", "baseline_build_s", "baseline_cpu_s", "baseline_index_mb", "baseline_documents")}))
 
-            from sqlalchemy import create_engine
+        # Queries: written once, before any server starts; both servers get the same slices.
+        queries_file = workdir / "queries.tsv"
+        per_round = int(args.rate_cap * args.round_seconds)
+        writer, seen = QueryWriter(ref, args.seed + 1), set()
+        probes = writer.distinct(PROBE_QUERIES, seen)
+        measured = writer.distinct(per_round * rounds * len(settings), seen)
+        write_query_file(queries_file, probes + measured)
+        rows = read_query_file(queries_file)
+        slices = {}
+        for i, (setting, r) in enumerate((s, r) for s in settings for r in range(rounds)):
+            part = rows[PROBE_QUERIES + i * per_round: PROBE_QUERIES + (i + 1) * per_round]
+            path = workdir / f"paths-{setting}-{r + 1}.txt"
+            path.write_text("".join(q[SETTINGS[setting]] + "\n" for q in part))
+            slices[setting, r] = path
+        print(f"{len(rows)} distinct requests written to {queries_file}", flush=True)
 
-            engine = create_engine(env["DIENSTENWIJZER_DATABASE_URL"])
-            t0 = time.perf_counter()
-            info = generate_catalogue(engine, args.services, args.seed, args.largest)
-            engine.dispose()
-            results["generate_seconds"] = time.perf_counter() - t0
-            results["largest"] = info["largest"]
-            print(f"catalogue: {args.services} services, {info['providers']} providers, "
-                  f"{results['generate_seconds']:.1f} s; largest zorggebied {info['largest']} "
-                  f"({info['largest_primary_services']} own services)", flush=True)
+        servers["project"] = Server("project", "tagged_wsgi:app", env, args.workers, workdir / "project.log")
+        servers["project"].wait_ready("/over")
+        if not args.no_baseline:
+            baseline_env = dict(env, BASELINE_INDEX_DIR=str(workdir / "baseline-index"),
+                                BASELINE_PROJECT_ROOT=str(ROOT), BASELINE_GROUP=args.baseline_group,
+                                BASELINE_PAD_BYTES=str(baseline_pad(servers["project"], rows[:60], workdir,
+                                                                    args.baseline_group)))
+            servers["baseline"] = Server("baseline", "baseline_app:app", baseline_env, args.workers,
+                                         workdir / "baseline.log")
+            servers["baseline"].wait_ready("/gent/zoeken?q=poetsen")
 
-            results["build_seconds"] = cli(["reindex"], env, timeout=1800)
-            current = workdir / "index" / "current"
-            gen = (workdir / "index" / os.readlink(current)).resolve()
-            results["index_bytes"] = dir_size(gen)
-            sizes = {p.name: dir_size(p) for p in (gen / "regions").iterdir()}
-            results["largest_index_bytes"] = sizes.get(info["largest"], 0)
-            print(f"full rebuild (dienstenwijzer reindex): {results['build_seconds']:.1f} s; index "
-                  f"{results['index_bytes'] / 1e6:.1f} MB ({info['largest']}: "
-                  f"{results['largest_index_bytes'] / 1e6:.1f} MB)", flush=True)
-            keys = ("services", "generate_seconds", "largest", "build_seconds", "index_bytes",
-                    "largest_index_bytes")
-            saved.write_text(json.dumps({**{k: results[k] for k in keys}, "info": info}))
+        # Probe (and warm up) every server with the same held-out queries, one at a time.
+        results["zero_results"] = {}
+        for name, server in servers.items():
+            answers = probe(server, rows[:PROBE_QUERIES], SETTINGS["api"])
+            results["zero_results"][name] = zero_share(answers)
+            print(f"{name}: {results['zero_results'][name]['all']:.0%} of {PROBE_QUERIES} probe "
+                  f"requests find nothing", flush=True)
 
-        slug = info["largest"]
-        slices = split_pools(query_pools(info, args.seed), args.cold, args.mix_pool, 40)
-        rng = random.Random(args.seed + 2)
-        mix_len = args.max_requests
-        mixes = {cls: {k: zipf_sequence(s[k], mix_len, rng) for k in ("html_mix", "api_mix")}
-                 for cls, s in slices.items()}
+        sampler = RssSampler(servers, args.rss_interval)
+        sampler.start()
+        results["settings"] = {}
+        for setting in settings:
+            per_server: dict[str, list[dict]] = {name: [] for name in servers}
+            for r in range(rounds):
+                order = list(servers) if r % 2 == 0 else list(reversed(servers))
+                for name in order:
+                    sampler.phase = f"{setting}/{name}"
+                    res = run_wrk(servers[name], slices[setting, r], args.round_seconds, args.clients,
+                                  args.threads)
+                    sampler.phase = "idle"
+                    per_server[name].append(res)
+                    print(f"{setting} round {r + 1} {name:<8} {res['requests'] / res['duration_us'] * 1e6:7.1f} "
+                          f"req/s p95 {res['p95_us'] / 1000:7.1f} ms (load {res['load_after']:.1f})", flush=True)
+            stats = {name: merge_rounds(rs) for name, rs in per_server.items()}
+            rss = {name: rss_summary(sampler.samples, name, f"{setting}/") for name in servers}
+            results["settings"][setting] = {"stats": stats, "rss": rss}
+        sampler.stopped.set()
+        rss_all = {name: rss_summary(sampler.samples, name, "") for name in servers}
+        results["rss_whole_run"] = rss_all
 
-        if not args.skip_inproc:
-            inproc = InProcess(workdir)
-            inproc.run(slug, [q for s in slices.values() for q in s["warm"]], 60, 10_000)
-            results["inproc_cold"], results["inproc_mix"] = {}, {}
-            for cls in CLASSES:
-                r = inproc.run(slug, slices[cls]["inproc_cold"], args.seconds, args.max_requests)
-                results["inproc_cold"][cls] = r
-                print(f"in-process {cls:<8} cold {fmt(r)}", flush=True)
-            for cls in CLASSES:
-                r = inproc.run(slug, mixes[cls]["html_mix"], args.seconds, args.max_requests)
-                results["inproc_mix"][cls] = r
-                print(f"in-process {cls:<8} mix  {fmt(r)}", flush=True)
-            inproc.close()
-            inproc = None
-
-        if not args.skip_http:
-            server = Gunicorn(workdir, args.workers)
-            server.wait_ready()
-            warm = [q for s in slices.values() for q in s["warm"]]
-            run_http(server.port, [html_path(slug, q) for q in warm] + [api_path(slug, q) for q in warm],
-                     120, 10_000, args.clients)
-            for kind, to_path in (("html", html_path), ("api", api_path)):
-                for mode in ("cold", "mix"):
-                    results[f"{kind}_{mode}"] = {}
-                    for cls in CLASSES:
-                        qs = slices[cls][f"{kind}_cold"] if mode == "cold" else mixes[cls][f"{kind}_mix"]
-                        r = run_http(server.port, [to_path(slug, q) for q in qs], args.seconds,
-                                     args.max_requests, args.clients)
-                        r["loadavg_1min"] = os.getloadavg()[0]
-                        results[f"{kind}_{mode}"][cls] = r
-                        print(f"HTTP {kind:<4} {cls:<8} {mode:<4} {fmt(r)}  "
-                              f"(load average {r['loadavg_1min']:.1f})", flush=True)
+        if args.edits:
+            results["freshness"] = measure_freshness(servers["project"], env, results["catalogue"],
+                                                     args.edits, args.seed + 7)
+            results["freshness_load"] = os.getloadavg()[0]
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
     finally:
-        if server is not None:
+        if sampler is not None:
+            sampler.stopped.set()
+        for server in servers.values():
             server.stop()
-        if inproc is not None:
-            with contextlib.suppress(Exception):
-                inproc.close()
-        if tmp is not None and not args.keep:
+        if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
 
-    print(f"\n=== search bench: {args.services} services, largest zorggebied {results['largest']}, "
-          f"{args.clients} clients, {args.workers} gunicorn workers ===")
-    print(f"full rebuild: {results['build_seconds']:.1f} s   index on disk: "
-          f"{results['index_bytes'] / 1e6:.1f} MB (largest zorggebied {results['largest_index_bytes'] / 1e6:.1f} MB)")
-    print("latency in ms; cold = every query distinct (cache misses), mix = Zipf-like repetition;"
-          " html = /<gebied>/zoeken, api = /<gebied>/api/v1/services")
-    print_table(results)
-    loads = [r["loadavg_1min"] for k, v in results.items() if k.startswith(("html_", "api_"))
-             for r in v.values() if "loadavg_1min" in r]
-    if loads:
-        cores = len(os.sched_getaffinity(0))
-        print(f"\n1-min load average during the HTTP passes: {min(loads):.1f}–{max(loads):.1f} "
-              f"on {cores} cores (bench client + {args.workers} workers ≈ {args.workers + 1}; "
-              "more means other processes shared the CPU and inflated the HTTP numbers)")
-    print()
-    for line in verdict(results, args.services):
-        print(line)
+    report(results, args)
     if args.json:
-        args.json.write_text(json.dumps(results, indent=2))
+        args.json.write_text(json.dumps(results, indent=1, default=str))
         print(f"results written to {args.json}")
-    if tmp is not None and args.keep:
-        print(f"kept {tmp}")
     return 0
+
+
+def build_everything(args, ref, workdir: Path, env: dict) -> dict:
+    out: dict = {}
+    t0 = time.perf_counter()
+    counts = write_catalogue(ref, args.services, workdir / "catalogue", args.seed)
+    out["catalogue"], out["generate_s"] = counts, time.perf_counter() - t0
+    print(f"catalogue: {args.services} services in {out['generate_s']:.1f} s: "
+          + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
+    out["init_s"] = cli(["init", "--no-demo"], env)
+    t0 = time.perf_counter()
+    if args.load == "import":
+        for slug in counts:
+            cli(["import", str(workdir / "catalogue" / f"{slug}.csv"), "--region", slug], env)
+    else:
+        bulk_load(env["DIENSTENWIJZER_DATABASE_URL"], workdir / "catalogue", ref)
+    out["load"], out["import_s"] = args.load, time.perf_counter() - t0
+    print(f"init {out['init_s']:.1f} s; {args.load} {out['import_s']:.1f} s "
+          f"(load {os.getloadavg()[0]:.1f})", flush=True)
+    cpu = children_cpu()
+    out["rebuild_s"] = cli(["reindex"], env)
+    out["rebuild_cpu_s"] = children_cpu() - cpu
+    out["index_mb"] = dir_size(workdir / "index") / 1e6
+    print(f"full rebuild (dienstenwijzer reindex): {out['rebuild_s']:.1f} s ({out['rebuild_cpu_s']:.0f} s CPU), "
+          f"index {out['index_mb']:.0f} MB (load {os.getloadavg()[0]:.1f})", flush=True)
+    if not args.no_baseline:
+        t0, cpu = time.perf_counter(), children_cpu()
+        proc = subprocess.run([sys.executable, str(BENCH / "baseline_app.py"), "build",
+                               str(workdir / "catalogue"), str(workdir / "baseline-index")],
+                              env=env, capture_output=True, text=True, check=True)
+        out["baseline_build_s"] = time.perf_counter() - t0
+        out["baseline_cpu_s"] = children_cpu() - cpu
+        out["baseline_documents"] = int(proc.stdout.split()[0])
+        out["baseline_index_mb"] = dir_size(workdir / "baseline-index") / 1e6
+        print(f"baseline index: {out['baseline_documents']} documents in {out['baseline_build_s']:.1f} s, "
+              f"{out['baseline_index_mb']:.0f} MB (load {os.getloadavg()[0]:.1f})", flush=True)
+    else:
+        out.update(baseline_build_s=None, baseline_cpu_s=None, baseline_documents=None, baseline_index_mb=None)
+    return out
+
+
+def baseline_pad(project: Server, sample: list[tuple], workdir: Path, group: str) -> int:
+    """Static chrome for the baseline's HTML page: the project's mean page size minus the baseline's.
+
+    Measured on held-out requests: the project over HTTP, the baseline in-process (it is not
+    started yet). Both servers then send pages of about the same size."""
+    os.environ["BASELINE_INDEX_DIR"] = str(workdir / "baseline-index")
+    os.environ["BASELINE_GROUP"] = group
+    import baseline_app
+
+    project_sizes = [len(project.get(q[SETTINGS["html"]])[2]) for q in sample]
+    baseline_sizes = []
+    for q in sample:
+        path, _, query = q[SETTINGS["html"]].partition("?")
+        body = b"".join(baseline_app.app({"PATH_INFO": path, "QUERY_STRING": query}, lambda *_: None))
+        baseline_sizes.append(len(body))
+    return max(0, int(sum(project_sizes) / len(sample) - sum(baseline_sizes) / len(sample)))
+
+
+def report(results: dict, args) -> None:
+    print(f"\n=== search bench: {results['services']} services over 11 zorggebieden (by inhabitants), "
+          f"{results['workers']} sync workers per server, wrk {results['clients']} connections, "
+          f"{results['cores']} cores ===")
+    cpu = results.get("rebuild_cpu_s")
+    print(f"full rebuild `dienstenwijzer reindex`: {results['rebuild_s']:.1f} s"
+          + (f" ({cpu:.0f} s CPU)" if cpu is not None else "") + f", index {results['index_mb']:.0f} MB;"
+          f" loading the CSVs ({results.get('load', 'import')}) {results['import_s']:.1f} s")
+    if results.get("baseline_build_s"):
+        cpu = results.get("baseline_cpu_s")
+        print(f"baseline: plain Whoosh, words joined with {args.baseline_group.upper()}")
+        print(f"baseline build (plain Whoosh, one process): {results['baseline_build_s']:.1f} s"
+              + (f" ({cpu:.0f} s CPU)" if cpu is not None else "") + ", "
+              f"{results['baseline_documents']} documents, {results['baseline_index_mb']:.0f} MB")
+    for name, shares in results.get("zero_results", {}).items():
+        detail = ", ".join(f"{k} {v:.0%}" for k, v in shares.items() if k != "all")
+        print(f"finds nothing ({name}): {shares['all']:.0%} of probe requests ({detail})")
+    for setting, data in results.get("settings", {}).items():
+        label = {"html": "HTML search page /<gebied>/zoeken", "api": "JSON API /<gebied>/api/v1/services"}
+        print_setting(f"{label.get(setting, setting)}, traffic over all zorggebieden", data["stats"],
+                      data["rss"], results["rounds"], results["round_seconds"])
+    for name, r in results.get("rss_whole_run", {}).items():
+        print(f"RSS/worker over the whole load phase, {name}: {r['start']:.1f} -> {r['end']:.1f} MB, "
+              f"slope {r['slope']:+.2f} MB/min")
+    fresh = results.get("freshness")
+    if fresh:
+        worst = [max((v for v in e["seconds"].values() if v is not None), default=None) for e in fresh]
+        missing = sum(1 for e in fresh for v in e["seconds"].values() if v is None)
+        done = [w for w in worst if w is not None]
+        print(f"\nedit -> searchable in every worker ({len(fresh)} edits, "
+              f"{fresh[0]['workers']} workers, load {results['freshness_load']:.1f}): "
+              + (f"median {sorted(done)[len(done) // 2]:.2f} s, max {max(done):.2f} s" if done else "never")
+              + (f"; {missing} worker(s) did not find the edit within 15 s" if missing else ""))
 
 
 if __name__ == "__main__":
