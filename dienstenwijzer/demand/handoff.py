@@ -6,8 +6,8 @@ started on first use in that process (so after gunicorn forks its workers), drai
 every DEMAND_HANDOFF_SECONDS and writes each batch in ONE transaction with its own session.
 
 - A full queue drops the note and counts the drop: a request never blocks on the queue.
-- A batch that fails (database locked, connection lost) is put back and tried again with the
-  next drain, at most MAX_ATTEMPTS times.
+- A batch that finds the database locked (a long import) is put back for the next drain for as
+  long as the queue has room; one that fails otherwise is tried at most MAX_ATTEMPTS times.
 - At interpreter exit (a graceful restart: gunicorn's worker exits through sys.exit) the queue
   is drained once more, so nothing is lost; a kill -9 loses what was queued since the last
   drain, i.e. at most about DEMAND_HANDOFF_SECONDS of searches.
@@ -25,9 +25,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from ..db import db
+from ..db import db, is_lock_timeout
 
 log = logging.getLogger(__name__)
 
@@ -95,9 +96,14 @@ class HandOff:
                     with app.app_context(), Session(db.engine) as session, session.begin():
                         self._write(session, [item.note for item in batch])
                     done += len(batch)
-                except Exception:  # the request is long gone: log, and retry with the next drain
-                    log.exception("hand-off: writing %d notes failed", len(batch))
-                    self._retry(batch)
+                except Exception as exc:  # the request is long gone: log, and retry with the next drain
+                    # A long import holding the lock is waited for as long as the queue has room.
+                    busy = isinstance(exc, OperationalError) and is_lock_timeout(exc)
+                    if busy:
+                        log.warning("hand-off: database busy, %d notes wait for the next drain", len(batch))
+                    else:
+                        log.exception("hand-off: writing %d notes failed", len(batch))
+                    self._retry(batch, count_attempt=not busy)
             with self._lock:
                 self.written += done
             return done
@@ -109,14 +115,15 @@ class HandOff:
             self._items.clear()
             self._items.extend(kept)
 
-    def _retry(self, batch: list[_Item]) -> None:
-        again = [item for item in batch if item.attempts + 1 < MAX_ATTEMPTS]
+    def _retry(self, batch: list[_Item], count_attempt: bool = True) -> None:
+        step = 1 if count_attempt else 0
+        again = [item for item in batch if item.attempts + step < MAX_ATTEMPTS]
         with self._lock:
             self.lost += len(batch) - len(again)
             room = max(0, self.max_items - len(self._items))
             self.dropped += max(0, len(again) - room)
             for item in reversed(again[:room]):
-                item.attempts += 1
+                item.attempts += step
                 self._items.appendleft(item)
 
     def _run(self) -> None:

@@ -103,3 +103,22 @@ def test_a_graceful_exit_writes_what_was_queued(app_config, add_services):
         assert connection.scalar(select(SearchCount.searches)) == 3
         assert connection.scalar(select(func.count(DemandSignal.id))) == 2
     engine.dispose()
+
+
+def test_a_locked_database_keeps_the_batch_waiting_beyond_the_attempts(app):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    calls: list[list[str]] = []
+
+    def locked_three_times(session, notes):
+        calls.append(list(notes))
+        if len(calls) <= 3:
+            raise OperationalError("INSERT", {}, sqlite3.OperationalError("database is locked"))
+
+    queue = HandOff(locked_three_times, seconds=3600)
+    queue.put(app, "zwemles")
+    for _ in range(3):
+        assert queue.drain_now() == 0
+    assert queue.drain_now() == 1 and queue.lost == 0
