@@ -62,16 +62,23 @@ def shared_title(texts_by_client: dict[str, list[str]]) -> str:
 
     A word counts as used by a client when its stem occurs in one of their texts, so "hond
     uitlaten" and "honden uitlaten" share both words; of the typed forms the most used is shown.
+    Stop words between shared words stay, so it reads as typed: "pianoles voor kinderen".
     """
     clients_of: dict[str, set[str]] = defaultdict(set)
     forms: dict[str, Counter] = defaultdict(Counter)
-    order: list[str] = []
     for client, texts in texts_by_client.items():
         for text in texts:
             for word, stem in typed_terms(text):
                 clients_of[stem].add(client)
                 forms[stem][word] += 1
-                if stem not in order:
-                    order.append(stem)
-    shared = [forms[stem].most_common(1)[0][0] for stem in order if len(clients_of[stem]) >= 2]
-    return " ".join(shared)[:200]
+    first_text = next((t for texts in texts_by_client.values() for t in texts), "")
+    title: list[str] = []
+    for word in words(first_text):
+        stem = index_forms(word)[0] if word not in STOP_WORDS and index_forms(word) else None
+        if stem is not None and len(clients_of[stem]) >= 2:
+            title.append(forms[stem].most_common(1)[0][0])
+        elif word in STOP_WORDS and title:
+            title.append(word)
+    while title and title[-1] in STOP_WORDS:
+        title.pop()
+    return " ".join(title)[:200]
