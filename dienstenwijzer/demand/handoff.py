@@ -19,6 +19,7 @@ import atexit
 import logging
 import os
 import threading
+import time
 from collections import defaultdict, deque
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from ..db import db, is_lock_timeout
 log = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 3
+TICK_SECONDS = 0.1  # how often the writer thread looks at the clock
 DEFAULT_SECONDS = 1.0
 DEFAULT_MAX_ITEMS = 10_000
 
@@ -60,11 +62,12 @@ class HandOff:
         self._items: deque[_Item] = deque()
         self._lock = threading.Lock()  # guards the queue and the counters; held only briefly
         self._drain_lock = threading.Lock()  # one drain at a time (thread, tests, exit)
-        self._wake = threading.Event()
+        self._last_drain = time.monotonic()
         self._thread: threading.Thread | None = None
 
     def put(self, app: Flask, note: Any) -> bool:
         """Queue a note for the background writer; False (and counted) when the queue is full."""
+        self.seconds = _seconds(app)  # the app's setting holds from its first search on
         with self._lock:
             if len(self._items) >= self.max_items:
                 self.dropped += 1
@@ -84,6 +87,7 @@ class HandOff:
     def drain_now(self) -> int:
         """Write everything queued so far, one transaction per app; the number of notes written."""
         with self._drain_lock:
+            self._last_drain = time.monotonic()
             with self._lock:
                 items = list(self._items)
                 self._items.clear()
@@ -128,8 +132,9 @@ class HandOff:
 
     def _run(self) -> None:
         while True:
-            self._wake.wait(self.seconds)
-            self._wake.clear()
+            time.sleep(TICK_SECONDS)
+            if time.monotonic() - self._last_drain < self.seconds:
+                continue
             try:
                 self.drain_now()
             except Exception:  # never let the writer thread die
@@ -149,9 +154,13 @@ def handoff(write: Writer, app: Flask) -> HandOff:
                 _current = HandOff(
                     write,
                     max_items=int(app.config.get("DEMAND_HANDOFF_MAX_ITEMS", DEFAULT_MAX_ITEMS)),
-                    seconds=float(app.config.get("DEMAND_HANDOFF_SECONDS", DEFAULT_SECONDS)),
+                    seconds=_seconds(app),
                 )
     return _current
+
+
+def _seconds(app: Flask) -> float:
+    return float(app.config.get("DEMAND_HANDOFF_SECONDS", DEFAULT_SECONDS))
 
 
 def current() -> HandOff | None:
