@@ -2,7 +2,8 @@
 
 Every text is stripped of personal data first. A niche is confirmed (shown on the board) once
 two different clients had the need, or when staff record it at the desk; only then does a
-niche without a category get a title, made of the words both clients used.
+niche without a category get a title, made of the words both clients used. Residents' searches
+and forms always carry a client key; a signal without one (a script) confirms like the desk.
 """
 from __future__ import annotations
 
@@ -44,10 +45,12 @@ def _confirm_if_shared(session: Session, niche: Niche, signal: DemandSignal) -> 
     """Put the niche on the board when staff recorded the need or a second client had it."""
     if niche.confirmed:
         return
-    if signal.source == SOURCE_DESK:
+    if signal.source == SOURCE_DESK or signal.client_key is None:
+        # Staff noted it, or it came from no anonymous client (a script, an import): no flood.
         niche.confirmed = True
-        if not _named_by_category(niche):  # staff's words may name it
+        if not _named_by_category(niche):
             niche.title = signal.text[:200] or niche.title
+            niche.title_from_residents = signal.source != SOURCE_DESK
         session.flush()
         return
     rows = session.execute(
