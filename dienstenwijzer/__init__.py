@@ -9,7 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from . import compression, search
 from .config import PROJECT_ROOT, load_config
-from .db import db
+from .db import db, register_busy_handler
 
 MIGRATIONS_DIR = str(PROJECT_ROOT / "dienstenwijzer" / "migrations")
 
@@ -26,6 +26,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     db.init_app(app)
+    register_busy_handler(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
     # Registered first so it runs last, after the other areas have set Cache-Control.

@@ -52,6 +52,10 @@ DEFAULTS: dict[str, Any] = {
     "NEED_FORM_LIMIT_PER_HOUR": 5,
     # Raw demand signals older than this are removed by purge; niches keep their counts.
     "DEMAND_SIGNAL_RETENTION_DAYS": 730,
+    # Residents' searches hand their counts and signals to a background writer: how often it
+    # writes (a kill -9 loses at most this much), and how many it queues before dropping.
+    "DEMAND_HANDOFF_SECONDS": 1.0,
+    "DEMAND_HANDOFF_MAX_ITEMS": 10_000,
     # Uploads (CSV import) larger than this are refused.
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
     "SITE_NAME": "Dienstenwijzer",

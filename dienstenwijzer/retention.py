@@ -4,10 +4,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
-from .models import DemandSignal, FormSubmission, LoginAttempt, LoginSession, Niche, Report
+from .models import (
+    DemandSignal,
+    FormSubmission,
+    LoginAttempt,
+    LoginSession,
+    Niche,
+    NicheAlert,
+    NicheKey,
+    QueryCount,
+    Report,
+)
 
 
 @dataclass
@@ -18,6 +28,9 @@ class PurgeSummary:
     signal_contacts: int = 0
     signals: int = 0
     referrals: int = 0
+    niche_titles: int = 0  # residents' words as niche title, replaced by a neutral one
+    niches: int = 0  # unconfirmed niches whose only signals are gone
+    query_texts: int = 0  # weekly "Meest gezocht" rows (texts as typed)
 
 
 def purge(session: Session, *, report_contact_days: int, login_attempt_days: int, session_days: int,
@@ -42,7 +55,12 @@ def purge(session: Session, *, report_contact_days: int, login_attempt_days: int
         .where(DemandSignal.contact_until.is_not(None), DemandSignal.contact_until < now.date())
         .values(contact=None, contact_until=None)
     ).rowcount
-    summary.signals = _purge_signals(session, now - dt.timedelta(days=signal_days))
+    signals_before = now - dt.timedelta(days=signal_days)
+    summary.signals = _purge_signals(session, signals_before)
+    summary.niche_titles, summary.niches = _purge_niche_texts(session, signals_before)
+    summary.query_texts = session.execute(
+        delete(QueryCount).where(QueryCount.week < signals_before.date())
+    ).rowcount
     session.execute(delete(FormSubmission).where(FormSubmission.created_at < now - dt.timedelta(days=1)))
     if referral_months is not None:
         from .jobs.referrals import purge_referrals
@@ -61,3 +79,30 @@ def _purge_signals(session: Session, before: dt.datetime) -> int:
     for niche_id, count in per_niche:
         session.execute(update(Niche).where(Niche.id == niche_id).values(purged_count=Niche.purged_count + count))
     return session.execute(delete(DemandSignal).where(old)).rowcount
+
+
+def _purge_niche_texts(session: Session, before: dt.datetime) -> tuple[int, int]:
+    """Residents' words outlive no signal: niches left without signals lose them.
+
+    A confirmed niche keeps its count and status under a neutral title (unless staff or a
+    category named it); an unconfirmed one (one client's need) goes altogether.
+    """
+    empty = [
+        niche_id for (niche_id,) in session.execute(
+            select(Niche.id).where(Niche.created_at < before, ~Niche.signals.any())
+        )
+    ]
+    if not empty:
+        return 0, 0
+    in_empty = Niche.id.in_(empty)
+    titles = session.execute(
+        update(Niche).where(in_empty, Niche.confirmed.is_(True), Niche.title_from_residents.is_(True))
+        .values(title="Niche " + cast(Niche.id, String) + " (naam gewist na bewaartermijn)",
+                title_from_residents=False)
+    ).rowcount
+    gone = [i for (i,) in session.execute(select(Niche.id).where(in_empty, Niche.confirmed.is_(False)))]
+    if gone:
+        session.execute(delete(NicheAlert).where(NicheAlert.niche_id.in_(gone)))
+        session.execute(delete(NicheKey).where(NicheKey.niche_id.in_(gone)))
+        session.execute(delete(Niche).where(Niche.id.in_(gone)))
+    return titles, len(gone)

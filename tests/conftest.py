@@ -20,7 +20,7 @@ from dienstenwijzer import create_app, search
 from dienstenwijzer.catalogue.importer import apply_import, plan_import
 from dienstenwijzer.config import PROJECT_ROOT
 from dienstenwijzer.db import db
-from dienstenwijzer.demand import counting
+from dienstenwijzer.demand import handoff
 from dienstenwijzer.models import Region
 from dienstenwijzer.places import Places
 from dienstenwijzer.reference_data import load_reference_data
@@ -89,6 +89,8 @@ def app_config(database_template, tmp_path) -> dict:
         # Tests apply the outbox themselves (search.sync); the follower is tested apart.
         "OUTBOX_POLL_SECONDS": 3600,
         "INDEX_FOLLOWER": False,
+        # Tests write handed-off searches themselves (handoff.drain_now()), at a moment they choose.
+        "DEMAND_HANDOFF_SECONDS": 3600,
         # Forms are posted directly in tests; tests/accounts/test_csrf.py turns this back on.
         "WTF_CSRF_ENABLED": False,
     }
@@ -98,10 +100,11 @@ def app_config(database_template, tmp_path) -> dict:
 def app(app_config):
     app = create_app(app_config)
     with app.app_context():
-        # On PostgreSQL every test reuses one database URL: drop counts earlier tests buffered.
-        counting.discard(db.engine)
         search.rebuild_index()
         yield app
+        # Searches handed off but not written die with the test's database (on PostgreSQL the
+        # next test reuses the URL): tests write them with handoff.drain_now().
+        handoff.discard(app)
         db.session.remove()
         db.engine.dispose()
 

@@ -23,12 +23,12 @@ def _first_week(today: dt.date) -> dt.date:
 
 def searches_per_week(session: Session, region: Region, today: dt.date) -> Series:
     start = _first_week(today)
-    rows = dict(
-        ((week, (n, z)) for week, n, z in session.execute(
+    rows = {
+        week: (n, z) for week, n, z in session.execute(
             select(SearchCount.week, SearchCount.searches, SearchCount.zero_results)
             .where(SearchCount.region_id == region.id, SearchCount.week >= start)
-        ))
-    )
+        )
+    }
     weeks = [start + dt.timedelta(weeks=i) for i in range(WEEKS)]
     return Series(
         "Zoekopdrachten per week",
@@ -52,14 +52,16 @@ def top_queries(session: Session, region: Region, today: dt.date) -> Series:
 
 
 def top_unmet_needs(session: Session, region: Region) -> Series:
-    niches = list(session.scalars(select(Niche).where(Niche.region_id == region.id, Niche.status.in_(NICHE_OPEN))))
+    niches = list(session.scalars(select(Niche).where(
+        Niche.region_id == region.id, Niche.status.in_(NICHE_OPEN), Niche.confirmed.is_(True))))
     ranked = sorted(figures(session, niches), key=lambda f: (-f.count, f.niche.title))[:TOP]
     return Series("Grootste onvervulde noden (open niches)", ["Niche", "Vragen"], [(f.niche.title, f.count) for f in ranked])
 
 
 def niches_by_status(session: Session, region: Region) -> Series:
     counts = dict(session.execute(
-        select(Niche.status, func.count(Niche.id)).where(Niche.region_id == region.id).group_by(Niche.status)
+        select(Niche.status, func.count(Niche.id))
+        .where(Niche.region_id == region.id, Niche.confirmed.is_(True)).group_by(Niche.status)
     ).all())
     return Series("Niches per status", ["Status", "Aantal"], [(s, counts.get(s, 0)) for s in NICHE_STATUSES])
 
@@ -103,7 +105,7 @@ def all_regions(session: Session, today: dt.date, stale_before: dt.date, hide_be
         searches = sum(r[1] for r in weekly.rows)
         rate = zero_result_rate(weekly)
         open_niches = session.scalar(select(func.count(Niche.id)).where(
-            Niche.region_id == region.id, Niche.status.in_(NICHE_OPEN))) or 0
+            Niche.region_id == region.id, Niche.status.in_(NICHE_OPEN), Niche.confirmed.is_(True))) or 0
         fresh = freshness(session, region, stale_before, hide_before)
         rows.append((region.short_name, searches, round(rate, 1) if rate is not None else 0, open_niches,
                      fresh.rows[1][1] + fresh.rows[2][1]))

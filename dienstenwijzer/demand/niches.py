@@ -77,7 +77,10 @@ def figures(session: Session, niches: list[Niche], now: dt.datetime | None = Non
 
 def update_niche(session: Session, niche: Niche, *, title: str, status: str, service: Service | None,
                  reason: str | None) -> None:
-    niche.title = title.strip()
+    if title.strip() != niche.title:
+        niche.title = title.strip()
+        niche.title_from_residents = False
+    niche.confirmed = True  # staff looked at it: it belongs on the board
     niche.status = status
     niche.service = service if status == NICHE_FILLED else None
     niche.reason = (reason or "").strip() or None if status == NICHE_REJECTED else None
@@ -93,6 +96,7 @@ def merge(session: Session, source: Niche, target: Niche) -> None:
     for key in list(source.keys):
         key.niche = target
     target.purged_count += source.purged_count
+    target.confirmed = True
     for alert in session.scalars(select(NicheAlert).where(NicheAlert.niche_id == source.id)):
         alert.niche = target
     session.flush()
@@ -102,7 +106,8 @@ def merge(session: Session, source: Niche, target: Niche) -> None:
 
 def split(session: Session, niche: Niche, signal_ids: list[int], title: str) -> Niche:
     """Move some signals into a new niche of their own (without a key: it does not attract)."""
-    new = Niche(region_id=niche.region_id, title=title.strip()[:200] or f"{niche.title} (deel)")
+    new = Niche(region_id=niche.region_id, title=title.strip()[:200] or f"{niche.title} (deel)",
+                confirmed=True, title_from_residents=not title.strip() and niche.title_from_residents)
     session.add(new)
     for signal in niche.signals:
         if signal.id in signal_ids:

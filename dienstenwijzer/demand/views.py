@@ -3,7 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
@@ -20,6 +30,7 @@ from ..scope import niche_alert_of, niche_of, niches_of, region_view, services_o
 from ..web import region_or_404
 from . import monitoring, niches
 from .forms import MergeForm, NeedForm, NicheForm, ResidentNeedForm
+from .privacy import client_key
 from .signals import record_desk, record_request
 
 bp = Blueprint("demand", __name__)
@@ -43,7 +54,8 @@ def resident_need(gebied: str):
     if form.validate_on_submit():
         if form.website.data:  # honeypot: a robot. Thank it, store nothing.
             return render_template("demand/thanks.html", region=region)
-        client = client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
+        secret = current_app.config["SECRET_KEY"]
+        client = client_hash(secret, request.remote_addr)
         since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
         recent = db.session.scalar(select(func.count(FormSubmission.id)).where(
             FormSubmission.client_hash == client, FormSubmission.created_at > since))
@@ -55,6 +67,7 @@ def resident_need(gebied: str):
                 municipality_nis=form.municipality.data or None, urgency=form.urgency.data or None,
                 frequency=form.frequency.data or None, contact=form.contact.data, consent=form.consent.data,
                 retention_days=int(current_app.config["NEED_CONTACT_RETENTION_DAYS"]),
+                client_key=client_key(secret, request.remote_addr, dt.date.today()),
             )
             db.session.add(FormSubmission(client_hash=client))
             db.session.commit()
@@ -88,7 +101,8 @@ def desk_need(region: Region):
 @region_view()
 def board(region: Region):
     status = request.args.get("status", "open")
-    query = niches_of(region)
+    # Needs only one client had stay off the board until a second client or staff confirm them.
+    query = niches_of(region).where(Niche.confirmed.is_(True))
     if status == "open":
         query = query.where(Niche.status.in_(("nieuw", "onderzocht")))
     elif status in NICHE_STATUSES:
@@ -115,7 +129,8 @@ def _niche_form(region: Region, niche: Niche) -> NicheForm:
 
 def _merge_form(region: Region, niche: Niche) -> MergeForm:
     form = MergeForm(prefix="merge")
-    others = db.session.scalars(niches_of(region).where(Niche.id != niche.id).order_by(Niche.title)).all()
+    others = db.session.scalars(
+        niches_of(region).where(Niche.id != niche.id, Niche.confirmed.is_(True)).order_by(Niche.title)).all()
     form.into.choices = [SelectChoice(0, "— kies een niche —")] + [SelectChoice(n.id, n.title) for n in others]
     return form
 

@@ -1,13 +1,13 @@
 """Unmet demand: signals (what residents looked for and did not find) grouped into niches.
 
 Privacy (DESIGN.md invariant 5): a signal holds what, where and when, never who: no address,
-cookie, session or user agent. Contact details only with consent and until `contact_until`.
+cookie, session or user agent (only a keyed hash of address and day, to tell clients apart). Contact details only with consent and until `contact_until`.
 """
 from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
@@ -35,6 +35,10 @@ class Niche(Base):
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"))  # what now meets it
     # Signals removed by `purge` still count here (retention keeps aggregated counts).
     purged_count: Mapped[int] = mapped_column(Integer, default=0)
+    # On the board only once two different clients had the need or staff confirmed it.
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The title is made of residents' words (not staff's, not a category): purge clears it.
+    title_from_residents: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
 
@@ -74,6 +78,8 @@ class DemandSignal(Base):
     contact_consent: Mapped[bool] = mapped_column(Boolean, default=False)
     contact_until: Mapped[dt.date | None] = mapped_column(Date)
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Keyed hash of the client's address and the day (privacy.client_key), never the address.
+    client_key: Mapped[str | None] = mapped_column(String(64), index=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
 
     niche: Mapped[Niche | None] = relationship(back_populates="signals")

@@ -1,6 +1,5 @@
 """Monitoring: figures as charts with tables and CSV, per zorggebied and for admins side by side."""
-from dienstenwijzer.db import db
-from dienstenwijzer.demand import counting
+from dienstenwijzer.demand import handoff
 from tests.conftest import login, service_row
 
 
@@ -8,7 +7,7 @@ def test_region_monitoring_shows_figures_with_tables_and_csv(client, staff, add_
     add_services("gent", [service_row(extern_id="a")])
     for q in ("poetsen", "poetsen", "zwembad"):
         client.get(f"/gent/zoeken?q={q}")
-    counting.flush(db.engine)
+    handoff.drain_now()
     login(client, "regisseur@gent.example")
     page = client.get("/gent/beheer/monitoring").get_data(as_text=True)
     assert "33,3 %" in page  # 1 of 3 searches found nothing
@@ -18,7 +17,7 @@ def test_region_monitoring_shows_figures_with_tables_and_csv(client, staff, add_
     assert "<svg" in page and "<table" in page
     csv = client.get("/gent/beheer/monitoring/queries.csv")
     assert csv.mimetype == "text/csv"
-    assert "poet;2" in csv.get_data(as_text=True)
+    assert "poetsen;2" in csv.get_data(as_text=True)
     assert client.get("/gent/beheer/monitoring/bestaat-niet.csv").status_code == 404
     assert client.get("/kortrijk/beheer/monitoring").status_code == 403
 

@@ -15,11 +15,17 @@ def region(slug):
     return db.session.scalar(select(Region).where(Region.slug == slug))
 
 
-def miss(text, slug="gent", nis=None, days_ago=0):
-    signal = record_search_miss(db.session, region(slug), search.synonyms(), text, {}, nis)
+def miss(text, slug="gent", nis=None, days_ago=0, client=None):
+    """A search miss as the hand-off writer records it; each call a different client by default."""
+    miss.clients += 1
+    signal = record_search_miss(db.session, region(slug), search.synonyms(), text, {}, nis,
+                                client_key=client or f"client-{miss.clients}")
     signal.created_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days_ago)
     db.session.commit()
     return signal
+
+
+miss.clients = 0
 
 
 @pytest.fixture
@@ -34,6 +40,7 @@ def test_board_shows_count_places_dates_and_trend(regisseur):
         miss("hond uitlaten", nis="44021", days_ago=days)
     miss("honden uitlaten", days_ago=100)
     miss("zwemles", days_ago=5)
+    miss("zwemles", days_ago=6)
     page = regisseur.get("/gent/beheer/niches").get_data(as_text=True)
     assert page.index("hond uitlaten") < page.index("zwemles")  # biggest first
     assert "<td>4</td>" in page and "Gent" in page
@@ -89,6 +96,7 @@ def test_a_new_service_matching_an_open_niche_is_announced(regisseur):
 
 
 def test_niches_stay_within_their_zorggebied(client, staff, add_services):
+    miss("hond uitlaten", slug="kortrijk")
     kortrijk = miss("hond uitlaten", slug="kortrijk").niche
     login(client, "regisseur@gent.example")
     assert "hond uitlaten" not in client.get("/gent/beheer/niches").get_data(as_text=True)

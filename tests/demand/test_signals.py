@@ -4,7 +4,7 @@ import datetime as dt
 from sqlalchemy import func, inspect, select
 
 from dienstenwijzer.db import db
-from dienstenwijzer.demand import counting
+from dienstenwijzer.demand import handoff
 from dienstenwijzer.models import DemandSignal, FormSubmission, Niche, QueryCount, SearchCount
 from tests.conftest import login, service_row
 
@@ -13,22 +13,30 @@ def signals():
     return db.session.scalars(select(DemandSignal).order_by(DemandSignal.id)).all()
 
 
+def search_from(client, address: str, query: str):
+    return client.get("/gent/zoeken", query_string={"q": query}, environ_base={"REMOTE_ADDR": address})
+
+
 def test_a_search_that_finds_nothing_becomes_a_signal_in_its_niche(client, add_services):
     add_services("gent", [service_row(extern_id="a")])
     client.get("/gent/zoeken?q=Hond+uitlaten&gemeente=44021")
-    client.get("/gent/zoeken?q=honden+uitlaten")
+    search_from(client, "10.0.0.2", "honden uitlaten")
+    assert signals() == []  # the requests only handed them off
+    handoff.drain_now()
     first, second = signals()
     assert first.source == "zoekopdracht" and first.text == "Hond uitlaten"
     assert first.normalised == second.normalised
     assert first.filters["gemeente"] == ["44021"] and first.municipality_nis == "44021"
     assert first.niche_id == second.niche_id
-    assert first.niche.title == "Hond uitlaten"
+    # Named after the words both residents used; "hond" is the form typed most (first) here.
+    assert first.niche.title == "hond uitlaten" and first.niche.confirmed
 
 
 def test_a_search_with_results_or_a_corrected_typo_is_no_signal(client, add_services):
     add_services("gent", [service_row(extern_id="a")])
     client.get("/gent/zoeken?q=poetsen")
     client.get("/gent/zoeken?q=poetsn")  # found after correction
+    handoff.drain_now()
     assert signals() == []
 
 
@@ -37,6 +45,7 @@ def test_words_that_map_to_one_category_group_by_that_category(client, add_servi
                                       dienstencheques="nee", omschrijving="Wij onderhouden tuinen.")])
     client.get("/gent/zoeken?q=kuisen")
     client.get("/gent/zoeken?q=poetsvrouw")
+    handoff.drain_now()
     [niche] = db.session.scalars(select(Niche)).all()
     assert [k.key for k in niche.keys] == ["cat:poetsen"]
     assert niche.title == "Poetsen (schoonmaak van de woning)"
@@ -45,6 +54,7 @@ def test_words_that_map_to_one_category_group_by_that_category(client, add_servi
 
 def test_signals_hold_no_personal_data(client, add_services):
     client.get("/gent/zoeken?q=zwemles+voor+ouderen", headers={"User-Agent": "Browser/1.0", "X-Forwarded-For": "1.2.3.4"})
+    handoff.drain_now()
     columns = {c.key for c in inspect(DemandSignal).columns}
     assert not {"ip", "ip_address", "user_agent", "session_id", "cookie"} & columns
     [signal] = signals()
@@ -57,12 +67,18 @@ def test_searches_are_counted_per_week_for_monitoring(app, client, add_services)
     add_services("gent", [service_row(extern_id="a")])
     client.get("/gent/zoeken?q=poetsen")
     client.get("/gent/zoeken?q=poetsen&page=2")  # paging is not a new search
-    client.get("/gent/zoeken?q=zwembad")
-    counting.flush(db.engine)
+    client.get("/gent/zoeken?q=Zwembad")
+    handoff.drain_now()
     row = db.session.scalar(select(SearchCount))
     assert (row.searches, row.zero_results) == (2, 1)
     assert row.week == dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
-    assert {q.query: q.searches for q in db.session.scalars(select(QueryCount))} == {"poet": 1, "zwembad": 1}
+    # As typed (folded), not as stems: what the regisseur reads under "Meest gezocht".
+    assert {q.query: q.searches for q in db.session.scalars(select(QueryCount))} == {"poetsen": 1, "zwembad": 1}
+    client.get("/gent/zoeken?q=zwembad")
+    handoff.drain_now()  # a second batch adds to the same weekly rows
+    db.session.expire_all()
+    assert db.session.scalar(select(SearchCount.searches)) == 3
+    assert db.session.scalar(select(QueryCount.searches).where(QueryCount.query == "zwembad")) == 2
 
 
 def test_resident_form_without_contact(client):
