@@ -28,7 +28,7 @@ class SearchNote:
     day: dt.date
     query: str  # as typed (folded, personal data removed) for "Meest gezocht"; "" when junk
     found_nothing: bool
-    need: str | None = None  # a search that found nothing and means something: a demand signal
+    need: str | None = None  # a search that found nothing (or only a weak match) and means something
     filters: dict = field(default_factory=dict)
     municipality_nis: str | None = None
     client_key: str = ""
@@ -44,10 +44,12 @@ def note_search(region: Region, request: SearchRequest, result: SearchResult) ->
     clean = strip_personal_data(text)
     junk = is_junk(clean)
     found_nothing = result.total == 0
+    # A weak match (some words matched no service at all) is unmet demand as well.
+    unmet = found_nothing or result.weak
     filters = request.filters
     note = SearchNote(
         region_id=region.id, day=today, query="" if junk else as_typed(clean, MAX_QUERY_LENGTH),
-        found_nothing=found_nothing, need=clean if found_nothing and not junk else None,
+        found_nothing=found_nothing, need=clean if unmet and not junk else None,
         filters={
             "categorie": sorted(filters.categories),
             "gemeente": sorted(filters.municipalities),

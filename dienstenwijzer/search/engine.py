@@ -266,7 +266,7 @@ class SearchEngine:
         unmatched: tuple[str, ...] = ()
         if any_word and allowed:
             unmatched = tuple(" ".join(c.surface) for c in parsed.clauses
-                              if not rs.evaluate(ParsedQuery((c,))))
+                              if _is_content(c) and not rs.evaluate(ParsedQuery((c,))))
         return SearchResult(
             total=len(allowed),
             page=request.page,
@@ -342,6 +342,11 @@ def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances) -> Hi
         distance_km=distances.get(docnum),
         display=display,
     )
+
+
+def _is_content(clause) -> bool:
+    """A clause that names a thing: not a number or a stray letter ("poetsen 2 uur")."""
+    return any(w.isalpha() and len(w) >= 3 for w in clause.surface)
 
 
 def _empty(request: SearchRequest) -> SearchResult:

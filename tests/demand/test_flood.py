@@ -81,11 +81,11 @@ def test_one_real_need_from_two_clients_makes_one_niche(regisseur):
 
 
 def test_a_need_noted_at_the_desk_confirms_the_niche(regisseur):
-    search_from(regisseur, "203.0.113.7", "vervoer naar de dagopvang")
+    search_from(regisseur, "203.0.113.7", "vervoer naar de sporthal")
     handoff.drain_now()
     assert "0 niches" in board(regisseur)
     login(regisseur, "consulent@gent.example")
-    regisseur.post("/gent/beheer/vragen/nieuw", data={"need": "Vervoer naar de dagopvang"})
+    regisseur.post("/gent/beheer/vragen/nieuw", data={"need": "Vervoer naar de sporthal"})
     regisseur.post("/afmelden")
     page = board(regisseur)
     assert "1 niche" in page and "Vervoer &amp; mobiliteit" in page  # its taxonomy category

@@ -29,3 +29,23 @@ def test_the_page_names_the_missing_word_and_offers_the_request_form(client, add
     page = client.get("/gent/zoeken?q=kapper+aan+huis").get_data(as_text=True)
     assert "vermeldt" in page and "<strong>kapper</strong>" in page
     assert 'href="/gent/vraag?q=kapper+aan+huis"' in page
+
+
+def test_a_weak_match_is_recorded_as_unmet_demand(client, add_services):
+    from sqlalchemy import select
+
+    from dienstenwijzer.db import db
+    from dienstenwijzer.demand import handoff
+    from dienstenwijzer.models import DemandSignal
+
+    add_services("gent", AT_HOME)
+    client.get("/gent/zoeken?q=poetsen+aan+huis")  # every word matched: no demand
+    client.get("/gent/zoeken?q=kapper+aan+huis")
+    handoff.drain_now()
+    assert db.session.scalars(select(DemandSignal.text)).all() == ["kapper aan huis"]
+
+
+def test_a_number_that_matches_nothing_does_not_make_a_match_weak(add_services):
+    add_services("gent", AT_HOME)
+    result = search.search("gent", SearchRequest(text="poetsen 12"))
+    assert result.total >= 1 and not result.weak
