@@ -13,6 +13,7 @@ a subprocess. Its wall time and peak RSS (os.wait4's ru_maxrss) are printed with
 average, before and after, because the machine is shared. Target: 100 000 rows in ≤ 120 s with
 memory that does not grow with the file.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,17 +29,84 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_S = 120.0
-COLUMNS = ["extern_id", "naam", "aanbieder", "categorie", "omschrijving", "gemeenten", "straat",
-           "postcode", "gemeente", "telefoon", "email", "website", "dienstencheques", "prijs",
-           "doelgroep", "openingsuren"]
-STREETS = ["Kerkstraat", "Stationsstraat", "Dorpsstraat", "Molenstraat", "Nieuwstraat", "Schoolstraat",
-           "Markt", "Kapelstraat", "Beekstraat", "Veldstraat"]
-WORDS = ["hulp", "aan", "huis", "voor", "ouderen", "en", "gezinnen", "met", "een", "beperking",
-         "wij", "komen", "bij", "u", "thuis", "elke", "week", "of", "om", "de", "twee", "weken",
-         "op", "afspraak", "betaalbaar", "sociaal", "tarief", "vrijwilligers", "begeleiding",
-         "vervoer", "tuin", "klusjes", "poetsen", "strijken", "boodschappen", "oppas", "energie",
-         "advies", "tweedehands"]
-TARGET_GROUPS = ["65-plussers", "gezinnen met jonge kinderen", "mensen met een beperking", "iedereen", ""]
+COLUMNS = [
+    "extern_id",
+    "naam",
+    "aanbieder",
+    "categorie",
+    "omschrijving",
+    "gemeenten",
+    "straat",
+    "postcode",
+    "gemeente",
+    "telefoon",
+    "email",
+    "website",
+    "dienstencheques",
+    "prijs",
+    "doelgroep",
+    "openingsuren",
+]
+STREETS = [
+    "Kerkstraat",
+    "Stationsstraat",
+    "Dorpsstraat",
+    "Molenstraat",
+    "Nieuwstraat",
+    "Schoolstraat",
+    "Markt",
+    "Kapelstraat",
+    "Beekstraat",
+    "Veldstraat",
+]
+WORDS = [
+    "hulp",
+    "aan",
+    "huis",
+    "voor",
+    "ouderen",
+    "en",
+    "gezinnen",
+    "met",
+    "een",
+    "beperking",
+    "wij",
+    "komen",
+    "bij",
+    "u",
+    "thuis",
+    "elke",
+    "week",
+    "of",
+    "om",
+    "de",
+    "twee",
+    "weken",
+    "op",
+    "afspraak",
+    "betaalbaar",
+    "sociaal",
+    "tarief",
+    "vrijwilligers",
+    "begeleiding",
+    "vervoer",
+    "tuin",
+    "klusjes",
+    "poetsen",
+    "strijken",
+    "boodschappen",
+    "oppas",
+    "energie",
+    "advies",
+    "tweedehands",
+]
+TARGET_GROUPS = [
+    "65-plussers",
+    "gezinnen met jonge kinderen",
+    "mensen met een beperking",
+    "iedereen",
+    "",
+]
 HOURS = ["ma–vr 9–12 u", "ma–vr 9–17 u en op afspraak", "op afspraak", "di en do 13–16 u", ""]
 
 
@@ -49,9 +117,13 @@ def command() -> list[str]:
 
 
 def environment(src: Path, workdir: Path) -> dict:
-    return {**os.environ, "PYTHONPATH": str(src),
-            "DIENSTENWIJZER_DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
-            "DIENSTENWIJZER_INDEX_DIR": str(workdir / "index"), "DIENSTENWIJZER_SECRET_KEY": "bench"}
+    return {
+        **os.environ,
+        "PYTHONPATH": str(src),
+        "DIENSTENWIJZER_DATABASE_URL": f"sqlite:///{workdir / 'db.sqlite3'}",
+        "DIENSTENWIJZER_INDEX_DIR": str(workdir / "index"),
+        "DIENSTENWIJZER_SECRET_KEY": "bench",
+    }
 
 
 def reference(db_path: Path):
@@ -61,7 +133,9 @@ def reference(db_path: Path):
         "SELECT m.name, p.code, r.slug FROM municipality m JOIN region r ON r.id = m.region_id "
         "JOIN postcode p ON p.nis_code = m.nis_code ORDER BY r.slug, m.name, p.code"
     ).fetchall()
-    categories = con.execute("SELECT id, dienstencheques FROM category WHERE parent_id IS NOT NULL").fetchall()
+    categories = con.execute(
+        "SELECT id, dienstencheques FROM category WHERE parent_id IS NOT NULL"
+    ).fetchall()
     con.close()
     by_region: dict[str, list[tuple[str, str]]] = {}
     for name, code, slug in places:
@@ -82,15 +156,27 @@ def write_csv(path: Path, rows: int, by_region, categories, seed: int = 8) -> No
             served = {town} | {rng.choice(by_region[slug])[0] for _ in range(rng.randint(0, 3))}
             category, cheques_ok = rng.choice(categories)
             words = " ".join(rng.choice(WORDS) for _ in range(rng.randint(12, 40)))
-            writer.writerow([
-                f"bench-{i}", f"{category.replace('-', ' ').capitalize()} {rng.choice(WORDS)} {i}",
-                rng.choice(providers), category, f"{words.capitalize()}; ook in {town}.",
-                ";".join(sorted(served)), f"{rng.choice(STREETS)} {rng.randint(1, 200)}", code, town,
-                f"0{rng.randint(2, 9)} {rng.randint(100, 999)} {rng.randint(10, 99)} {rng.randint(10, 99)}",
-                f"info{i}@voorbeeld.be", f"www.dienst{i}.be", "ja" if cheques_ok and rng.random() < 0.5 else "nee",
-                rng.choice(["", "€ 8 per uur (sociaal tarief)", "gratis"]), rng.choice(TARGET_GROUPS),
-                rng.choice(HOURS),
-            ])
+            writer.writerow(
+                [
+                    f"bench-{i}",
+                    f"{category.replace('-', ' ').capitalize()} {rng.choice(WORDS)} {i}",
+                    rng.choice(providers),
+                    category,
+                    f"{words.capitalize()}; ook in {town}.",
+                    ";".join(sorted(served)),
+                    f"{rng.choice(STREETS)} {rng.randint(1, 200)}",
+                    code,
+                    town,
+                    f"0{rng.randint(2, 9)} {rng.randint(100, 999)} "
+                    f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+                    f"info{i}@voorbeeld.be",
+                    f"www.dienst{i}.be",
+                    "ja" if cheques_ok and rng.random() < 0.5 else "nee",
+                    rng.choice(["", "€ 8 per uur (sociaal tarief)", "gratis"]),
+                    rng.choice(TARGET_GROUPS),
+                    rng.choice(HOURS),
+                ]
+            )
 
 
 def measure(cmd: list[str], env: dict, timeout: float) -> tuple[float, float, float, int | None]:
@@ -98,8 +184,9 @@ def measure(cmd: list[str], env: dict, timeout: float) -> tuple[float, float, fl
 
     CPU seconds (user + system) say more than wall time on a busy shared machine."""
     started = time.monotonic()
-    proc = subprocess.Popen(cmd, env=env, cwd=env["PYTHONPATH"], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        cmd, env=env, cwd=env["PYTHONPATH"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     code = None
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -124,7 +211,9 @@ def loadavg() -> str:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--rows", type=int, action="append", help="rows per import (repeatable)")
     parser.add_argument("--region", default="gent", help="zorggebied the file is imported for")
     parser.add_argument("--src", type=Path, default=ROOT, help="checkout to measure")
@@ -135,22 +224,33 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
             workdir = Path(tmp)
             env = environment(src, workdir)
-            subprocess.run([*command(), "init", "--no-demo"], env=env, cwd=src, check=True,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            subprocess.run(
+                [*command(), "init", "--no-demo"],
+                env=env,
+                cwd=src,
+                check=True,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
             by_region, categories = reference(workdir / "db.sqlite3")
             path = workdir / f"bench-{rows}.csv"
             write_csv(path, rows, by_region, categories)
             size = path.stat().st_size / 1e6
             before = loadavg()
-            seconds, cpu, rss, code = measure([*command(), "import", str(path), "--region", args.region],
-                                         env, args.timeout)
+            seconds, cpu, rss, code = measure(
+                [*command(), "import", str(path), "--region", args.region], env, args.timeout
+            )
             con = sqlite3.connect(workdir / "db.sqlite3")
             stored = con.execute("SELECT count(*) FROM service").fetchone()[0]
             con.close()
             outcome = "ok" if code == 0 else ("TIMEOUT" if code is None else f"exit {code}")
-            print(f"{rows:>7} rows ({size:.1f} MB, {len(by_region)} zorggebieden): {seconds:7.1f} s wall, "
-                  f"{cpu:6.1f} s CPU, peak RSS {rss:6.0f} MB, {stored} services stored, {outcome}; "
-                  f"load before {before} after {loadavg()}; src {src}", flush=True)
+            print(
+                f"{rows:>7} rows ({size:.1f} MB, {len(by_region)} zorggebieden): "
+                f"{seconds:7.1f} s wall, "
+                f"{cpu:6.1f} s CPU, peak RSS {rss:6.0f} MB, {stored} services stored, {outcome}; "
+                f"load before {before} after {loadavg()}; src {src}",
+                flush=True,
+            )
             if rows >= 100_000 and code == 0:
                 print(f"  target ≤ {TARGET_S:.0f} s: {'met' if seconds <= TARGET_S else 'NOT met'}")
 

@@ -16,6 +16,7 @@ own short transactions, except while SQLite's single writer is busy with the imp
 
 Functions here flush; views and the worker loop commit.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -81,16 +82,27 @@ STATUS_TEXT = {
     CANCELLED: "geannuleerd",
     EXPIRED: "verlopen: niet op tijd bevestigd",
 }
-FAILED_TEXT = ("Er ging iets mis bij het verwerken van dit bestand; er is niets ingelezen. Probeer het "
-               "opnieuw. Lukt het dan nog niet, neem dan contact op met de beheerder van de site.")
+FAILED_TEXT = (
+    "Er ging iets mis bij het verwerken van dit bestand; er is niets ingelezen. Probeer het "
+    "opnieuw. Lukt het dan nog niet, neem dan contact op met de beheerder van de site."
+)
 
 
 # -- what the views call ----------------------------------------------------------------------
 
-def create_job(session: Session, region: Region, user: User | None, filename: str, stream: BinaryIO) -> ImportJob:
+
+def create_job(
+    session: Session, region: Region, user: User | None, filename: str, stream: BinaryIO
+) -> ImportJob:
     """Store an upload as a job waiting for its check; the file is copied a chunk at a time."""
-    job = ImportJob(region_id=region.id, uploaded_by_id=user.id if user else None, filename=filename[:200],
-                    size=0, status=WAITING_CHECK, preview={})
+    job = ImportJob(
+        region_id=region.id,
+        uploaded_by_id=user.id if user else None,
+        filename=filename[:200],
+        size=0,
+        status=WAITING_CHECK,
+        preview={},
+    )
     session.add(job)
     session.flush()
     seq = 0
@@ -104,21 +116,33 @@ def create_job(session: Session, region: Region, user: User | None, filename: st
 
 def confirm_job(session: Session, job: ImportJob, user: User | None) -> bool:
     """Queue a checked job for import; False when it is no longer waiting for a confirmation."""
-    done = session.execute(
-        update(ImportJob).where(ImportJob.id == job.id, ImportJob.status == CHECKED)
-        .values(status=WAITING_IMPORT, confirmed_by_id=user.id if user else None, confirmed_at=_utcnow(),
-                rows_done=0)
-    ).rowcount == 1
+    done = (
+        session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job.id, ImportJob.status == CHECKED)
+            .values(
+                status=WAITING_IMPORT,
+                confirmed_by_id=user.id if user else None,
+                confirmed_at=_utcnow(),
+                rows_done=0,
+            )
+        ).rowcount
+        == 1
+    )
     session.refresh(job)
     return done
 
 
 def cancel_job(session: Session, job: ImportJob) -> bool:
     """Cancel a job that is not running; its file is deleted at once."""
-    done = session.execute(
-        update(ImportJob).where(ImportJob.id == job.id, ImportJob.status.in_((WAITING_CHECK, CHECKED)))
-        .values(status=CANCELLED, finished_at=_utcnow())
-    ).rowcount == 1
+    done = (
+        session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job.id, ImportJob.status.in_((WAITING_CHECK, CHECKED)))
+            .values(status=CANCELLED, finished_at=_utcnow())
+        ).rowcount
+        == 1
+    )
     if done:
         _delete_file(session, job.id)
     session.refresh(job)
@@ -127,8 +151,11 @@ def cancel_job(session: Session, job: ImportJob) -> bool:
 
 def job_errors(job: ImportJob):
     """The job's errors in file order, for a paginated list."""
-    return select(ImportJobError).where(ImportJobError.job_id == job.id).order_by(
-        ImportJobError.line, ImportJobError.id)
+    return (
+        select(ImportJobError)
+        .where(ImportJobError.job_id == job.id)
+        .order_by(ImportJobError.line, ImportJobError.id)
+    )
 
 
 def status_text(job: ImportJob) -> str:
@@ -136,6 +163,7 @@ def status_text(job: ImportJob) -> str:
 
 
 # -- the worker ---------------------------------------------------------------------------------
+
 
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"[:100]
@@ -146,7 +174,9 @@ def run_pending_jobs(max_jobs: int | None = None) -> int:
     name = worker_name()
     with Session(db.engine) as session:
         requeue_stale(session)
-        expire_unconfirmed(session, dt.timedelta(hours=float(current_app.config["IMPORT_KEEP_HOURS"])))
+        expire_unconfirmed(
+            session, dt.timedelta(hours=float(current_app.config["IMPORT_KEEP_HOURS"]))
+        )
         session.commit()
     ran = 0
     while max_jobs is None or ran < max_jobs:
@@ -163,15 +193,26 @@ def claim_next(worker: str) -> int | None:
     with Session(db.engine) as session:
         while True:
             candidate = session.execute(
-                select(ImportJob.id, ImportJob.status).where(ImportJob.status.in_(tuple(NEXT_STEP)))
-                .order_by(ImportJob.id).limit(1)
+                select(ImportJob.id, ImportJob.status)
+                .where(ImportJob.status.in_(tuple(NEXT_STEP)))
+                .order_by(ImportJob.id)
+                .limit(1)
             ).first()
             if candidate is None:
                 return None
-            taken = session.execute(
-                update(ImportJob).where(ImportJob.id == candidate.id, ImportJob.status == candidate.status)
-                .values(status=NEXT_STEP[candidate.status], worker=worker, heartbeat_at=_utcnow(), rows_done=0)
-            ).rowcount == 1
+            taken = (
+                session.execute(
+                    update(ImportJob)
+                    .where(ImportJob.id == candidate.id, ImportJob.status == candidate.status)
+                    .values(
+                        status=NEXT_STEP[candidate.status],
+                        worker=worker,
+                        heartbeat_at=_utcnow(),
+                        rows_done=0,
+                    )
+                ).rowcount
+                == 1
+            )
             session.commit()
             if taken:
                 return candidate.id
@@ -180,17 +221,26 @@ def claim_next(worker: str) -> int | None:
 def requeue_stale(session: Session) -> None:
     cutoff = _utcnow() - STALE_AFTER
     for running, waiting in ((CHECKING, WAITING_CHECK), (IMPORTING, WAITING_IMPORT)):
-        session.execute(update(ImportJob).where(ImportJob.status == running, ImportJob.heartbeat_at < cutoff)
-                        .values(status=waiting, worker=None))
+        session.execute(
+            update(ImportJob)
+            .where(ImportJob.status == running, ImportJob.heartbeat_at < cutoff)
+            .values(status=waiting, worker=None)
+        )
 
 
 def expire_unconfirmed(session: Session, keep: dt.timedelta) -> None:
     """Checked jobs nobody confirmed in time end, and their file goes."""
-    old = session.scalars(select(ImportJob.id).where(ImportJob.status == CHECKED,
-                                                     ImportJob.checked_at < _utcnow() - keep)).all()
+    old = session.scalars(
+        select(ImportJob.id).where(
+            ImportJob.status == CHECKED, ImportJob.checked_at < _utcnow() - keep
+        )
+    ).all()
     for job_id in old:
-        if session.execute(update(ImportJob).where(ImportJob.id == job_id, ImportJob.status == CHECKED)
-                           .values(status=EXPIRED, finished_at=_utcnow())).rowcount:
+        if session.execute(
+            update(ImportJob)
+            .where(ImportJob.id == job_id, ImportJob.status == CHECKED)
+            .values(status=EXPIRED, finished_at=_utcnow())
+        ).rowcount:
             _delete_file(session, job_id)
 
 
@@ -232,11 +282,14 @@ def _check(session: Session, job: ImportJob) -> None:
 
 def _import(session: Session, job: ImportJob) -> None:
     user = session.get(User, job.confirmed_by_id) if job.confirmed_by_id else None
-    token = set_actor(user.id if user else None, f"{user.email if user else 'import'} (import {job.filename})")
+    token = set_actor(
+        user.id if user else None, f"{user.email if user else 'import'} (import {job.filename})"
+    )
     try:
         with _job_file(session, job.id) as path:
             rows = job.rows_total or count_lines(path)
-            # Progress counts both passes; SQLite has one writer, busy with this import while it writes.
+            # Progress counts both passes. SQLite has one writer, busy with this import
+            # while it writes: no progress then.
             progress = _Progress(job.id, concurrent=True)
             progress.start(rows_total=2 * rows)
             plan = _plan(session, job, path, progress)  # again: the catalogue may have changed
@@ -245,9 +298,17 @@ def _import(session: Session, job: ImportJob) -> None:
             if not plan.ok:
                 _refuse(session, job, plan)
                 return
-            writing = _Progress(job.id, concurrent=db.engine.dialect.name != "sqlite", done=plan.rows)
-            summary = apply_import(session, job.region, plan, places=_places(session), progress=writing,
-                                   on_created=alert_matching_niches)
+            writing = _Progress(
+                job.id, concurrent=db.engine.dialect.name != "sqlite", done=plan.rows
+            )
+            summary = apply_import(
+                session,
+                job.region,
+                plan,
+                places=_places(session),
+                progress=writing,
+                on_created=alert_matching_niches,
+            )
         _count(job, summary)
         _end(session, job, DONE)
     finally:
@@ -256,8 +317,14 @@ def _import(session: Session, job: ImportJob) -> None:
 
 def _plan(session: Session, job: ImportJob, path: Path, progress) -> ImportPlan | None:
     try:
-        return plan_import(session, job.region, path, _places(session),
-                           max_rows=int(current_app.config["IMPORT_MAX_ROWS"]), progress=progress)
+        return plan_import(
+            session,
+            job.region,
+            path,
+            _places(session),
+            max_rows=int(current_app.config["IMPORT_MAX_ROWS"]),
+            progress=progress,
+        )
     except ImportFileError as exc:
         _end(session, job, REFUSED, problem=str(exc))
         return None
@@ -268,9 +335,13 @@ def _places(session: Session):
 
 
 def _refuse(session: Session, job: ImportJob, plan: ImportPlan) -> None:
-    session.execute(insert(ImportJobError), [
-        {"job_id": job.id, "line": e.line, "column": e.column, "message": e.message} for e in plan.errors
-    ])
+    session.execute(
+        insert(ImportJobError),
+        [
+            {"job_id": job.id, "line": e.line, "column": e.column, "message": e.message}
+            for e in plan.errors
+        ],
+    )
     job.error_count = len(plan.errors)
     _end(session, job, REFUSED)
 
@@ -278,7 +349,10 @@ def _refuse(session: Session, job: ImportJob, plan: ImportPlan) -> None:
 def _count(job: ImportJob, summary) -> None:
     job.created, job.updated, job.unchanged = summary.created, summary.updated, summary.unchanged
     job.providers_created = summary.providers_created
-    job.preview = {"created": summary.created_names[:NAME_SAMPLE], "updated": summary.updated_names[:NAME_SAMPLE]}
+    job.preview = {
+        "created": summary.created_names[:NAME_SAMPLE],
+        "updated": summary.updated_names[:NAME_SAMPLE],
+    }
 
 
 def _end(session: Session, job: ImportJob, status: str, problem: str | None = None) -> None:
@@ -295,14 +369,22 @@ def _delete_file(session: Session, job_id: int) -> None:
 @contextmanager
 def _job_file(session: Session, job_id: int) -> Iterator[Path]:
     """The uploaded file as a temporary file on disk, copied one chunk at a time."""
-    seqs = session.scalars(select(ImportJobChunk.seq).where(ImportJobChunk.job_id == job_id)
-                           .order_by(ImportJobChunk.seq)).all()
+    seqs = session.scalars(
+        select(ImportJobChunk.seq)
+        .where(ImportJobChunk.job_id == job_id)
+        .order_by(ImportJobChunk.seq)
+    ).all()
     with tempfile.TemporaryDirectory(prefix="dienstenwijzer-import-") as tmp:
         path = Path(tmp) / "upload.csv"
         with path.open("wb") as out:
             for seq in seqs:
-                out.write(session.scalar(select(ImportJobChunk.data).where(
-                    ImportJobChunk.job_id == job_id, ImportJobChunk.seq == seq)))
+                out.write(
+                    session.scalar(
+                        select(ImportJobChunk.data).where(
+                            ImportJobChunk.job_id == job_id, ImportJobChunk.seq == seq
+                        )
+                    )
+                )
         yield path
 
 
@@ -326,5 +408,8 @@ class _Progress:
 
     def _write(self, **values) -> None:
         with db.engine.begin() as connection:
-            connection.execute(update(ImportJob).where(ImportJob.id == self.job_id)
-                               .values(heartbeat_at=_utcnow(), **values))
+            connection.execute(
+                update(ImportJob)
+                .where(ImportJob.id == self.job_id)
+                .values(heartbeat_at=_utcnow(), **values)
+            )

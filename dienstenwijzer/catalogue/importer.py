@@ -12,6 +12,7 @@ does not grow with the file:
 Existing services, providers and reference data are looked up per batch or cached, never
 loaded per row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,17 @@ from . import rules
 
 REQUIRED = ("naam", "aanbieder", "categorie", "omschrijving", "gemeenten")
 OPTIONAL = (
-    "straat", "postcode", "gemeente", "telefoon", "email", "website", "dienstencheques",
-    "prijs", "doelgroep", "openingsuren", "extern_id",
+    "straat",
+    "postcode",
+    "gemeente",
+    "telefoon",
+    "email",
+    "website",
+    "dienstencheques",
+    "prijs",
+    "doelgroep",
+    "openingsuren",
+    "extern_id",
 )
 COLUMNS = REQUIRED + OPTIONAL
 # The extern_id an export gives a service that has none of its own.
@@ -117,8 +127,10 @@ def unprotect(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
-NOT_UTF8 = ("het bestand is geen UTF-8. Bewaar het in Excel als "
-            "'CSV UTF-8 (door lijstscheidingsteken gescheiden)'.")
+NOT_UTF8 = (
+    "het bestand is geen UTF-8. Bewaar het in Excel als "
+    "'CSV UTF-8 (door lijstscheidingsteken gescheiden)'."
+)
 
 
 def decode(data: bytes) -> str:
@@ -158,7 +170,9 @@ def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") >= header_line.count(",") else ","
 
 
-def _records(stream: TextIO, errors: list[RowError], max_rows: int | None) -> Iterator[tuple[int, dict]]:
+def _records(
+    stream: TextIO, errors: list[RowError], max_rows: int | None
+) -> Iterator[tuple[int, dict]]:
     """(line, column -> cleaned cell) for each non-empty data row; problems go to `errors`.
 
     Stops early (with an error) at a header without the required columns, a field longer than
@@ -166,7 +180,9 @@ def _records(stream: TextIO, errors: list[RowError], max_rows: int | None) -> It
     """
     first = stream.readline()
     if not first.strip():
-        errors.append(RowError(1, None, "het bestand is leeg: de eerste regel moet de kolomnamen bevatten"))
+        errors.append(
+            RowError(1, None, "het bestand is leeg: de eerste regel moet de kolomnamen bevatten")
+        )
         return
     stream.seek(0)
     csv.field_size_limit(FIELD_SIZE_LIMIT)
@@ -176,7 +192,9 @@ def _records(stream: TextIO, errors: list[RowError], max_rows: int | None) -> It
     for column in missing:
         errors.append(RowError(1, column, "deze verplichte kolom ontbreekt"))
     for column in (h for h in header if h and h not in COLUMNS):
-        errors.append(RowError(1, column, f"onbekende kolom; toegelaten zijn: {', '.join(COLUMNS)}"))
+        errors.append(
+            RowError(1, column, f"onbekende kolom; toegelaten zijn: {', '.join(COLUMNS)}")
+        )
     if missing:
         return
     line, count = reader.line_num, 0
@@ -194,22 +212,42 @@ def _records(stream: TextIO, errors: list[RowError], max_rows: int | None) -> It
             continue
         count += 1
         if max_rows is not None and count > max_rows:
-            errors.append(RowError(start_line, None, (
-                f"het bestand heeft meer dan {max_rows:,} diensten; dat is het maximum per bestand. "
-                "Splits het in kleinere bestanden en laad ze na elkaar op.").replace(",", " ")))
+            errors.append(RowError(start_line, None, _too_many(max_rows)))
             return
         if len(record) > len(header):
-            errors.append(RowError(start_line, None, f"{len(record)} velden, maar de kop heeft er "
-                                   f"{len(header)}: staat er een scheidingsteken te veel?"))
+            errors.append(
+                RowError(
+                    start_line,
+                    None,
+                    f"{len(record)} velden, maar de kop heeft er "
+                    f"{len(header)}: staat er een scheidingsteken te veel?",
+                )
+            )
             continue
-        yield start_line, {h: unprotect(record[i].strip()) if i < len(record) else ""
-                           for i, h in enumerate(header)}
+        yield (
+            start_line,
+            {
+                h: unprotect(record[i].strip()) if i < len(record) else ""
+                for i, h in enumerate(header)
+            },
+        )
+
+
+def _too_many(max_rows: int) -> str:
+    limit = f"{max_rows:,}".replace(",", " ")
+    return (
+        f"het bestand heeft meer dan {limit} diensten; dat is het maximum per bestand. "
+        "Splits het in kleinere bestanden en laad ze na elkaar op."
+    )
 
 
 def _csv_problem(exc: csv.Error) -> str:
     if "field larger than field limit" in str(exc):
-        return (f"een veld is langer dan {FIELD_SIZE_LIMIT // 1024} KB. Meestal staat er een "
-                "aanhalingsteken (\") dat niet gesloten wordt; vanaf hier is het bestand niet gecontroleerd.")
+        return (
+            f"een veld is langer dan {FIELD_SIZE_LIMIT // 1024} KB. Meestal staat er een "
+            'aanhalingsteken (") dat niet gesloten wordt; '
+            "vanaf hier is het bestand niet gecontroleerd."
+        )
     return "deze regel is geen geldige CSV; vanaf hier is het bestand niet gecontroleerd."
 
 
@@ -242,7 +280,10 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
         if cid.lower() in categories:
             category_ids.append(cid.lower())
         else:
-            fail("categorie", f"onbekende categorie '{cid}' (gebruik de id's uit de taxonomie, bv. poetsen)")
+            fail(
+                "categorie",
+                f"onbekende categorie '{cid}' (gebruik de id's uit de taxonomie, bv. poetsen)",
+            )
 
     served = []
     for part in rules.split_list(row.get("gemeenten", "")):
@@ -288,8 +329,14 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
     return ServiceRow(line, values, provider, category_ids, served, external_id)
 
 
-def _checked_rows(stream: TextIO, categories: dict, places: Places, errors: list[RowError],
-                  max_rows: int | None, progress: Progress | None) -> Iterator[ServiceRow]:
+def _checked_rows(
+    stream: TextIO,
+    categories: dict,
+    places: Places,
+    errors: list[RowError],
+    max_rows: int | None,
+    progress: Progress | None,
+) -> Iterator[ServiceRow]:
     """Valid rows of the file, in order; every problem is added to `errors`."""
     first_line_of: dict[str, int] = {}  # extern_id -> line: the only state that grows with the file
     handled = 0
@@ -303,7 +350,11 @@ def _checked_rows(stream: TextIO, categories: dict, places: Places, errors: list
         if checked.external_id:
             first = first_line_of.setdefault(checked.external_id, line)
             if first != line:
-                errors.append(RowError(line, "extern_id", f"'{checked.external_id}' staat ook al op regel {first}"))
+                errors.append(
+                    RowError(
+                        line, "extern_id", f"'{checked.external_id}' staat ook al op regel {first}"
+                    )
+                )
                 continue
         yield checked
     if progress:
@@ -327,14 +378,19 @@ class _Catalogue:
     def __init__(self, session: Session, region: Region):
         self.session, self.region = session, region
         self.categories = {c.id: c for c in session.scalars(select(Category))}
-        self.providers = {p.name: p for p in session.scalars(select(Provider).where(Provider.region_id == region.id))}
+        self.providers = {
+            p.name: p
+            for p in session.scalars(select(Provider).where(Provider.region_id == region.id))
+        }
         self.new_provider_names: set[str] = set()  # dry run: providers the import would create
         self._municipalities: dict[str, Municipality] | None = None
 
     @property
     def municipalities(self) -> dict[str, Municipality]:
         if self._municipalities is None:
-            self._municipalities = {m.nis_code: m for m in self.session.scalars(select(Municipality))}
+            self._municipalities = {
+                m.nis_code: m for m in self.session.scalars(select(Municipality))
+            }
         return self._municipalities
 
     def existing(self, batch: list[ServiceRow]) -> dict[str, Service]:
@@ -346,23 +402,39 @@ class _Catalogue:
             return {}
         loading = (selectinload(Service.categories), selectinload(Service.municipalities))
         found = {
-            s.external_id: s for s in self.session.scalars(
-                select(Service).options(*loading)
-                .where(Service.region_id == self.region.id, Service.external_id.in_(keys)))
+            s.external_id: s
+            for s in self.session.scalars(
+                select(Service)
+                .options(*loading)
+                .where(Service.region_id == self.region.id, Service.external_id.in_(keys))
+            )
         }
-        internal = {int(m.group(1)): k for k in keys if k not in found and (m := INTERNAL_ID.fullmatch(k))}
+        internal = {
+            int(m.group(1)): k for k in keys if k not in found and (m := INTERNAL_ID.fullmatch(k))
+        }
         if internal:
             for s in self.session.scalars(
-                select(Service).options(*loading)
-                .where(Service.region_id == self.region.id, Service.external_id.is_(None),
-                       Service.id.in_(internal))
+                select(Service)
+                .options(*loading)
+                .where(
+                    Service.region_id == self.region.id,
+                    Service.external_id.is_(None),
+                    Service.id.in_(internal),
+                )
             ):
                 found[internal[s.id]] = s
         return found
 
 
-def plan_import(session: Session, region: Region, source: str | Path, places: Places, *,
-                max_rows: int | None = None, progress: Progress | None = None) -> ImportPlan:
+def plan_import(
+    session: Session,
+    region: Region,
+    source: str | Path,
+    places: Places,
+    *,
+    max_rows: int | None = None,
+    progress: Progress | None = None,
+) -> ImportPlan:
     """Check every row of a CSV (text, or a file streamed from disk); write nothing.
 
     Raises ImportFileError when a file on disk is not UTF-8."""
@@ -386,9 +458,16 @@ def plan_import(session: Session, region: Region, source: str | Path, places: Pl
     return plan
 
 
-def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.date | None = None, *,
-                 places: Places | None = None, progress: Progress | None = None,
-                 on_created: Callable[[Session, list[Service]], object] | None = None) -> ImportSummary:
+def apply_import(
+    session: Session,
+    region: Region,
+    plan: ImportPlan,
+    today: dt.date | None = None,
+    *,
+    places: Places | None = None,
+    progress: Progress | None = None,
+    on_created: Callable[[Session, list[Service]], object] | None = None,
+) -> ImportSummary:
     """Write a plan without errors, BATCH rows per flush. Never commits: the caller commits once.
 
     The file is checked again while it is written (the catalogue may have changed since the
@@ -402,7 +481,9 @@ def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.d
     summary = ImportSummary()
     errors: list[RowError] = []
     with _open(plan.source) as stream:
-        for batch in _batches(_checked_rows(stream, catalogue.categories, places, errors, None, progress)):
+        for batch in _batches(
+            _checked_rows(stream, catalogue.categories, places, errors, None, progress)
+        ):
             if errors:
                 break
             created = _handle(catalogue, batch, summary, today=today)
@@ -415,8 +496,9 @@ def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.d
     return summary
 
 
-def _handle(catalogue: _Catalogue, batch: list[ServiceRow], summary: ImportSummary,
-            today: dt.date | None) -> list[Service]:
+def _handle(
+    catalogue: _Catalogue, batch: list[ServiceRow], summary: ImportSummary, today: dt.date | None
+) -> list[Service]:
     """Count (today None: dry run) or write one batch; the services it creates."""
     write = today is not None
     existing = catalogue.existing(batch)
@@ -433,7 +515,9 @@ def _handle(catalogue: _Catalogue, batch: list[ServiceRow], summary: ImportSumma
         if service is None:
             summary.add("created", row.values["name"])
             if write:
-                service = Service(region_id=catalogue.region.id, external_id=row.external_id, last_checked=today)
+                service = Service(
+                    region_id=catalogue.region.id, external_id=row.external_id, last_checked=today
+                )
                 catalogue.session.add(service)
                 _assign(catalogue, service, provider, row)
                 created.append(service)
@@ -450,9 +534,14 @@ def _handle(catalogue: _Catalogue, batch: list[ServiceRow], summary: ImportSumma
 def _new_provider(catalogue: _Catalogue, row: ServiceRow) -> Provider:
     values = row.values
     provider = Provider(
-        region_id=catalogue.region.id, name=row.provider_name, street=values["street"],
-        postcode=values["postcode"], municipality_nis=values["municipality_nis"], phone=values["phone"],
-        email=values["email"], website=values["website"],
+        region_id=catalogue.region.id,
+        name=row.provider_name,
+        street=values["street"],
+        postcode=values["postcode"],
+        municipality_nis=values["municipality_nis"],
+        phone=values["phone"],
+        email=values["email"],
+        website=values["website"],
     )
     catalogue.session.add(provider)
     catalogue.providers[row.provider_name] = provider

@@ -1,4 +1,5 @@
 """Import (upload, dry run, confirm: a background job) and export of a zorggebied's catalogue."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,16 @@ def _job_page(region: Region, job: ImportJob):
 
 
 def _import_form(region: Region, form: ImportForm, status: int = 200):
-    jobs = db.session.scalars(import_jobs_of(region).order_by(ImportJob.id.desc()).limit(RECENT_JOBS)).all()
-    return render_template("catalogue/import.html", region=region, form=form, jobs=jobs,
-                           status_text=import_jobs.status_text), status
+    jobs = db.session.scalars(
+        import_jobs_of(region).order_by(ImportJob.id.desc()).limit(RECENT_JOBS)
+    ).all()
+    return render_template(
+        "catalogue/import.html",
+        region=region,
+        form=form,
+        jobs=jobs,
+        status_text=import_jobs.status_text,
+    ), status
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -35,7 +43,10 @@ def import_csv(region: Region):
     if not form.validate_on_submit():
         return _import_form(region, form, 400 if form.errors else 200)
     upload = form.file.data
-    job = import_jobs.create_job(db.session, region, current_user, upload.filename or "bestand.csv", upload.stream)
+    with upload.stream:  # a large upload is spooled to a temporary file: close it at once
+        job = import_jobs.create_job(
+            db.session, region, current_user, upload.filename or "bestand.csv", upload.stream
+        )
     db.session.commit()
     return _job_page(region, job)
 
@@ -45,9 +56,16 @@ def import_csv(region: Region):
 def import_job(region: Region, job_id: int):
     job = import_job_of(region, job_id)
     page = min(request.args.get("page", 1, type=int), MAX_PAGE)
-    errors = db.paginate(import_jobs.job_errors(job), page=page, per_page=ERRORS_PER_PAGE, error_out=False)
-    return render_template("catalogue/import_job.html", region=region, job=job, errors=errors,
-                           status_text=import_jobs.status_text(job))
+    errors = db.paginate(
+        import_jobs.job_errors(job), page=page, per_page=ERRORS_PER_PAGE, error_out=False
+    )
+    return render_template(
+        "catalogue/import_job.html",
+        region=region,
+        job=job,
+        errors=errors,
+        status_text=import_jobs.status_text(job),
+    )
 
 
 @bp.post("/import/<int:job_id>/bevestigen")
@@ -80,7 +98,11 @@ def cancel_import(region: Region, job_id: int):
 def export_csv(region: Region):
     body = export.export_csv(db.session, region)
     filename = f"dienstenwijzer-{region.slug}-{dt.date.today().isoformat()}.csv"
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

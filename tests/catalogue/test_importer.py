@@ -65,11 +65,11 @@ def test_missing_required_column_is_reported_on_line_1(app):
 
 def test_unknown_column_is_reported(app):
     text = csv_text([service_row()]).replace("openingsuren", "openingstijden")
-    assert errors(text) == [
+    assert errors(text) == [(
         "regel 1, kolom openingstijden: onbekende kolom; toegelaten zijn: naam, aanbieder, categorie, "
         "omschrijving, gemeenten, straat, postcode, gemeente, telefoon, email, website, dienstencheques, "
         "prijs, doelgroep, openingsuren, extern_id"
-    ]
+    )]
 
 
 def test_line_numbers_count_quoted_newlines(app):
@@ -139,3 +139,24 @@ def test_applying_a_plan_with_errors_is_refused(app):
 def test_empty_file(app):
     assert errors("") == ["regel 1: het bestand is leeg: de eerste regel moet de kolomnamen bevatten"]
     assert errors(csv_text([])) == ["regel 2: het bestand bevat geen diensten"]
+
+
+def test_a_field_over_128_kb_is_reported_by_its_line(app):
+    text = csv_text([service_row(extern_id="a"), service_row(extern_id="b", omschrijving="x" * 200_000)])
+    assert errors(text) == [(
+        "regel 3: een veld is langer dan 128 KB. Meestal staat er een aanhalingsteken (\") dat niet "
+        "gesloten wordt; vanaf hier is het bestand niet gecontroleerd."
+    )]
+
+
+def test_a_file_on_disk_is_streamed_and_its_bad_encoding_reported_by_line(app, tmp_path):
+    path = tmp_path / "aanbod.csv"
+    path.write_bytes(csv_text([service_row(extern_id="a")]).encode() + "Caf\u00e9;X\n".encode("latin-1"))
+    with pytest.raises(ImportFileError, match="regel 3: het bestand is geen UTF-8"):
+        plan(path)
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text([service_row(extern_id=f"r{i}") for i in range(2500)]).encode())
+    result = plan(path)
+    assert result.ok and result.rows == 2500 and result.summary.created == 2500
+    summary = apply_import(db.session, gent(), result)
+    assert (summary.created, summary.providers_created) == (2500, 1)
+    assert db.session.scalar(select(func.count(Service.id))) == 2500

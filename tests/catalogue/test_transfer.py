@@ -1,4 +1,5 @@
 """CSV import in the web UI (upload, dry run by the worker, confirm, import) and export."""
+
 import io
 import re
 
@@ -21,8 +22,11 @@ def regisseur(client, staff):
 
 def upload(client, text: str | bytes, name="aanbod.csv"):
     data = text.encode("utf-8") if isinstance(text, str) else text
-    return client.post("/gent/beheer/import", data={"file": (io.BytesIO(data), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/gent/beheer/import",
+        data={"file": (io.BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def checked(client, text: str | bytes, name="aanbod.csv") -> tuple[str, str]:
@@ -47,7 +51,12 @@ def count() -> int:
 
 def test_dry_run_shows_what_would_change_and_changes_nothing(regisseur, add_services):
     add_services("gent", [service_row(extern_id="a")])
-    text = csv_text([service_row(extern_id="a", naam="Poetsdienst Nieuwe Naam"), service_row(extern_id="b", naam="Strijkhulp")])
+    text = csv_text(
+        [
+            service_row(extern_id="a", naam="Poetsdienst Nieuwe Naam"),
+            service_row(extern_id="b", naam="Strijkhulp"),
+        ]
+    )
     job_url, page = checked(regisseur, text)
     assert re.search(r"<strong>1</strong> nieuwe dienst", page)
     assert re.search(r"<strong>1</strong> bijgewerkte dienst", page)
@@ -59,7 +68,9 @@ def test_dry_run_shows_what_would_change_and_changes_nothing(regisseur, add_serv
     assert "1 nieuw, 1 bijgewerkt, 0 ongewijzigd" in done
     db.session.expire_all()
     assert count() == 2
-    assert [h.name for h in search.search("gent", SearchRequest(text="strijkhulp")).hits] == ["Strijkhulp"]
+    assert [h.name for h in search.search("gent", SearchRequest(text="strijkhulp")).hits] == [
+        "Strijkhulp"
+    ]
     # Audited as the regisseur who confirmed, as an edit in the back office would be.
     actors = set(db.session.scalars(select(AuditEntry.actor).where(AuditEntry.entity == "service")))
     assert any(a.startswith("regisseur@gent.example") for a in actors), actors
@@ -76,7 +87,9 @@ def test_a_running_job_page_refreshes_itself_and_says_how_far_it_is(regisseur):
 
 
 def test_errors_are_listed_per_line_and_nothing_is_imported(regisseur):
-    text = csv_text([service_row(extern_id="a"), service_row(extern_id="b", categorie="ruimtevaart")])
+    text = csv_text(
+        [service_row(extern_id="a"), service_row(extern_id="b", categorie="ruimtevaart")]
+    )
     _, page = checked(regisseur, text)
     assert "regel 3, kolom categorie: onbekende categorie &#39;ruimtevaart&#39;" in page
     assert "er is niets ingelezen" in page
@@ -117,7 +130,9 @@ def test_a_cancelled_import_writes_nothing_and_keeps_no_file(regisseur):
 
 
 def test_the_catalogue_is_checked_again_when_the_import_runs(regisseur, add_services):
-    job_url, _ = checked(regisseur, csv_text([service_row(extern_id="a"), service_row(extern_id="b", naam="Strijk")]))
+    job_url, _ = checked(
+        regisseur, csv_text([service_row(extern_id="a"), service_row(extern_id="b", naam="Strijk")])
+    )
     add_services("gent", [service_row(extern_id="a", naam="Intussen aangepast")])
     done = confirmed(regisseur, job_url)
     assert "0 nieuw" not in done and "1 nieuw, 1 bijgewerkt" in done
@@ -128,8 +143,11 @@ def test_the_catalogue_is_checked_again_when_the_import_runs(regisseur, add_serv
 def test_not_utf8_and_wrong_extension_are_explained(regisseur):
     _, page = checked(regisseur, "naam;aanbieder\nCaf\u00e9;X\n".encode("latin-1"), "a.csv")
     assert "regel 2: het bestand is geen UTF-8" in page
-    pdf = regisseur.post("/gent/beheer/import", content_type="multipart/form-data",
-                         data={"file": (io.BytesIO(b"%PDF"), "aanbod.pdf")})
+    pdf = regisseur.post(
+        "/gent/beheer/import",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"%PDF"), "aanbod.pdf")},
+    )
     assert pdf.status_code == 400
     assert "Kies een bestand dat eindigt op .csv." in pdf.get_data(as_text=True)
 
@@ -150,8 +168,13 @@ def test_uploads_are_limited_in_rows(regisseur, app):
 
 
 def test_export_reimports_without_changes(regisseur, add_services):
-    add_services("gent", [service_row(extern_id="a", telefoon="+32 9 000 11 22", prijs="=1+1 per uur"),
-                          service_row(extern_id=None, naam="Zonder id", gemeenten="Gent;Kortrijk")])
+    add_services(
+        "gent",
+        [
+            service_row(extern_id="a", telefoon="+32 9 000 11 22", prijs="=1+1 per uur"),
+            service_row(extern_id=None, naam="Zonder id", gemeenten="Gent;Kortrijk"),
+        ],
+    )
     export = regisseur.get("/gent/beheer/export.csv")
     assert export.mimetype == "text/csv"
     assert "attachment" in export.headers["Content-Disposition"]
@@ -163,9 +186,22 @@ def test_export_reimports_without_changes(regisseur, add_services):
 
 
 def test_export_is_safe_to_open_in_a_spreadsheet(regisseur, add_services):
-    add_services("gent", [service_row(extern_id="a", prijs="=HYPERLINK(\"http://evil.example\")",
-                                      doelgroep="@alle inwoners", openingsuren="-")])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="a",
+                prijs='=HYPERLINK("http://evil.example")',
+                doelgroep="@alle inwoners",
+                openingsuren="-",
+            )
+        ],
+    )
     body = regisseur.get("/gent/beheer/export.csv").get_data(as_text=True)
-    cells = [c for line in body.splitlines()[1:] for c in re.split(r";(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", line)]
+    cells = [
+        c
+        for line in body.splitlines()[1:]
+        for c in re.split(r";(?=(?:[^\"]*\"[^\"]*\")*[^\"]*$)", line)
+    ]
     assert not any(c.lstrip('"').startswith(("=", "+", "-", "@")) for c in cells)
     assert "'=HYPERLINK" in body and "'@alle inwoners" in body

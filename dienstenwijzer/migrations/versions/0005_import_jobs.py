@@ -3,8 +3,9 @@
 Revision ID: 0005_import_jobs
 Revises: 0004
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
 revision = "0005_import_jobs"
 down_revision = "0004"
@@ -37,11 +38,21 @@ def upgrade():
         sa.Column("checked_at", sa.DateTime(), nullable=True),
         sa.Column("confirmed_at", sa.DateTime(), nullable=True),
         sa.Column("finished_at", sa.DateTime(), nullable=True),
-        sa.ForeignKeyConstraint(["region_id"], ["region.id"], name=op.f("fk_import_job_region_id_region")),
-        sa.ForeignKeyConstraint(["uploaded_by_id"], ["user_account.id"], ondelete="SET NULL",
-                                name=op.f("fk_import_job_uploaded_by_id_user_account")),
-        sa.ForeignKeyConstraint(["confirmed_by_id"], ["user_account.id"], ondelete="SET NULL",
-                                name=op.f("fk_import_job_confirmed_by_id_user_account")),
+        sa.ForeignKeyConstraint(
+            ["region_id"], ["region.id"], name=op.f("fk_import_job_region_id_region")
+        ),
+        sa.ForeignKeyConstraint(
+            ["uploaded_by_id"],
+            ["user_account.id"],
+            ondelete="SET NULL",
+            name=op.f("fk_import_job_uploaded_by_id_user_account"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["confirmed_by_id"],
+            ["user_account.id"],
+            ondelete="SET NULL",
+            name=op.f("fk_import_job_confirmed_by_id_user_account"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_job")),
     )
     with op.batch_alter_table("import_job", schema=None) as batch_op:
@@ -55,8 +66,12 @@ def upgrade():
         sa.Column("line", sa.Integer(), nullable=False),
         sa.Column("column", sa.String(length=60), nullable=True),
         sa.Column("message", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["job_id"], ["import_job.id"], ondelete="CASCADE",
-                                name=op.f("fk_import_job_error_job_id_import_job")),
+        sa.ForeignKeyConstraint(
+            ["job_id"],
+            ["import_job.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_import_job_error_job_id_import_job"),
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_import_job_error")),
     )
     with op.batch_alter_table("import_job_error", schema=None) as batch_op:
@@ -67,8 +82,12 @@ def upgrade():
         sa.Column("job_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), autoincrement=False, nullable=False),
         sa.Column("data", sa.LargeBinary(), nullable=False),
-        sa.ForeignKeyConstraint(["job_id"], ["import_job.id"], ondelete="CASCADE",
-                                name=op.f("fk_import_job_chunk_job_id_import_job")),
+        sa.ForeignKeyConstraint(
+            ["job_id"],
+            ["import_job.id"],
+            ondelete="CASCADE",
+            name=op.f("fk_import_job_chunk_job_id_import_job"),
+        ),
         sa.PrimaryKeyConstraint("job_id", "seq", name=op.f("pk_import_job_chunk")),
     )
 
