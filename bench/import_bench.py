@@ -24,6 +24,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -179,31 +180,47 @@ def write_csv(path: Path, rows: int, by_region, categories, seed: int = 8) -> No
             )
 
 
-def measure(cmd: list[str], env: dict, timeout: float) -> tuple[float, float, float, int | None]:
-    """(wall s, CPU s, peak RSS in MB, exit code or None when stopped at the timeout).
-
-    CPU seconds (user + system) say more than wall time on a busy shared machine."""
+def measure(cmd: list[str], env: dict, timeout: float) -> dict:
+    """Wall s, CPU s (user + system: says more than wall time on a busy shared machine), peak
+    RSS in MB, exit code (None when stopped at the timeout), and when the import had committed
+    (its summary line), i.e. before the search index caught up."""
     started = time.monotonic()
-    proc = subprocess.Popen(
-        cmd, env=env, cwd=env["PYTHONPATH"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
-    )
-    code = None
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            code = os.waitstatus_to_exitcode(status)
-            break
-        if time.monotonic() - started > timeout:
-            proc.kill()
-            pid, status, usage = os.wait4(proc.pid, 0)
-            break
-        time.sleep(0.05)
-    proc.returncode = code if code is not None else -9
-    if code not in (0, None):
-        print(proc.stderr.read().decode()[-2000:], file=sys.stderr)
-    proc.stderr.close()
-    cpu = usage.ru_utime + usage.ru_stime
-    return time.monotonic() - started, cpu, usage.ru_maxrss / 1024, code
+    committed: list[float] = []
+    with tempfile.TemporaryFile() as err:
+        proc = subprocess.Popen(
+            cmd, env=env, cwd=env["PYTHONPATH"], stdout=subprocess.PIPE, stderr=err, text=True
+        )
+
+        def watch() -> None:
+            for line in proc.stdout:
+                if " nieuw, " in line:
+                    committed.append(time.monotonic() - started)
+
+        reader = threading.Thread(target=watch, daemon=True)
+        reader.start()
+        code = None
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                code = os.waitstatus_to_exitcode(status)
+                break
+            if time.monotonic() - started > timeout:
+                proc.kill()
+                pid, status, usage = os.wait4(proc.pid, 0)
+                break
+            time.sleep(0.05)
+        proc.returncode = code if code is not None else -9
+        reader.join(timeout=5)
+        if code not in (0, None):
+            err.seek(0)
+            print(err.read().decode()[-2000:], file=sys.stderr)
+    return {
+        "wall": time.monotonic() - started,
+        "cpu": usage.ru_utime + usage.ru_stime,
+        "rss": usage.ru_maxrss / 1024,
+        "code": code,
+        "committed": committed[0] if committed else None,
+    }
 
 
 def loadavg() -> str:
@@ -237,22 +254,26 @@ def main() -> None:
             write_csv(path, rows, by_region, categories)
             size = path.stat().st_size / 1e6
             before = loadavg()
-            seconds, cpu, rss, code = measure(
+            m = measure(
                 [*command(), "import", str(path), "--region", args.region], env, args.timeout
             )
             con = sqlite3.connect(workdir / "db.sqlite3")
             stored = con.execute("SELECT count(*) FROM service").fetchone()[0]
             con.close()
+            code = m["code"]
             outcome = "ok" if code == 0 else ("TIMEOUT" if code is None else f"exit {code}")
+            committed = f"{m['committed']:.1f} s" if m["committed"] else "-"
             print(
                 f"{rows:>7} rows ({size:.1f} MB, {len(by_region)} zorggebieden): "
-                f"{seconds:7.1f} s wall, "
-                f"{cpu:6.1f} s CPU, peak RSS {rss:6.0f} MB, {stored} services stored, {outcome}; "
-                f"load before {before} after {loadavg()}; src {src}",
+                f"committed after {committed}, command {m['wall']:.1f} s wall "
+                f"(incl. index sync), {m['cpu']:.1f} s CPU, peak RSS {m['rss']:.0f} MB, "
+                f"{stored} services stored, {outcome}; load before {before} after {loadavg()}; "
+                f"src {src}",
                 flush=True,
             )
-            if rows >= 100_000 and code == 0:
-                print(f"  target ≤ {TARGET_S:.0f} s: {'met' if seconds <= TARGET_S else 'NOT met'}")
+            if rows >= 100_000 and m["committed"]:
+                met = "met" if m["committed"] <= TARGET_S else "NOT met"
+                print(f"  target: committed ≤ {TARGET_S:.0f} s: {met}")
 
 
 if __name__ == "__main__":

@@ -56,7 +56,9 @@ def _import_file(path: Path, region: Region, show_progress: bool = False) -> boo
     places = Places(db.session)
     try:
         with _progress(show_progress, count_lines(path), "Controleren") as bar:
-            plan = plan_import(db.session, region, path, places, progress=bar.update)
+            plan = plan_import(
+                db.session, region, path, places, progress=bar.update, keep_rows=True
+            )
     except ImportFileError as exc:
         click.echo(f"{path.name}: {exc}", err=True)
         return False

@@ -292,7 +292,8 @@ def _import(session: Session, job: ImportJob) -> None:
             # while it writes: no progress then.
             progress = _Progress(job.id, concurrent=True)
             progress.start(rows_total=2 * rows)
-            plan = _plan(session, job, path, progress)  # again: the catalogue may have changed
+            # Checked again (the catalogue may have changed); the rows are kept for writing.
+            plan = _plan(session, job, path, progress, keep_rows=True)
             if plan is None:
                 return
             if not plan.ok:
@@ -315,7 +316,9 @@ def _import(session: Session, job: ImportJob) -> None:
         reset_actor(token)
 
 
-def _plan(session: Session, job: ImportJob, path: Path, progress) -> ImportPlan | None:
+def _plan(
+    session: Session, job: ImportJob, path: Path, progress, keep_rows: bool = False
+) -> ImportPlan | None:
     try:
         return plan_import(
             session,
@@ -324,6 +327,7 @@ def _plan(session: Session, job: ImportJob, path: Path, progress) -> ImportPlan 
             _places(session),
             max_rows=int(current_app.config["IMPORT_MAX_ROWS"]),
             progress=progress,
+            keep_rows=keep_rows,
         )
     except ImportFileError as exc:
         _end(session, job, REFUSED, problem=str(exc))

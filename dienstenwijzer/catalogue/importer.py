@@ -18,7 +18,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import os
+import pickle
 import re
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -108,10 +111,19 @@ class ImportPlan:
     errors: list[RowError] = field(default_factory=list)
     rows: int = 0  # data rows in the file
     summary: ImportSummary = field(default_factory=ImportSummary)
+    # The checked rows, pickled a batch at a time (plan_import's keep_rows), so that
+    # apply_import need not read and check the file again.
+    checked_rows: Path | None = None
 
     @property
     def ok(self) -> bool:
         return not self.errors
+
+    def discard(self) -> None:
+        """Delete the kept rows (apply_import does this itself)."""
+        if self.checked_rows is not None:
+            self.checked_rows.unlink(missing_ok=True)
+            self.checked_rows = None
 
 
 class ImportFileError(ValueError):
@@ -434,10 +446,13 @@ def plan_import(
     *,
     max_rows: int | None = None,
     progress: Progress | None = None,
+    keep_rows: bool = False,
 ) -> ImportPlan:
     """Check every row of a CSV (text, or a file streamed from disk); write nothing.
 
-    Raises ImportFileError when a file on disk is not UTF-8."""
+    `keep_rows`: keep the checked rows in a temporary file for apply_import, which then skips
+    checking them again (call `plan.discard()` if it is not applied). Raises ImportFileError
+    when a file on disk is not UTF-8."""
     if isinstance(source, Path):
         check_utf8(source)
     plan = ImportPlan(source)
@@ -448,13 +463,30 @@ def plan_import(
         if progress:
             progress(rows)
 
-    with _open(source) as stream:
-        rows = _checked_rows(stream, catalogue.categories, places, plan.errors, max_rows, counted)
-        for batch in _batches(rows):
-            _handle(catalogue, batch, plan.summary, today=None)
-            _forget(session, catalogue, batch)
+    spill = None
+    if keep_rows:
+        fd, name = tempfile.mkstemp(prefix="dienstenwijzer-rows-", suffix=".pickle")
+        plan.checked_rows, spill = Path(name), os.fdopen(fd, "wb")
+    try:
+        with _open(source) as stream:
+            rows = _checked_rows(
+                stream, catalogue.categories, places, plan.errors, max_rows, counted
+            )
+            for batch in _batches(rows):
+                _handle(catalogue, batch, plan.summary, today=None)
+                _forget(session, catalogue, batch)
+                if spill:
+                    pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        plan.discard()
+        raise
+    finally:
+        if spill:
+            spill.close()
     if plan.rows == 0 and not plan.errors:
         plan.errors.append(RowError(2, None, "het bestand bevat geen diensten"))
+    if plan.errors:
+        plan.discard()
     return plan
 
 
@@ -470,20 +502,18 @@ def apply_import(
 ) -> ImportSummary:
     """Write a plan without errors, BATCH rows per flush. Never commits: the caller commits once.
 
-    The file is checked again while it is written (the catalogue may have changed since the
-    plan); an error then raises ValueError and the caller rolls back. `on_created` sees each
-    batch's new services while they are still in the session."""
+    Writes the rows the plan kept, or else reads and checks the file again; an error then
+    raises ValueError and the caller rolls back. Existing services are looked up again per
+    batch (the catalogue may have changed since the plan). `on_created` sees each batch's new
+    services while they are still in the session."""
     if not plan.ok:
         raise ValueError("an import plan with errors cannot be applied")
     today = today or dt.date.today()
-    places = places or Places(session)
     catalogue = _Catalogue(session, region)
     summary = ImportSummary()
     errors: list[RowError] = []
-    with _open(plan.source) as stream:
-        for batch in _batches(
-            _checked_rows(stream, catalogue.categories, places, errors, None, progress)
-        ):
+    try:
+        for batch in _planned_batches(plan, catalogue, places or Places(session), errors, progress):
             if errors:
                 break
             created = _handle(catalogue, batch, summary, today=today)
@@ -491,9 +521,30 @@ def apply_import(
             if on_created and created:
                 on_created(session, created)
             _forget(session, catalogue, batch)
+    finally:
+        plan.discard()
     if errors:
         raise ValueError(f"the file changed or no longer passes its checks: {errors[0]}")
     return summary
+
+
+def _planned_batches(
+    plan: ImportPlan, catalogue: _Catalogue, places: Places, errors: list, progress: Progress | None
+) -> Iterator[list[ServiceRow]]:
+    if plan.checked_rows is not None:
+        with plan.checked_rows.open("rb") as kept:
+            while True:
+                try:
+                    batch = pickle.load(kept)  # written by plan_import, in a private temp file
+                except EOFError:
+                    return
+                if progress:
+                    progress(len(batch))
+                yield batch
+    with _open(plan.source) as stream:
+        yield from _batches(
+            _checked_rows(stream, catalogue.categories, places, errors, None, progress)
+        )
 
 
 def _handle(

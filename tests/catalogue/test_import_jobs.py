@@ -6,6 +6,8 @@ import threading
 
 import pytest
 from sqlalchemy import func, select, update
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from dienstenwijzer import search
 from dienstenwijzer.catalogue import import_jobs
@@ -49,10 +51,11 @@ def big_file(rows: int, bad_row: int | None = None) -> bytes:
 
 
 def upload(client, data: bytes, name: str = "aanbod.csv") -> str:
+    # Encoded in memory: the test client would spool a big body to a file it never closes.
+    upload = FileStorage(io.BytesIO(data), filename=name, content_type="text/csv")
+    boundary, body = encode_multipart({"file": upload})
     response = client.post(
-        "/gent/beheer/import",
-        data={"file": (io.BytesIO(data), name)},
-        content_type="multipart/form-data",
+        "/gent/beheer/import", data=body, content_type=f"multipart/form-data; boundary={boundary}"
     )
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     return response.headers["Location"]

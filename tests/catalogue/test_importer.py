@@ -160,3 +160,17 @@ def test_a_file_on_disk_is_streamed_and_its_bad_encoding_reported_by_line(app, t
     summary = apply_import(db.session, gent(), result)
     assert (summary.created, summary.providers_created) == (2500, 1)
     assert db.session.scalar(select(func.count(Service.id))) == 2500
+
+
+def test_kept_rows_are_written_without_reading_the_file_again_and_then_deleted(app, tmp_path):
+    path = tmp_path / "aanbod.csv"
+    path.write_text(csv_text([service_row(extern_id=f"r{i}") for i in range(1200)]))
+    result = plan_import(db.session, gent(), path, Places(db.session), keep_rows=True)
+    kept = result.checked_rows
+    assert result.ok and kept.exists()
+    path.unlink()
+    assert apply_import(db.session, gent(), result).created == 1200
+    assert not kept.exists() and result.checked_rows is None
+    bad = plan_import(db.session, gent(), csv_text([service_row(categorie="x")]), Places(db.session),
+                      keep_rows=True)
+    assert not bad.ok and bad.checked_rows is None
