@@ -193,6 +193,7 @@ def measure(cmd: list[str], env: dict, timeout: float) -> dict:
 
         def watch() -> None:
             for line in proc.stdout:
+                print(f"    | {line.rstrip()}", flush=True)
                 if " nieuw, " in line:
                     committed.append(time.monotonic() - started)
 
@@ -227,6 +228,61 @@ def loadavg() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+def prepare(src: Path, workdir: Path, rows: int) -> tuple[Path, str]:
+    """A fresh database in `workdir` and bench-<rows>.csv; (workdir, load average now)."""
+    subprocess.run(
+        [*command(), "init", "--no-demo"],
+        env=environment(src, workdir),
+        cwd=src,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    by_region, categories = reference(workdir / "db.sqlite3")
+    write_csv(workdir / f"bench-{rows}.csv", rows, by_region, categories)
+    return workdir, loadavg()
+
+
+def web_job(path: Path, slug: str) -> None:
+    """In this process: upload `path` as a job, run the dry run, confirm, run the import."""
+    from sqlalchemy import func, select
+
+    from dienstenwijzer import create_app
+    from dienstenwijzer.catalogue import import_jobs
+    from dienstenwijzer.db import db
+    from dienstenwijzer.models import ImportJob, Region, Service
+
+    app = create_app()
+    with app.app_context():
+        region = db.session.scalar(select(Region).where(Region.slug == slug))
+        steps = []
+        started = time.monotonic(), time.process_time()
+
+        def step(name: str) -> None:
+            wall, cpu = time.monotonic() - started[0], time.process_time() - started[1]
+            steps.append(f"{name} at {wall:.1f} s ({cpu:.1f} s CPU)")
+
+        with path.open("rb") as upload:
+            job = import_jobs.create_job(db.session, region, None, path.name, upload)
+        db.session.commit()
+        step("uploaded")
+        import_jobs.run_pending_jobs()
+        step("checked")
+        import_jobs.confirm_job(db.session, db.session.get(ImportJob, job.id), None)
+        db.session.commit()
+        import_jobs.run_pending_jobs()  # imports, commits, then brings the index up to date
+        step("imported and indexed")
+        job = db.session.get(ImportJob, job.id)
+        writing = (job.finished_at - job.confirmed_at).total_seconds()
+        steps.append(f"of which the import step until its commit {writing:.1f} s")
+        stored = db.session.scalar(select(func.count(Service.id)))
+        print(
+            f"  {path.name}: job {job.status}, {job.created} created, {stored} stored; "
+            + ", ".join(steps),
+            flush=True,
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -235,25 +291,43 @@ def main() -> None:
     parser.add_argument("--region", default="gent", help="zorggebied the file is imported for")
     parser.add_argument("--src", type=Path, default=ROOT, help="checkout to measure")
     parser.add_argument("--timeout", type=float, default=900, help="stop an import after this (s)")
+    parser.add_argument(
+        "--web",
+        type=int,
+        action="append",
+        default=[],
+        help="rows of a web import job: upload, dry run, confirm, import",
+    )
+    parser.add_argument("--web-job", type=Path, help=argparse.SUPPRESS)  # the child process
     args = parser.parse_args()
+    if args.web_job:
+        web_job(args.web_job, args.region)
+        return
     src = args.src.resolve()
-    for rows in args.rows or [10_000]:
+    for rows in args.web:
         with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
-            workdir = Path(tmp)
-            env = environment(src, workdir)
-            subprocess.run(
-                [*command(), "init", "--no-demo"],
-                env=env,
-                cwd=src,
-                check=True,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
+            workdir, before = prepare(src, Path(tmp), rows)
+            child = [
+                sys.executable,
+                str(Path(__file__).resolve()),
+                "--web-job",
+                str(workdir / f"bench-{rows}.csv"),
+                "--region",
+                args.region,
+            ]
+            m = measure(child, environment(src, workdir), args.timeout)
+            print(
+                f"  web job of {rows} rows: {m['wall']:.1f} s wall in all, {m['cpu']:.1f} s CPU, "
+                f"peak RSS {m['rss']:.0f} MB; load before {before} after {loadavg()}",
+                flush=True,
             )
-            by_region, categories = reference(workdir / "db.sqlite3")
+    for rows in args.rows or ([] if args.web else [10_000]):
+        with tempfile.TemporaryDirectory(prefix="import-bench-") as tmp:
+            workdir, before = prepare(src, Path(tmp), rows)
+            env = environment(src, workdir)
             path = workdir / f"bench-{rows}.csv"
-            write_csv(path, rows, by_region, categories)
             size = path.stat().st_size / 1e6
-            before = loadavg()
+            by_region = reference(workdir / "db.sqlite3")[0]
             m = measure(
                 [*command(), "import", str(path), "--region", args.region], env, args.timeout
             )
