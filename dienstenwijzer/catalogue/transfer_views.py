@@ -15,6 +15,7 @@ from .blueprint import bp
 from .forms import ImportForm
 
 ERRORS_PER_PAGE = 100
+REFRESH_SECONDS = 5  # the job page reloads itself this often while the job runs
 RECENT_JOBS = 10
 MAX_PAGE = 1_000_000  # beyond any list of errors; keeps the offset within 64 bits
 
@@ -61,6 +62,8 @@ def import_job(region: Region, job_id: int):
     )
     return render_template(
         "catalogue/import_job.html",
+        auto_refresh=request.args.get("verversen") != "nee",
+        refresh_seconds=REFRESH_SECONDS,
         region=region,
         job=job,
         errors=errors,

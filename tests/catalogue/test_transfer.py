@@ -79,8 +79,13 @@ def test_dry_run_shows_what_would_change_and_changes_nothing(regisseur, add_serv
 def test_a_running_job_page_refreshes_itself_and_says_how_far_it_is(regisseur):
     response = upload(regisseur, csv_text([service_row(extern_id="a")]))
     page = regisseur.get(response.headers["Location"]).get_data(as_text=True)
-    assert '<meta http-equiv="refresh" content="2">' in page
+    assert '<meta http-equiv="refresh" content="5">' in page
     assert 'role="status"' in page and "klaar om gecontroleerd te worden" in page
+    # Whoever is disturbed by the reloading can switch it off (WCAG 2.2.1).
+    assert "Stop het automatisch verversen" in page
+    calm = regisseur.get(response.headers["Location"], query_string={"verversen": "nee"})
+    assert 'http-equiv="refresh"' not in calm.get_data(as_text=True)
+    assert "klaar om gecontroleerd te worden" in calm.get_data(as_text=True)
     run_pending_jobs()
     page = regisseur.get(response.headers["Location"]).get_data(as_text=True)
     assert 'http-equiv="refresh"' not in page and "Ja, importeren" in page
