@@ -47,7 +47,7 @@ def jobs(app, staff) -> dict:
     return {"checked": checked, "refused": refused, "waiting": waiting}
 
 
-def test_import_pages_have_no_axe_violations(live_server, jobs):
+def test_import_pages_have_no_axe_violations(live_server, jobs):  # noqa: F811  (fixture)
     axe = _axe_source()
     pages = [
         ("importeren met lijst", "/gent/beheer/import", "table"),
