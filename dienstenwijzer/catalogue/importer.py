@@ -396,6 +396,10 @@ class _Catalogue:
         }
         self.new_provider_names: set[str] = set()  # dry run: providers the import would create
         self._municipalities: dict[str, Municipality] | None = None
+        # Services the caller already holds stay in the session; the import's own are dropped.
+        self.callers_services = {
+            key for key, obj in session.identity_map.items() if isinstance(obj, Service)
+        }
 
     @property
     def municipalities(self) -> dict[str, Municipality]:
@@ -619,8 +623,8 @@ def _differs(catalogue: _Catalogue, service: Service, provider: Provider, row: S
 
 def _forget(session: Session, catalogue: _Catalogue, batch: list[ServiceRow]) -> None:
     """Drop a written batch from the session so memory does not grow with the file."""
-    for obj in list(session.identity_map.values()):
-        if isinstance(obj, Service):
+    for key, obj in list(session.identity_map.items()):
+        if isinstance(obj, Service) and key not in catalogue.callers_services:
             session.expunge(obj)
     # Assigning service.provider appended the service to provider.services: forget those lists.
     for name in {row.provider_name for row in batch}:
