@@ -196,6 +196,7 @@ def measure(cmd: list[str], env: dict, timeout: float) -> dict:
                 print(f"    | {line.rstrip()}", flush=True)
                 if " nieuw, " in line:
                     committed.append(time.monotonic() - started)
+                    committed.append(cpu_seconds(proc.pid))
 
         reader = threading.Thread(target=watch, daemon=True)
         reader.start()
@@ -221,7 +222,14 @@ def measure(cmd: list[str], env: dict, timeout: float) -> dict:
         "rss": usage.ru_maxrss / 1024,
         "code": code,
         "committed": committed[0] if committed else None,
+        "cpu_at_commit": committed[1] if len(committed) > 1 else None,
     }
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a running process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def loadavg() -> str:
@@ -336,7 +344,9 @@ def main() -> None:
             con.close()
             code = m["code"]
             outcome = "ok" if code == 0 else ("TIMEOUT" if code is None else f"exit {code}")
-            committed = f"{m['committed']:.1f} s" if m["committed"] else "-"
+            committed = "-"
+            if m["committed"]:
+                committed = f"{m['committed']:.1f} s ({m['cpu_at_commit']:.1f} s CPU)"
             print(
                 f"{rows:>7} rows ({size:.1f} MB, {len(by_region)} zorggebieden): "
                 f"committed after {committed}, command {m['wall']:.1f} s wall "
