@@ -168,8 +168,10 @@ def write_csv(path: Path, rows: int, by_region, categories, seed: int = 8) -> No
                     f"{rng.choice(STREETS)} {rng.randint(1, 200)}",
                     code,
                     town,
-                    f"0{rng.randint(2, 9)} {rng.randint(100, 999)} "
-                    f"{rng.randint(10, 99)} {rng.randint(10, 99)}",
+                    (
+                        f"0{rng.randint(2, 9)} {rng.randint(100, 999)} "
+                        f"{rng.randint(10, 99)} {rng.randint(10, 99)}"
+                    ),
                     f"info{i}@voorbeeld.be",
                     f"www.dienst{i}.be",
                     "ja" if cheques_ok and rng.random() < 0.5 else "nee",
