@@ -1,8 +1,13 @@
 """The `dienstenwijzer` command: init, serve, import, reindex (plus Flask's own commands)."""
 from __future__ import annotations
 
+import logging
 import os
+import signal
+import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import click
@@ -13,7 +18,7 @@ from sqlalchemy import inspect, select
 
 from . import search
 from .audit import set_actor
-from .catalogue.importer import ImportFileError, apply_import, decode, plan_import
+from .catalogue.importer import ImportFileError, apply_import, count_lines, plan_import
 from .config import PROJECT_ROOT
 from .db import db
 from .models import Region
@@ -30,7 +35,7 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_command, serve_command, import_command, reindex_command,
+    for command in (init_command, serve_command, worker_command, import_command, reindex_command,
                     check_index_command, create_user_command, purge_command):
         app.cli.add_command(command)
 
@@ -42,26 +47,50 @@ def _migrate() -> None:
     upgrade(directory=MIGRATIONS_DIR, revision="heads")
 
 
-def _import_file(path: Path, region: Region) -> bool:
+def _import_file(path: Path, region: Region, show_progress: bool = False) -> bool:
+    """Import one CSV for a zorggebied; print every error; True when it was written.
+
+    Checks the whole file first (reading only), then writes it in batches; the caller commits
+    once, so the import is all or nothing."""
     set_actor(None, f"import {path.name} (opdrachtregel)")
-    """Import one CSV for a zorggebied; print every error; True when it was written."""
+    places = Places(db.session)
     try:
-        text = decode(path.read_bytes())
+        with _progress(show_progress, count_lines(path), "Controleren") as bar:
+            plan = plan_import(
+                db.session, region, path, places, progress=bar.update, keep_rows=True
+            )
     except ImportFileError as exc:
         click.echo(f"{path.name}: {exc}", err=True)
         return False
-    plan = plan_import(db.session, region, text, Places(db.session))
     if not plan.ok:
         click.echo(f"{path.name}: {len(plan.errors)} fout(en), er is niets geïmporteerd.", err=True)
         for error in plan.errors:
             click.echo(f"  {error}", err=True)
         return False
-    summary = apply_import(db.session, region, plan)
+    with _progress(show_progress, plan.rows, "Inlezen    ") as bar:
+        summary = apply_import(db.session, region, plan, places=places, progress=bar.update)
     click.echo(
         f"{region.short_name}: {summary.created} nieuw, {summary.updated} bijgewerkt, "
         f"{summary.unchanged} ongewijzigd ({summary.providers_created} nieuwe aanbieders)."
     )
     return True
+
+
+class _NoProgress:
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def update(self, steps: int) -> None:
+        pass
+
+
+def _progress(show: bool, length: int, label: str):
+    if not show:
+        return _NoProgress()
+    return click.progressbar(length=max(length, 1), label=label, file=sys.stderr, show_pos=True)
 
 
 def _build_index() -> None:
@@ -124,18 +153,65 @@ def _index_ready_for_serving() -> None:
 @click.option("--workers", default=max(2, os.cpu_count() or 2), show_default=True)
 @with_appcontext
 def serve_command(port: int, workers: int) -> None:
-    """De site starten met gunicorn op 127.0.0.1."""
+    """De site starten met gunicorn op 127.0.0.1, met de importwerker ernaast."""
     if "region" not in inspect(db.engine).get_table_names():
         raise click.ClickException("De database is nog leeg: voer eerst 'dienstenwijzer init' uit.")
     _index_ready_for_serving()
     click.echo(f"Dienstenwijzer draait op http://127.0.0.1:{port}/ (Ctrl+C om te stoppen)")
-    args = [
+    gunicorn = [
         sys.executable, "-m", "gunicorn", "--chdir", str(PROJECT_ROOT),
         "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
         "--access-logfile", "-", "--access-logformat", '"%(r)s" %(s)s %(b)s %(L)ss',
         "wsgi:app",
     ]
-    os.execv(sys.executable, args)
+    worker = [sys.executable, "-c", "from dienstenwijzer.cli import main; main()", "worker"]
+    raise SystemExit(run_together(gunicorn, worker))
+
+
+def run_together(main_args: list[str], helper_args: list[str]) -> int:
+    """Run a helper process beside the main one; stop both when either ends or on SIGTERM/SIGINT.
+    Returns the main process's exit code."""
+    helper = subprocess.Popen(helper_args)
+    main = subprocess.Popen(main_args)
+
+    def stop(signum, frame) -> None:
+        for proc in (main, helper):
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    while main.poll() is None:
+        if helper.poll() is not None:  # the worker died: start it again, imports must go on
+            click.echo(f"Importwerker gestopt (code {helper.returncode}); opnieuw gestart.", err=True)
+            helper = subprocess.Popen(helper_args)
+        time.sleep(1)
+    stop(None, None)
+    helper.wait(timeout=120)
+    return main.returncode
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Alleen de wachtende imports uitvoeren en dan stoppen.")
+@with_appcontext
+def worker_command(once: bool) -> None:
+    """Imports uit de webtoepassing op de achtergrond uitvoeren (start mee met 'serve')."""
+    from .catalogue.import_jobs import run_pending_jobs
+
+    stopping = threading.Event()
+    if threading.current_thread() is threading.main_thread():
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            signal.signal(signum, lambda *_: stopping.set())  # finish the running job, then stop
+    poll = float(current_app.config["IMPORT_WORKER_POLL_SECONDS"])
+    while not stopping.is_set():
+        try:
+            run_pending_jobs()
+        except Exception:  # the database may be away for a moment; try again later
+            logging.getLogger(__name__).exception("import worker: could not look for jobs")
+        db.session.remove()
+        if once:
+            break
+        stopping.wait(poll)
 
 
 def _print_drift(drifts: list[search.RegionDrift]) -> None:
@@ -184,7 +260,7 @@ def import_command(file: Path, slug: str) -> None:
     if region is None:
         slugs = ", ".join(db.session.scalars(select(Region.slug).order_by(Region.slug)))
         raise click.ClickException(f"Onbekend zorggebied '{slug}'. Kies uit: {slugs}")
-    if not _import_file(file, region):
+    if not _import_file(file, region, show_progress=True):
         db.session.rollback()
         raise SystemExit(1)
     db.session.commit()

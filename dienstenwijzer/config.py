@@ -56,8 +56,13 @@ DEFAULTS: dict[str, Any] = {
     # writes (a kill -9 loses at most this much), and how many it queues before dropping.
     "DEMAND_HANDOFF_SECONDS": 1.0,
     "DEMAND_HANDOFF_MAX_ITEMS": 10_000,
-    # Uploads (CSV import) larger than this are refused.
-    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+    # Uploads (CSV import) larger than this are refused (a real provider inventory fits).
+    "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    # Web imports: most data rows per file; a checked import not confirmed within this many
+    # hours ends and its file is deleted; how often the import worker looks for new jobs.
+    "IMPORT_MAX_ROWS": 100_000,
+    "IMPORT_KEEP_HOURS": 24,
+    "IMPORT_WORKER_POLL_SECONDS": 1.0,
     "SITE_NAME": "Dienstenwijzer",
     # Public address of the site, for links printed by commands (set-password links).
     "PUBLIC_URL": "http://127.0.0.1:5000",

@@ -13,7 +13,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .db import db
-from .models import AuditEntry, Niche, NicheAlert, Provider, Referral, Region, Report, Service, Vacancy
+from .models import AuditEntry, ImportJob, Niche, NicheAlert, Provider, Referral, Region, Report, Service, Vacancy
 from .web import region_or_404
 
 
@@ -76,6 +76,14 @@ def provider_of(region: Region, provider_id: int) -> Provider:
 
 def report_of(region: Region, report_id: int) -> Report:
     return _one_of(reports_of(region), Report, report_id)
+
+
+def import_jobs_of(region: Region):
+    return select(ImportJob).where(ImportJob.region_id == region.id)
+
+
+def import_job_of(region: Region, job_id: int) -> ImportJob:
+    return _one_of(import_jobs_of(region), ImportJob, job_id)
 
 
 def niches_of(region: Region):

@@ -1,19 +1,34 @@
 """CSV import of a zorggebied's catalogue (format: docs/import.md).
 
-Two steps so nothing is lost on bad input (DESIGN.md invariant 4): `plan_import` reads and
-checks every row and reports every error by line and column; `apply_import` writes a plan
-without errors. The caller commits once, so an import is all or nothing.
+Two passes over the file so nothing is lost on bad input (DESIGN.md invariant 4) and memory
+does not grow with the file:
+
+- `plan_import` streams every row, checks it and reports every error by line and column; it
+  also counts what the import would do (a dry run that writes nothing);
+- `apply_import` streams the file again and writes it in batches of BATCH rows (flush, then
+  forget the batch's objects). It flushes, never commits: the caller commits once, so an
+  import is all or nothing, and its write transaction lasts only as long as the writing.
+
+Existing services, providers and reference data are looked up per batch or cached, never
+loaded per row.
 """
+
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import os
+import pickle
 import re
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ..models import Category, Municipality, Provider, Region, Service
 from ..places import Places
@@ -21,14 +36,32 @@ from . import rules
 
 REQUIRED = ("naam", "aanbieder", "categorie", "omschrijving", "gemeenten")
 OPTIONAL = (
-    "straat", "postcode", "gemeente", "telefoon", "email", "website", "dienstencheques",
-    "prijs", "doelgroep", "openingsuren", "extern_id",
+    "straat",
+    "postcode",
+    "gemeente",
+    "telefoon",
+    "email",
+    "website",
+    "dienstencheques",
+    "prijs",
+    "doelgroep",
+    "openingsuren",
+    "extern_id",
 )
 COLUMNS = REQUIRED + OPTIONAL
 # The extern_id an export gives a service that has none of its own.
 INTERNAL_ID = re.compile(r"dw-(\d+)")
 # Cells a spreadsheet would run as a formula; the export prefixes them with an apostrophe.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Rows written per flush; the batch's objects are then dropped from the session.
+BATCH = 1000
+# Python's csv default (128 KB), set explicitly: the longest real field (omschrijving) is 5000
+# characters, so anything near this is a quote left open, reported per line (not a 500).
+FIELD_SIZE_LIMIT = 128 * 1024
+# How many created and updated names the dry run shows.
+NAME_SAMPLE = 50
+
+Progress = Callable[[int], None]  # called with the number of data rows handled since the last call
 
 
 @dataclass(frozen=True)
@@ -55,24 +88,50 @@ class ServiceRow:
 
 
 @dataclass
-class ImportPlan:
-    rows: list[ServiceRow] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-@dataclass
 class ImportSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     providers_created: int = 0
-    created_names: list[str] = field(default_factory=list)
-    created_services: list = field(default_factory=list)
+    created_names: list[str] = field(default_factory=list)  # the first NAME_SAMPLE
     updated_names: list[str] = field(default_factory=list)
+
+    def add(self, kind: str, name: str) -> None:
+        setattr(self, kind, getattr(self, kind) + 1)
+        names = {"created": self.created_names, "updated": self.updated_names}.get(kind)
+        if names is not None and len(names) < NAME_SAMPLE:
+            names.append(name)
+
+
+@dataclass
+class ImportPlan:
+    """The outcome of the checking pass; `summary` is what applying it would do."""
+
+    source: str | Path
+    errors: list[RowError] = field(default_factory=list)
+    rows: int = 0  # data rows in the file
+    summary: ImportSummary = field(default_factory=ImportSummary)
+    # The checked rows, pickled a batch at a time (plan_import's keep_rows), so that
+    # apply_import need not read and check the file again.
+    checked_rows: Path | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def discard(self) -> None:
+        """Delete the kept rows (apply_import does this itself)."""
+        if self.checked_rows is not None:
+            self.checked_rows.unlink(missing_ok=True)
+            self.checked_rows = None
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read (encoding)."""
+
+
+class _StopReading(Exception):
+    """The rest of the file cannot be read meaningfully; the error is recorded."""
 
 
 def unprotect(value: str) -> str:
@@ -80,75 +139,131 @@ def unprotect(value: str) -> str:
     return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_START) else value
 
 
+NOT_UTF8 = (
+    "het bestand is geen UTF-8. Bewaar het in Excel als "
+    "'CSV UTF-8 (door lijstscheidingsteken gescheiden)'."
+)
+
+
 def decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise ImportFileError(
-            f"regel {line}: het bestand is geen UTF-8. Bewaar het in Excel als "
-            "'CSV UTF-8 (door lijstscheidingsteken gescheiden)'."
-        ) from None
+        raise ImportFileError(f"regel {line}: {NOT_UTF8}") from None
 
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (encoding, no header)."""
+def check_utf8(path: Path) -> None:
+    """Raise ImportFileError with the first line that is not UTF-8 (streamed, line by line)."""
+    with path.open("rb") as raw:
+        for number, line in enumerate(raw, start=1):
+            try:
+                line.decode("utf-8")
+            except UnicodeDecodeError:
+                raise ImportFileError(f"regel {number}: {NOT_UTF8}") from None
+
+
+def count_lines(path: Path) -> int:
+    """Data rows in a file, roughly (physical lines minus the header), for a progress bar."""
+    lines = 0
+    with path.open("rb") as raw:
+        while chunk := raw.read(1 << 20):
+            lines += chunk.count(b"\n")
+    return max(lines - 1, 0)
+
+
+def _open(source: str | Path) -> TextIO:
+    if isinstance(source, Path):
+        return source.open(encoding="utf-8-sig", newline="")
+    return io.StringIO(source.removeprefix("\ufeff"), newline="")
 
 
 def _delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") >= header_line.count(",") else ","
 
 
-def plan_import(session: Session, region: Region, text: str, places: Places) -> ImportPlan:
-    plan = ImportPlan()
-    lines = text.splitlines()
-    if not lines or not lines[0].strip():
-        plan.errors.append(RowError(1, None, "het bestand is leeg: de eerste regel moet de kolomnamen bevatten"))
-        return plan
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(lines[0]))
+def _records(
+    stream: TextIO, errors: list[RowError], max_rows: int | None
+) -> Iterator[tuple[int, dict]]:
+    """(line, column -> cleaned cell) for each non-empty data row; problems go to `errors`.
+
+    Stops early (with an error) at a header without the required columns, a field longer than
+    FIELD_SIZE_LIMIT, unreadable CSV, or more than `max_rows` rows.
+    """
+    first = stream.readline()
+    if not first.strip():
+        errors.append(
+            RowError(1, None, "het bestand is leeg: de eerste regel moet de kolomnamen bevatten")
+        )
+        return
+    stream.seek(0)
+    csv.field_size_limit(FIELD_SIZE_LIMIT)
+    reader = csv.reader(stream, delimiter=_delimiter(first))
     header = [h.strip().lower() for h in next(reader)]
     missing = [c for c in REQUIRED if c not in header]
     for column in missing:
-        plan.errors.append(RowError(1, column, "deze verplichte kolom ontbreekt"))
-    unknown = [h for h in header if h and h not in COLUMNS]
-    for column in unknown:
-        plan.errors.append(
+        errors.append(RowError(1, column, "deze verplichte kolom ontbreekt"))
+    for column in (h for h in header if h and h not in COLUMNS):
+        errors.append(
             RowError(1, column, f"onbekende kolom; toegelaten zijn: {', '.join(COLUMNS)}")
         )
     if missing:
-        return plan
-
-    categories = {c.id: c for c in session.scalars(select(Category))}
-    seen_ids: dict[str, int] = {}
-    line = reader.line_num
-    for record in reader:
-        start_line, line = line + 1, reader.line_num
+        return
+    line, count = reader.line_num, 0
+    while True:
+        start_line = line + 1
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.append(RowError(start_line, None, _csv_problem(exc)))
+            return
+        line = reader.line_num
         if not any(cell.strip() for cell in record):
             continue
+        count += 1
+        if max_rows is not None and count > max_rows:
+            errors.append(RowError(start_line, None, _too_many(max_rows)))
+            return
         if len(record) > len(header):
-            plan.errors.append(
-                RowError(start_line, None, f"{len(record)} velden, maar de kop heeft er {len(header)}: "
-                         "staat er een scheidingsteken te veel?")
+            errors.append(
+                RowError(
+                    start_line,
+                    None,
+                    f"{len(record)} velden, maar de kop heeft er "
+                    f"{len(header)}: staat er een scheidingsteken te veel?",
+                )
             )
             continue
-        row = {h: unprotect(record[i].strip()) if i < len(record) else "" for i, h in enumerate(header)}
-        checked = _check_row(start_line, row, categories, places, region, plan.errors)
-        if checked is None:
-            continue
-        if checked.external_id:
-            first = seen_ids.setdefault(checked.external_id, start_line)
-            if first != start_line:
-                plan.errors.append(
-                    RowError(start_line, "extern_id", f"'{checked.external_id}' staat ook al op regel {first}")
-                )
-                continue
-        plan.rows.append(checked)
-    if not plan.rows and not plan.errors:
-        plan.errors.append(RowError(2, None, "het bestand bevat geen diensten"))
-    return plan
+        yield (
+            start_line,
+            {
+                h: unprotect(record[i].strip()) if i < len(record) else ""
+                for i, h in enumerate(header)
+            },
+        )
 
 
-def _check_row(line, row, categories, places: Places, region, errors) -> ServiceRow | None:
+def _too_many(max_rows: int) -> str:
+    limit = f"{max_rows:,}".replace(",", " ")
+    return (
+        f"het bestand heeft meer dan {limit} diensten; dat is het maximum per bestand. "
+        "Splits het in kleinere bestanden en laad ze na elkaar op."
+    )
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    if "field larger than field limit" in str(exc):
+        return (
+            f"een veld is langer dan {FIELD_SIZE_LIMIT // 1024} KB. Meestal staat er een "
+            'aanhalingsteken (") dat niet gesloten wordt; '
+            "vanaf hier is het bestand niet gecontroleerd."
+        )
+    return "deze regel is geen geldige CSV; vanaf hier is het bestand niet gecontroleerd."
+
+
+def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | None:
     before = len(errors)
 
     def fail(column: str, message: str) -> None:
@@ -177,7 +292,10 @@ def _check_row(line, row, categories, places: Places, region, errors) -> Service
         if cid.lower() in categories:
             category_ids.append(cid.lower())
         else:
-            fail("categorie", f"onbekende categorie '{cid}' (gebruik de id's uit de taxonomie, bv. poetsen)")
+            fail(
+                "categorie",
+                f"onbekende categorie '{cid}' (gebruik de id's uit de taxonomie, bv. poetsen)",
+            )
 
     served = []
     for part in rules.split_list(row.get("gemeenten", "")):
@@ -223,85 +341,293 @@ def _check_row(line, row, categories, places: Places, region, errors) -> Service
     return ServiceRow(line, values, provider, category_ids, served, external_id)
 
 
-def apply_import(session: Session, region: Region, plan: ImportPlan, today: dt.date | None = None) -> ImportSummary:
-    """Write a valid plan. Flushes, never commits: the caller commits once."""
+def _checked_rows(
+    stream: TextIO,
+    categories: dict,
+    places: Places,
+    errors: list[RowError],
+    max_rows: int | None,
+    progress: Progress | None,
+) -> Iterator[ServiceRow]:
+    """Valid rows of the file, in order; every problem is added to `errors`."""
+    first_line_of: dict[str, int] = {}  # extern_id -> line: the only state that grows with the file
+    handled = 0
+    for line, record in _records(stream, errors, max_rows):
+        handled += 1
+        if progress and handled % BATCH == 0:
+            progress(BATCH)
+        checked = _check_row(line, record, categories, places, errors)
+        if checked is None:
+            continue
+        if checked.external_id:
+            first = first_line_of.setdefault(checked.external_id, line)
+            if first != line:
+                errors.append(
+                    RowError(
+                        line, "extern_id", f"'{checked.external_id}' staat ook al op regel {first}"
+                    )
+                )
+                continue
+        yield checked
+    if progress:
+        progress(handled % BATCH)
+
+
+def _batches(rows: Iterator[ServiceRow]) -> Iterator[list[ServiceRow]]:
+    batch: list[ServiceRow] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == BATCH:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+class _Catalogue:
+    """What one import needs to know about the zorggebied's catalogue, looked up per batch."""
+
+    def __init__(self, session: Session, region: Region):
+        self.session, self.region = session, region
+        self.categories = {c.id: c for c in session.scalars(select(Category))}
+        self.providers = {
+            p.name: p
+            for p in session.scalars(select(Provider).where(Provider.region_id == region.id))
+        }
+        self.new_provider_names: set[str] = set()  # dry run: providers the import would create
+        self._municipalities: dict[str, Municipality] | None = None
+        # Services the caller already holds stay in the session; the import's own are dropped.
+        self.callers_services = {
+            key for key, obj in session.identity_map.items() if isinstance(obj, Service)
+        }
+
+    @property
+    def municipalities(self) -> dict[str, Municipality]:
+        if self._municipalities is None:
+            self._municipalities = {
+                m.nis_code: m for m in self.session.scalars(select(Municipality))
+            }
+        return self._municipalities
+
+    def existing(self, batch: list[ServiceRow]) -> dict[str, Service]:
+        """extern_id -> the service it names in this zorggebied, for one batch of rows.
+
+        An export gives services without an extern_id the id "dw-<id>" (see export.py)."""
+        keys = [r.external_id for r in batch if r.external_id]
+        if not keys:
+            return {}
+        loading = (selectinload(Service.categories), selectinload(Service.municipalities))
+        found = {
+            s.external_id: s
+            for s in self.session.scalars(
+                select(Service)
+                .options(*loading)
+                .where(Service.region_id == self.region.id, Service.external_id.in_(keys))
+            )
+        }
+        internal = {
+            int(m.group(1)): k for k in keys if k not in found and (m := INTERNAL_ID.fullmatch(k))
+        }
+        if internal:
+            for s in self.session.scalars(
+                select(Service)
+                .options(*loading)
+                .where(
+                    Service.region_id == self.region.id,
+                    Service.external_id.is_(None),
+                    Service.id.in_(internal),
+                )
+            ):
+                found[internal[s.id]] = s
+        return found
+
+
+def plan_import(
+    session: Session,
+    region: Region,
+    source: str | Path,
+    places: Places,
+    *,
+    max_rows: int | None = None,
+    progress: Progress | None = None,
+    keep_rows: bool = False,
+) -> ImportPlan:
+    """Check every row of a CSV (text, or a file streamed from disk); write nothing.
+
+    `keep_rows`: keep the checked rows in a temporary file for apply_import, which then skips
+    checking them again (call `plan.discard()` if it is not applied). Raises ImportFileError
+    when a file on disk is not UTF-8."""
+    if isinstance(source, Path):
+        check_utf8(source)
+    plan = ImportPlan(source)
+    catalogue = _Catalogue(session, region)
+
+    def counted(rows: int) -> None:
+        plan.rows += rows
+        if progress:
+            progress(rows)
+
+    spill = None
+    if keep_rows:
+        fd, name = tempfile.mkstemp(prefix="dienstenwijzer-rows-", suffix=".pickle")
+        plan.checked_rows, spill = Path(name), os.fdopen(fd, "wb")
+    try:
+        with _open(source) as stream:
+            rows = _checked_rows(
+                stream, catalogue.categories, places, plan.errors, max_rows, counted
+            )
+            for batch in _batches(rows):
+                _handle(catalogue, batch, plan.summary, today=None)
+                _forget(session, catalogue, batch)
+                if spill:
+                    pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
+    except BaseException:
+        plan.discard()
+        raise
+    finally:
+        if spill:
+            spill.close()
+    if plan.rows == 0 and not plan.errors:
+        plan.errors.append(RowError(2, None, "het bestand bevat geen diensten"))
+    if plan.errors:
+        plan.discard()
+    return plan
+
+
+def apply_import(
+    session: Session,
+    region: Region,
+    plan: ImportPlan,
+    today: dt.date | None = None,
+    *,
+    places: Places | None = None,
+    progress: Progress | None = None,
+    on_created: Callable[[Session, list[Service]], object] | None = None,
+) -> ImportSummary:
+    """Write a plan without errors, BATCH rows per flush. Never commits: the caller commits once.
+
+    Writes the rows the plan kept, or else reads and checks the file again; an error then
+    raises ValueError and the caller rolls back. Existing services are looked up again per
+    batch (the catalogue may have changed since the plan). `on_created` sees each batch's new
+    services while they are still in the session."""
     if not plan.ok:
         raise ValueError("an import plan with errors cannot be applied")
     today = today or dt.date.today()
+    catalogue = _Catalogue(session, region)
     summary = ImportSummary()
-    providers = {p.name: p for p in session.scalars(select(Provider).where(Provider.region_id == region.id))}
-    existing = {
-        s.external_id: s
-        for s in session.scalars(
-            select(Service).where(Service.region_id == region.id, Service.external_id.is_not(None))
-        )
-    }
-    categories = {c.id: c for c in session.scalars(select(Category))}
-    municipalities = {m.nis_code: m for m in session.scalars(select(Municipality))}
-    for row in plan.rows:
-        provider = providers.get(row.provider_name)
-        if provider is None:
-            provider = Provider(
-                region_id=region.id,
-                name=row.provider_name,
-                street=row.values["street"],
-                postcode=row.values["postcode"],
-                municipality_nis=row.values["municipality_nis"],
-                phone=row.values["phone"],
-                email=row.values["email"],
-                website=row.values["website"],
-            )
-            session.add(provider)
-            providers[row.provider_name] = provider
-            summary.providers_created += 1
-        service = _existing_service(session, region, existing, row.external_id)
-        new_categories = [categories[c] for c in row.category_ids]
-        new_served = [municipalities[n] for n in row.served_nis]
-        if service is None:
-            service = Service(region_id=region.id, external_id=row.external_id, last_checked=today)
-            session.add(service)
-            _assign(service, provider, row.values, new_categories, new_served)
-            summary.created += 1
-            summary.created_names.append(service.name)
-            summary.created_services.append(service)
-        elif _differs(service, provider, row.values, new_categories, new_served):
-            _assign(service, provider, row.values, new_categories, new_served)
-            service.last_checked = today
-            summary.updated += 1
-            summary.updated_names.append(service.name)
-        else:
-            summary.unchanged += 1
-    session.flush()
+    errors: list[RowError] = []
+    try:
+        for batch in _planned_batches(plan, catalogue, places or Places(session), errors, progress):
+            if errors:
+                break
+            created = _handle(catalogue, batch, summary, today=today)
+            session.flush()
+            if on_created and created:
+                on_created(session, created)
+            _forget(session, catalogue, batch)
+    finally:
+        plan.discard()
+    if errors:
+        raise ValueError(f"the file changed or no longer passes its checks: {errors[0]}")
     return summary
 
 
-def _existing_service(session: Session, region: Region, by_external_id: dict, key: str | None) -> Service | None:
-    """By extern_id; an export gives services without one the id "dw-<id>" (see export.py)."""
-    if not key:
-        return None
-    if key in by_external_id:
-        return by_external_id[key]
-    match = INTERNAL_ID.fullmatch(key)
-    if match:
-        service = session.get(Service, int(match.group(1)))
-        if service is not None and service.region_id == region.id and service.external_id is None:
-            return service
-    return None
+def _planned_batches(
+    plan: ImportPlan, catalogue: _Catalogue, places: Places, errors: list, progress: Progress | None
+) -> Iterator[list[ServiceRow]]:
+    if plan.checked_rows is not None:
+        with plan.checked_rows.open("rb") as kept:
+            while True:
+                try:
+                    batch = pickle.load(kept)  # written by plan_import, in a private temp file
+                except EOFError:
+                    return
+                if progress:
+                    progress(len(batch))
+                yield batch
+    with _open(plan.source) as stream:
+        yield from _batches(
+            _checked_rows(stream, catalogue.categories, places, errors, None, progress)
+        )
 
 
-def _assign(service: Service, provider: Provider, values: dict, categories, served) -> None:
+def _handle(
+    catalogue: _Catalogue, batch: list[ServiceRow], summary: ImportSummary, today: dt.date | None
+) -> list[Service]:
+    """Count (today None: dry run) or write one batch; the services it creates."""
+    write = today is not None
+    existing = catalogue.existing(batch)
+    created: list[Service] = []
+    for row in batch:
+        provider = catalogue.providers.get(row.provider_name)
+        if provider is None and row.provider_name not in catalogue.new_provider_names:
+            summary.providers_created += 1
+            if write:
+                provider = _new_provider(catalogue, row)
+            else:
+                catalogue.new_provider_names.add(row.provider_name)
+        service = existing.get(row.external_id) if row.external_id else None
+        if service is None:
+            summary.add("created", row.values["name"])
+            if write:
+                service = Service(
+                    region_id=catalogue.region.id, external_id=row.external_id, last_checked=today
+                )
+                catalogue.session.add(service)
+                _assign(catalogue, service, provider, row)
+                created.append(service)
+        elif provider is None or _differs(catalogue, service, provider, row):
+            summary.add("updated", row.values["name"])
+            if write:
+                _assign(catalogue, service, provider, row)
+                service.last_checked = today
+        else:
+            summary.add("unchanged", row.values["name"])
+    return created
+
+
+def _new_provider(catalogue: _Catalogue, row: ServiceRow) -> Provider:
+    values = row.values
+    provider = Provider(
+        region_id=catalogue.region.id,
+        name=row.provider_name,
+        street=values["street"],
+        postcode=values["postcode"],
+        municipality_nis=values["municipality_nis"],
+        phone=values["phone"],
+        email=values["email"],
+        website=values["website"],
+    )
+    catalogue.session.add(provider)
+    catalogue.providers[row.provider_name] = provider
+    return provider
+
+
+def _assign(catalogue: _Catalogue, service: Service, provider: Provider, row: ServiceRow) -> None:
     service.provider = provider
-    for key, value in values.items():
+    for key, value in row.values.items():
         setattr(service, key, value)
-    service.categories = categories
-    service.municipalities = served
+    service.categories = [catalogue.categories[c] for c in row.category_ids]
+    service.municipalities = [catalogue.municipalities[n] for n in row.served_nis]
 
 
-def _differs(service: Service, provider: Provider, values: dict, categories, served) -> bool:
-    if service.provider is not provider:
+def _differs(catalogue: _Catalogue, service: Service, provider: Provider, row: ServiceRow) -> bool:
+    if service.provider_id != provider.id:
         return True
-    if any(getattr(service, k) != v for k, v in values.items() if k not in ("lat", "lon")):
+    if any(getattr(service, k) != v for k, v in row.values.items() if k not in ("lat", "lon")):
         return True
-    if {c.id for c in service.categories} != {c.id for c in categories}:
+    if {c.id for c in service.categories} != set(row.category_ids):
         return True
-    return {m.nis_code for m in service.municipalities} != {m.nis_code for m in served}
+    return {m.nis_code for m in service.municipalities} != set(row.served_nis)
+
+
+def _forget(session: Session, catalogue: _Catalogue, batch: list[ServiceRow]) -> None:
+    """Drop a written batch from the session so memory does not grow with the file."""
+    for key, obj in list(session.identity_map.items()):
+        if isinstance(obj, Service) and key not in catalogue.callers_services:
+            session.expunge(obj)
+    # Assigning service.provider appended the service to provider.services: forget those lists.
+    for name in {row.provider_name for row in batch}:
+        provider = catalogue.providers.get(name)
+        if provider is not None and "services" in provider.__dict__:
+            session.expire(provider, ["services"])

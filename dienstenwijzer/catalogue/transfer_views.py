@@ -1,40 +1,40 @@
-"""Import (dry run, then confirm) and export of a zorggebied's catalogue as CSV."""
+"""Import (upload, dry run, confirm: a background job) and export of a zorggebied's catalogue."""
+
 from __future__ import annotations
 
 import datetime as dt
 
-from flask import Response, current_app, render_template, request
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from flask import Response, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from ..db import db
-from ..demand.niches import alert_matching_niches
-from ..models import Region
-from ..places import cached_places
-from ..scope import region_view
+from ..models import ImportJob, Region
+from ..scope import import_job_of, import_jobs_of, region_view
+from . import export, import_jobs
 from .blueprint import bp
-from . import export
 from .forms import ImportForm
-from .importer import ImportFileError, apply_import, decode, plan_import
-from .views import commit_and_index
 
-CONFIRM_MAX_AGE = 3600
-
-
-def _signer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="csv-import")
+ERRORS_PER_PAGE = 100
+REFRESH_SECONDS = 5  # the job page reloads itself this often while the job runs
+RECENT_JOBS = 10
+MAX_PAGE = 1_000_000  # beyond any list of errors; keeps the offset within 64 bits
 
 
-def _plan(region: Region, text: str):
-    return plan_import(db.session, region, text, cached_places(db.session, current_app.config["DATABASE_URL"]))
+def _job_page(region: Region, job: ImportJob):
+    return redirect(url_for("catalogue.import_job", gebied=region.slug, job_id=job.id))
 
 
-def _dry_run(region: Region, plan):
-    """What the import would do, computed by doing it in a savepoint and rolling it back."""
-    nested = db.session.begin_nested()
-    try:
-        return apply_import(db.session, region, plan)
-    finally:
-        nested.rollback()
+def _import_form(region: Region, form: ImportForm, status: int = 200):
+    jobs = db.session.scalars(
+        import_jobs_of(region).order_by(ImportJob.id.desc()).limit(RECENT_JOBS)
+    ).all()
+    return render_template(
+        "catalogue/import.html",
+        region=region,
+        form=form,
+        jobs=jobs,
+        status_text=import_jobs.status_text,
+    ), status
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -42,46 +42,58 @@ def _dry_run(region: Region, plan):
 def import_csv(region: Region):
     form = ImportForm()
     if not form.validate_on_submit():
-        return render_template("catalogue/import.html", region=region, form=form), (400 if form.errors else 200)
-    filename = form.file.data.filename or "bestand.csv"
-    try:
-        text = decode(form.file.data.read())  # read in memory only: the file is never kept
-    except ImportFileError as exc:
-        form.file.errors = [str(exc)]
-        return render_template("catalogue/import.html", region=region, form=form), 400
-    plan = _plan(region, text)
-    if not plan.ok:
-        return render_template("catalogue/import_result.html", region=region, plan=plan, filename=filename,
-                               summary=None, token=None, done=False), 400
-    summary = _dry_run(region, plan)
-    token = _signer().dumps({"region": region.slug, "csv": text, "name": filename})
-    return render_template("catalogue/import_result.html", region=region, plan=plan, filename=filename,
-                           summary=summary, token=token, done=False)
+        return _import_form(region, form, 400 if form.errors else 200)
+    upload = form.file.data
+    with upload.stream:  # a large upload is spooled to a temporary file: close it at once
+        job = import_jobs.create_job(
+            db.session, region, current_user, upload.filename or "bestand.csv", upload.stream
+        )
+    db.session.commit()
+    return _job_page(region, job)
 
 
-@bp.post("/import/bevestigen")
+@bp.get("/import/<int:job_id>")
 @region_view()
-def confirm_import(region: Region):
-    try:
-        data = _signer().loads(request.form.get("token", ""), max_age=CONFIRM_MAX_AGE)
-    except SignatureExpired:
-        return render_template("catalogue/import.html", region=region, form=ImportForm(formdata=None),
-                               problem="Deze controle is meer dan een uur oud. Laad het bestand opnieuw op."), 400
-    except BadSignature:
-        return render_template("catalogue/import.html", region=region, form=ImportForm(formdata=None),
-                               problem="De import kon niet bevestigd worden. Laad het bestand opnieuw op."), 400
-    if data.get("region") != region.slug:
-        return render_template("catalogue/import.html", region=region, form=ImportForm(formdata=None),
-                               problem="Dit bestand werd voor een andere dienstenwijzer gecontroleerd."), 400
-    plan = _plan(region, data["csv"])  # check again: the catalogue may have changed meanwhile
-    if not plan.ok:
-        return render_template("catalogue/import_result.html", region=region, plan=plan, filename=data["name"],
-                               summary=None, token=None, done=False), 400
-    summary = apply_import(db.session, region, plan)
-    alert_matching_niches(db.session, summary.created_services)
-    commit_and_index()
-    return render_template("catalogue/import_result.html", region=region, plan=plan, filename=data["name"],
-                           summary=summary, token=None, done=True)
+def import_job(region: Region, job_id: int):
+    job = import_job_of(region, job_id)
+    page = min(request.args.get("page", 1, type=int), MAX_PAGE)
+    errors = db.paginate(
+        import_jobs.job_errors(job), page=page, per_page=ERRORS_PER_PAGE, error_out=False
+    )
+    return render_template(
+        "catalogue/import_job.html",
+        auto_refresh=request.args.get("verversen") != "nee",
+        refresh_seconds=REFRESH_SECONDS,
+        region=region,
+        job=job,
+        errors=errors,
+        status_text=import_jobs.status_text(job),
+    )
+
+
+@bp.post("/import/<int:job_id>/bevestigen")
+@region_view()
+def confirm_import(region: Region, job_id: int):
+    job = import_job_of(region, job_id)
+    if import_jobs.confirm_job(db.session, job, current_user):
+        db.session.commit()
+    else:
+        db.session.rollback()  # end the transaction the refused UPDATE began
+        flash("Deze import kan niet (meer) bevestigd worden: bekijk hieronder hoe ver ze staat.")
+    return _job_page(region, job)
+
+
+@bp.post("/import/<int:job_id>/annuleren")
+@region_view()
+def cancel_import(region: Region, job_id: int):
+    job = import_job_of(region, job_id)
+    if import_jobs.cancel_job(db.session, job):
+        db.session.commit()
+        flash("De import is geannuleerd; het bestand is verwijderd.")
+    else:
+        db.session.rollback()
+        flash("Deze import kan niet meer geannuleerd worden.")
+    return _job_page(region, job)
 
 
 @bp.get("/export.csv")
@@ -89,7 +101,11 @@ def confirm_import(region: Region):
 def export_csv(region: Region):
     body = export.export_csv(db.session, region)
     filename = f"dienstenwijzer-{region.slug}-{dt.date.today().isoformat()}.csv"
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "no-store",
-    })
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -3,6 +3,7 @@ from .accounts import LoginAttempt, LoginSession, User
 from .audit import AuditEntry, Report
 from .demand import DemandSignal, FormSubmission, Niche, NicheAlert, NicheKey, QueryCount, SearchCount
 from .catalogue import IndexOutbox, Provider, Service, service_categories, service_municipalities
+from .imports import ImportJob, ImportJobChunk, ImportJobError
 from .jobs import Referral, ReferralAccess, ReferralStep, RuleSet, Vacancy, VacancyChange
 from .reference import Category, CategorySynonym, Municipality, Postcode, Region
 
@@ -21,6 +22,9 @@ __all__ = [
     "User",
     "Category",
     "CategorySynonym",
+    "ImportJob",
+    "ImportJobChunk",
+    "ImportJobError",
     "IndexOutbox",
     "Municipality",
     "Postcode",

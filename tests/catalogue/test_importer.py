@@ -14,6 +14,10 @@ def plan(text: str, region: str = "gent"):
     return plan_import(db.session, r, text, Places(db.session))
 
 
+def gent() -> Region:
+    return db.session.scalar(select(Region).where(Region.slug == "gent"))
+
+
 def errors(text: str) -> list[str]:
     return [str(e) for e in plan(text).errors]
 
@@ -61,11 +65,11 @@ def test_missing_required_column_is_reported_on_line_1(app):
 
 def test_unknown_column_is_reported(app):
     text = csv_text([service_row()]).replace("openingsuren", "openingstijden")
-    assert errors(text) == [
+    assert errors(text) == [(
         "regel 1, kolom openingstijden: onbekende kolom; toegelaten zijn: naam, aanbieder, categorie, "
         "omschrijving, gemeenten, straat, postcode, gemeente, telefoon, email, website, dienstencheques, "
         "prijs, doelgroep, openingsuren, extern_id"
-    ]
+    )]
 
 
 def test_line_numbers_count_quoted_newlines(app):
@@ -85,8 +89,9 @@ def test_duplicate_external_id_in_one_file(app):
 def test_comma_or_semicolon_and_bom(app, delimiter):
     raw = ("\ufeff" + csv_text([service_row(extern_id="a")], delimiter=delimiter)).encode("utf-8")
     result = plan(decode(raw))
-    assert result.ok and len(result.rows) == 1
-    assert result.rows[0].values["name"] == "Poetsdienst De Bezem"
+    assert result.ok and result.rows == 1
+    apply_import(db.session, gent(), result)
+    assert db.session.scalars(select(Service.name)).all() == ["Poetsdienst De Bezem"]
 
 
 def test_a_file_that_is_not_utf8_is_refused_with_its_line(app):
@@ -98,7 +103,9 @@ def test_a_file_that_is_not_utf8_is_refused_with_its_line(app):
 def test_municipalities_by_name_or_nis_code_and_accents(app):
     result = plan(csv_text([service_row(gemeenten="44021; kortrijk ;Kuurne")]))
     assert result.ok
-    assert result.rows[0].served_nis == ["44021", "34022", "34023"]
+    apply_import(db.session, gent(), result)
+    service = db.session.scalar(select(Service))
+    assert sorted(m.nis_code for m in service.municipalities) == ["34022", "34023", "44021"]
 
 
 def test_same_external_id_updates_the_service(app, add_services):
@@ -132,3 +139,38 @@ def test_applying_a_plan_with_errors_is_refused(app):
 def test_empty_file(app):
     assert errors("") == ["regel 1: het bestand is leeg: de eerste regel moet de kolomnamen bevatten"]
     assert errors(csv_text([])) == ["regel 2: het bestand bevat geen diensten"]
+
+
+def test_a_field_over_128_kb_is_reported_by_its_line(app):
+    text = csv_text([service_row(extern_id="a"), service_row(extern_id="b", omschrijving="x" * 200_000)])
+    assert errors(text) == [(
+        "regel 3: een veld is langer dan 128 KB. Meestal staat er een aanhalingsteken (\") dat niet "
+        "gesloten wordt; vanaf hier is het bestand niet gecontroleerd."
+    )]
+
+
+def test_a_file_on_disk_is_streamed_and_its_bad_encoding_reported_by_line(app, tmp_path):
+    path = tmp_path / "aanbod.csv"
+    path.write_bytes(csv_text([service_row(extern_id="a")]).encode() + "Caf\u00e9;X\n".encode("latin-1"))
+    with pytest.raises(ImportFileError, match="regel 3: het bestand is geen UTF-8"):
+        plan(path)
+    path.write_bytes(b"\xef\xbb\xbf" + csv_text([service_row(extern_id=f"r{i}") for i in range(2500)]).encode())
+    result = plan(path)
+    assert result.ok and result.rows == 2500 and result.summary.created == 2500
+    summary = apply_import(db.session, gent(), result)
+    assert (summary.created, summary.providers_created) == (2500, 1)
+    assert db.session.scalar(select(func.count(Service.id))) == 2500
+
+
+def test_kept_rows_are_written_without_reading_the_file_again_and_then_deleted(app, tmp_path):
+    path = tmp_path / "aanbod.csv"
+    path.write_text(csv_text([service_row(extern_id=f"r{i}") for i in range(1200)]))
+    result = plan_import(db.session, gent(), path, Places(db.session), keep_rows=True)
+    kept = result.checked_rows
+    assert result.ok and kept.exists()
+    path.unlink()
+    assert apply_import(db.session, gent(), result).created == 1200
+    assert not kept.exists() and result.checked_rows is None
+    bad = plan_import(db.session, gent(), csv_text([service_row(categorie="x")]), Places(db.session),
+                      keep_rows=True)
+    assert not bad.ok and bad.checked_rows is None
