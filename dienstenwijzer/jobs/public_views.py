@@ -79,7 +79,15 @@ def provider_outcome(gebied: str, token: str):
         if status not in choices:
             error = "Kies wat er met deze kandidaat gebeurd is."
         else:
-            provider_link.record_outcome(db.session, referral, status)
+            try:
+                provider_link.record_outcome(db.session, referral, status)
+            except provider_link.LinkProblem as problem:  # another submit spent the link first
+                db.session.rollback()
+                return _no_store((render_template("jobs/outcome_problem.html", region=region, problem=problem), 410))
+            except referrals.ReferralError as exc:  # the werkwinkel moved the referral on meanwhile
+                db.session.rollback()
+                problem = provider_link.LinkProblem("gewijzigd", str(exc))
+                return _no_store((render_template("jobs/outcome_problem.html", region=region, problem=problem), 409))
             db.session.commit()
             return _no_store(render_template("jobs/outcome_thanks.html", region=region, referral=referral))
     return _no_store((render_template("jobs/outcome.html", region=region, referral=referral, choices=choices,
