@@ -7,6 +7,7 @@ from ..db import db
 from ..models import Vacancy
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_OPEN
+from ..paging import paginate
 from ..scope import vacancies_of
 from ..web import region_or_404
 from . import provider_link, referrals, vacancies
@@ -35,7 +36,7 @@ def job_list(gebied: str):
     }
     query = vacancies.vacancies_query(region, status=VACANCY_OPEN, public=True, text=filters["text"],
                                       instrument=filters["instrument"], nis=filters["nis"], hours=filters["hours"])
-    page = db.paginate(query, page=max(1, args.get("page", 1, type=int) or 1), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template("jobs/public_list.html", region=region, page=page, filters=filters,
                            instruments=INSTRUMENTS, hours=vacancies.HOURS, municipalities=municipalities,
                            filtered=any(filters.values()))
