@@ -35,6 +35,14 @@ class IdConverter(IntegerConverter):
         super().__init__(url_map, *args, **kwargs)
 
 
+def query_id(name: str) -> int | None:
+    """An id from the query string, or None when it is absent or no id a row can have."""
+    value = request.args.get(name, "")
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ID)) or int(value) > MAX_ID:
+        return None
+    return int(value)
+
+
 def date_nl(value: dt.date | None) -> str:
     return format_date(value, format="long", locale="nl_BE") if value else ""
 

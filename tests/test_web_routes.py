@@ -137,3 +137,19 @@ def test_login_set_password_and_provider_link_pages_are_never_stored(app, client
     token = provider_link.issue(db.session, referral, app.config["SECRET_KEY"])
     db.session.commit()
     assert client.get(f"/gent/uitkomst/{token}").headers["Cache-Control"] == "no-store"
+
+
+def test_an_id_in_the_query_string_beyond_range_is_ignored_not_a_crash(as_admin):
+    for value in TOO_BIG + ["abc", "9" * 5000]:
+        assert _open(as_admin, f"/gent/beheer/geschiedenis?soort=service&id={value}").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["abc", "0", "99999999999999999999", "9" * 5000])
+def test_the_search_page_explains_a_bad_page_number_in_dutch_and_still_searches(client, add_services, page):
+    add_services("gent", [service_row(extern_id="a1")])
+    response = client.get(f"/gent/zoeken?q=poetsen&page={page}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "Poetsdienst De Bezem" in html
+    assert "Een paginanummer is een getal van 1 tot 10.000." in html and "Not a valid" not in html
+    api = client.get(f"/gent/api/v1/services?search=poetsen&page={page}")
+    assert api.status_code == 400 and api.json["error"]["fields"]["page"] == ["Een paginanummer is een getal van 1 tot 10.000."]

@@ -13,6 +13,7 @@ from ..paging import paginate
 from ..places import cached_places
 from ..scope import audit_of, provider_of, providers_of, region_view, reports_of, service_of
 from ..demand.niches import alert_matching_niches
+from ..web import query_id
 from . import editing, queries
 from .blueprint import bp
 from .forms import ProviderForm, ServiceForm
@@ -298,7 +299,7 @@ def history(region: Region):
     entity = request.args.get("soort")
     if entity in ("service", "provider"):
         query = query.where(AuditEntry.entity == entity)
-        if request.args.get("id", type=int):
-            query = query.where(AuditEntry.entity_id == request.args.get("id", type=int))
+        if query_id("id"):
+            query = query.where(AuditEntry.entity_id == query_id("id"))
     page = paginate(query, 50)
     return render_template("catalogue/history.html", region=region, page=page)
