@@ -9,7 +9,7 @@ from dienstenwijzer.db import db
 from dienstenwijzer.jobs import provider_link
 from dienstenwijzer.web import MAX_ID
 from tests.conftest import login, service_row
-from tests.jobs.conftest import make_vacancy, refer, rule_sets  # noqa: F401  (a fixture)
+from tests.jobs.conftest import make_vacancy, refer
 
 TOO_BIG = ["99999999999999999999", str(2**63), str(2**63 - 1), str(MAX_ID + 1)]
 BAD_PAGES = ["abc", "0", "-1", "1.5", "", "٣", "9" * 5000]
@@ -101,7 +101,7 @@ def _main(response) -> str:
     return re.sub(r"\s+", " ", html[html.find("<main"):html.find("</main>")])
 
 
-def test_the_jobs_list_past_the_end_shows_the_last_vacancies(app, client, staff, add_services, rule_sets):
+def test_the_jobs_list_past_the_end_shows_the_last_vacancies(app, client, staff, add_services):
     add_services("gent", [service_row(extern_id="g1", aanbieder="Invoegbedrijf De Schakel")])
     for i in range(12):  # ten per page: two pages
         make_vacancy("gent", "Invoegbedrijf De Schakel", title=f"Vacature {i:02d}")
@@ -127,7 +127,7 @@ def test_everything_behind_the_login_is_never_stored(app, client, staff, add_ser
         assert "no-store" not in stylesheet.headers.get("Cache-Control", "")
 
 
-def test_login_set_password_and_provider_link_pages_are_never_stored(app, client, staff, rule_sets, add_services):
+def test_login_set_password_and_provider_link_pages_are_never_stored(app, client, staff, add_services):
     from dienstenwijzer.accounts.tokens import make_token
 
     assert client.get("/aanmelden").headers["Cache-Control"] == "no-store"
