@@ -14,7 +14,7 @@ from ..models.accounts import ROLE_CONSULENT
 from . import sessions, throttle
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm
 from .password_change import replace_password
-from .passwords import verify_password
+from .passwords import personal_words, verify_password
 from .tokens import LINK_USED, user_for_token
 
 bp = Blueprint("accounts", __name__)
@@ -81,6 +81,7 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    form.personal = personal_words(current_user.email, current_user.name)
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current.data):
             form.current.errors.append("Uw huidige wachtwoord klopt niet.")
@@ -100,6 +101,7 @@ def set_password(token: str):
     if user is None:
         return render_template("accounts/link_invalid.html", problem=problem), 400
     form = NewPasswordForm()
+    form.personal = personal_words(user.email, user.name)
     if form.validate_on_submit():
         if not replace_password(db.session, user, form.password.data, keep=None):
             db.session.rollback()  # another submit of this link came first
