@@ -16,7 +16,7 @@ MAX_PAGE = 10_000
 
 
 def page_number(raw: str | None = None) -> int:
-    """The page asked for in the query string (1 when absent), at most MAX_PAGE; 404 if no number."""
+    """The page asked for (1 when absent), at most MAX_PAGE; a 404 when it is no number."""
     raw = request.args.get("page", "") if raw is None else raw
     if raw == "":
         return 1

@@ -24,7 +24,8 @@ CSP = (
 MAX_ID = 2**31 - 1
 
 # Pages anyone can open without logging in but that show a job seeker's or account's data.
-PRIVATE_ENDPOINTS = frozenset({"accounts.login", "accounts.set_password", "jobs_public.provider_outcome"})
+PRIVATE_ENDPOINTS = frozenset(
+    {"accounts.login", "accounts.set_password", "jobs_public.provider_outcome"})
 
 
 class IdConverter(IntegerConverter):
@@ -38,7 +39,9 @@ class IdConverter(IntegerConverter):
 def query_id(name: str) -> int | None:
     """An id from the query string, or None when it is absent or no id a row can have."""
     value = request.args.get(name, "")
-    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ID)) or int(value) > MAX_ID:
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ID)):
+        return None
+    if int(value) > MAX_ID:
         return None
     return int(value)
 

@@ -19,10 +19,14 @@ def replace_password(session: Session, user: User, password: str, keep: str | No
     cannot both pass with the same current password. False when another request came first.
     """
     new_hash = hash_password(password)  # slow (scrypt): before the UPDATE, so no lock waits on it
-    old = User.password_hash.is_(None) if user.password_hash is None else User.password_hash == user.password_hash
+    if user.password_hash is None:
+        unchanged = User.password_hash.is_(None)
+    else:
+        unchanged = User.password_hash == user.password_hash
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     changed = session.execute(
-        update(User).where(User.id == user.id, old)
-        .values(password_hash=new_hash, password_changed_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        update(User).where(User.id == user.id, unchanged)
+        .values(password_hash=new_hash, password_changed_at=now)
     ).rowcount
     if changed != 1:
         return False

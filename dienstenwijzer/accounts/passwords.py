@@ -17,17 +17,21 @@ MIN_SCORE = 3
 # zxcvbn's word lists are English: add the Dutch and site words people here reach for first.
 GUESSABLE_WORDS = (
     "wachtwoord", "paswoord", "welkom", "geheim", "dienstenwijzer", "werkwinkel", "regisseur",
-    "consulent", "beheerder", "vlaanderen", "belgie", "azerty", "zomer", "winter", "lente", "herfst",
-    "liefde", "voetbal", "schatje", "hallo",
+    "consulent", "beheerder", "vlaanderen", "belgie", "azerty", "zomer", "winter", "lente",
+    "herfst", "liefde", "voetbal", "schatje", "hallo",
 )
 # zxcvbn's warnings (feedback.py), in plain Dutch.
 WARNINGS_NL = {
-    "Straight rows of keys are easy to guess.": "Toetsen die op een rij naast elkaar liggen, zijn makkelijk te raden.",
-    "Short keyboard patterns are easy to guess.": "Korte patronen op het toetsenbord zijn makkelijk te raden.",
-    'Repeats like "aaa" are easy to guess.': "Hetzelfde teken herhalen (zoals “aaa”) is makkelijk te raden.",
+    "Straight rows of keys are easy to guess.":
+        "Toetsen die op een rij naast elkaar liggen, zijn makkelijk te raden.",
+    "Short keyboard patterns are easy to guess.":
+        "Korte patronen op het toetsenbord zijn makkelijk te raden.",
+    'Repeats like "aaa" are easy to guess.':
+        "Hetzelfde teken herhalen (zoals “aaa”) is makkelijk te raden.",
     'Repeats like "abcabcabc" are only slightly harder to guess than "abc".':
-        "Iets herhalen (zoals “abcabc”) is bijna even makkelijk te raden als het één keer te typen.",
-    'Sequences like "abc" or "6543" are easy to guess.': "Reeksen zoals “abc” of “6543” zijn makkelijk te raden.",
+        "Iets herhalen (zoals “abcabc”) is bijna even makkelijk te raden als één keer.",
+    'Sequences like "abc" or "6543" are easy to guess.':
+        "Reeksen zoals “abc” of “6543” zijn makkelijk te raden.",
     "Recent years are easy to guess.": "Jaartallen zijn makkelijk te raden.",
     "Dates are often easy to guess.": "Datums zijn makkelijk te raden.",
     "This is a top-10 common password.": "Dit is een van de meest gebruikte wachtwoorden.",
@@ -36,7 +40,8 @@ WARNINGS_NL = {
     "This is similar to a commonly used password.": "Dit lijkt op een veelgebruikt wachtwoord.",
     "A word by itself is easy to guess.": "Eén woord alleen is makkelijk te raden.",
     "Names and surnames by themselves are easy to guess.": "Een naam alleen is makkelijk te raden.",
-    "Common names and surnames are easy to guess.": "Gewone voornamen en achternamen zijn makkelijk te raden.",
+    "Common names and surnames are easy to guess.":
+        "Gewone voornamen en achternamen zijn makkelijk te raden.",
 }
 ADVICE = ("Kies bijvoorbeeld een zin van drie of vier gewone woorden die niet bij elkaar horen, "
           "zoals “paarse olifant danst op zolder”.")
@@ -46,7 +51,8 @@ _DUMMY = generate_password_hash("dummy-password-for-timing", method="scrypt")
 
 def personal_words(*values: str | None) -> list[str]:
     """The words of an account's e-mail address and name: a password must not be built on them."""
-    return [w for value in values if value for w in re.split(r"[\s@._+-]+", value.lower()) if len(w) > 2]
+    words = (w for value in values if value for w in re.split(r"[\s@._+-]+", value.lower()))
+    return [w for w in words if len(w) > 2]
 
 
 def password_problem(password: str, personal: list[str] | tuple[str, ...] = ()) -> str | None:
@@ -58,7 +64,8 @@ def password_problem(password: str, personal: list[str] | tuple[str, ...] = ()) 
     result = zxcvbn(password, user_inputs=[*GUESSABLE_WORDS, *personal])
     if result["score"] >= MIN_SCORE:
         return None
-    warning = WARNINGS_NL.get(result["feedback"]["warning"], "") or _word_warning(password.lower(), personal)
+    warning = WARNINGS_NL.get(result["feedback"]["warning"])
+    warning = warning or _word_warning(password.lower(), personal)
     return " ".join(filter(None, ["Dit wachtwoord is te makkelijk te raden.", warning, ADVICE]))
 
 

@@ -35,14 +35,16 @@ def blocked_for(session: Session, email: str, client: str, window: dt.timedelta,
         query = select(LoginAttempt.created_at).where(condition, LoginAttempt.created_at > since)
         if ignore is not None:
             query = query.where(LoginAttempt.id != ignore)
-        latest = session.scalars(query.order_by(LoginAttempt.created_at.desc()).limit(MAX_FAILURES)).all()
+        query = query.order_by(LoginAttempt.created_at.desc()).limit(MAX_FAILURES)
+        latest = session.scalars(query).all()
         if len(latest) == MAX_FAILURES:
             # Blocked until the oldest of the last five failures leaves the window.
             return max(latest[-1] + window - _now(), dt.timedelta(seconds=1))
     return None
 
 
-def claim_guess(session: Session, email: str, client: str, window: dt.timedelta) -> dt.timedelta | None:
+def claim_guess(session: Session, email: str, client: str,
+                window: dt.timedelta) -> dt.timedelta | None:
     """Reserve one password guess for this account and client, or say how long they must wait.
 
     The caller commits at once (before checking the password), and calls clear_failures after
@@ -51,7 +53,8 @@ def claim_guess(session: Session, email: str, client: str, window: dt.timedelta)
     so the count below sees every claim committed before it.
     """
     if session.get_bind().dialect.name == "postgresql":
-        for key in sorted({_lock_key("email", email), _lock_key("client", client)}):  # one order: no deadlock
+        # Always in the same order, so two claims never wait on each other in a circle.
+        for key in sorted({_lock_key("email", email), _lock_key("client", client)}):
             session.execute(select(func.pg_advisory_xact_lock(key)))
     attempt = LoginAttempt(email=email, client_hash=client)
     session.add(attempt)
@@ -74,4 +77,5 @@ def clear_failures(session: Session, email: str) -> None:
 
 
 def purge_old(session: Session, window: dt.timedelta) -> int:
-    return session.execute(delete(LoginAttempt).where(LoginAttempt.created_at < _now() - window)).rowcount
+    old = LoginAttempt.created_at < _now() - window
+    return session.execute(delete(LoginAttempt).where(old)).rowcount

@@ -86,12 +86,14 @@ def change_password():
         if not verify_password(current_user.password_hash, form.current.data):
             form.current.errors.append("Uw huidige wachtwoord klopt niet.")
         else:
-            if replace_password(db.session, current_user, form.password.data, keep=current_user.session_token):
+            keep = current_user.session_token
+            if replace_password(db.session, current_user, form.password.data, keep=keep):
                 db.session.commit()
                 flash("Uw wachtwoord is gewijzigd. U bent overal elders afgemeld.", "info")
                 return redirect(landing_url(current_user))
             db.session.rollback()
-            form.current.errors.append("Uw wachtwoord werd intussen al gewijzigd. Meld u opnieuw aan.")
+            form.current.errors.append(
+                "Uw wachtwoord werd intussen al gewijzigd. Meld u opnieuw aan.")
     return render_template("accounts/change_password.html", form=form)
 
 

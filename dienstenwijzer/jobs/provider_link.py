@@ -78,7 +78,8 @@ def record_outcome(session: Session, referral: Referral, status: str) -> None:
     """
     nonce = referral.link_nonce
     spent = session.execute(
-        update(Referral).where(Referral.id == referral.id, Referral.link_nonce == nonce, Referral.link_nonce.is_not(None))
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.link_nonce == nonce, Referral.link_nonce.is_not(None))
         .values(link_nonce=None, link_used_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
     ).rowcount
     if spent != 1:

@@ -84,11 +84,13 @@ def provider_outcome(gebied: str, token: str):
                 provider_link.record_outcome(db.session, referral, status)
             except provider_link.LinkProblem as problem:  # another submit spent the link first
                 db.session.rollback()
-                return _no_store((render_template("jobs/outcome_problem.html", region=region, problem=problem), 410))
+                page = render_template("jobs/outcome_problem.html", region=region, problem=problem)
+                return _no_store((page, 410))
             except referrals.ReferralError as exc:  # the werkwinkel moved the referral on meanwhile
                 db.session.rollback()
                 problem = provider_link.LinkProblem("gewijzigd", str(exc))
-                return _no_store((render_template("jobs/outcome_problem.html", region=region, problem=problem), 409))
+                page = render_template("jobs/outcome_problem.html", region=region, problem=problem)
+                return _no_store((page, 409))
             db.session.commit()
             return _no_store(render_template("jobs/outcome_thanks.html", region=region, referral=referral))
     return _no_store((render_template("jobs/outcome.html", region=region, referral=referral, choices=choices,

@@ -147,7 +147,9 @@ def _move(session: Session, referral: Referral, status: str, now: dt.datetime) -
     if status in FINAL_STATUSES:
         values["closed_at"] = now
     moved = session.execute(
-        update(Referral).where(Referral.id == referral.id, Referral.status == referral.status).values(**values)
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.status == referral.status)
+        .values(**values)
     ).rowcount
     if moved != 1:
         session.refresh(referral)

@@ -9,7 +9,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import Length, NumberRange, Optional, Regexp, StopValidation, ValidationError
+from wtforms.validators import (
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from ..models import Category, Region
 from ..paging import MAX_PAGE
@@ -53,7 +60,8 @@ class SearchForm(FlaskForm):
         "Hoe ver mag het zijn?",
         validators=[Optional(), NumberRange(min=1, max=100, message="Kies een afstand tussen 1 en 100 km.")],
     )
-    page = PageField(validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message=PAGE_MESSAGE)])
+    page = PageField(
+        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message=PAGE_MESSAGE)])
     per_page = IntegerField(validators=[Optional(), NumberRange(min=1, max=50, message="Per pagina kan 1 tot 50.")])
 
     def validate_categorie(self, field):

@@ -24,7 +24,8 @@ GOOD = "paarse olifant danst op zolder"
 def test_a_guessable_password_is_refused_with_its_reason(password, reason):
     problem = password_problem(password, personal_words("jan.peeters@gent.example", "Jan Peeters"))
     assert problem is not None and problem.startswith("Dit wachtwoord is te makkelijk te raden.")
-    assert reason in problem and "paarse olifant danst op zolder" in problem  # and what to do instead
+    assert reason in problem
+    assert "paarse olifant danst op zolder" in problem  # and what to do instead
 
 
 @pytest.mark.parametrize("password", [GOOD, "mijn eigen lang wachtwoord", "Kx7#Lm2qPz9w"])
@@ -38,18 +39,20 @@ def test_the_set_password_link_refuses_a_guessable_password_and_keeps_the_link(a
     db.session.commit()
     path = f"/wachtwoord-instellen/{make_token(user)}"
     weak = client.post(path, data={"password": "aaaaaaaaaaaa", "confirm": "aaaaaaaaaaaa"})
-    assert weak.status_code == 200 and "Dit wachtwoord is te makkelijk te raden." in weak.get_data(as_text=True)
+    assert weak.status_code == 200
+    assert "Dit wachtwoord is te makkelijk te raden." in weak.get_data(as_text=True)
     assert client.post(path, data={"password": GOOD, "confirm": GOOD}).status_code == 302
     assert login(client, "nieuw@gent.example", GOOD).status_code == 302
 
 
 def test_changing_the_password_refuses_one_built_on_the_e_mail_address(client, staff):
     login(client, "regisseur@gent.example")
-    page = client.post("/account/wachtwoord", data={"current": PASSWORD, "password": "regisseurgent1",
-                                                    "confirm": "regisseurgent1"}).get_data(as_text=True)
+    weak = {"current": PASSWORD, "password": "regisseurgent1", "confirm": "regisseurgent1"}
+    page = client.post("/account/wachtwoord", data=weak).get_data(as_text=True)
     assert "uw naam of een deel van uw e-mailadres" in page
     db.session.expire_all()
-    assert login(client.application.test_client(), "regisseur@gent.example").status_code == 302  # unchanged
+    unchanged = login(client.application.test_client(), "regisseur@gent.example")
+    assert unchanged.status_code == 302
 
 
 def test_create_user_refuses_a_guessable_password(app):

@@ -28,7 +28,7 @@ def test_a_cell_a_spreadsheet_would_run_gets_an_apostrophe(value, exported):
     assert protect(value) == exported
 
 
-def test_an_exported_formula_behind_spaces_is_neutral_and_reimports_as_the_same_text(app, add_services):
+def test_a_formula_behind_spaces_is_neutral_and_reimports_as_the_same_text(app, add_services):
     add_services("gent", [service_row(extern_id="a1")])
     service = db.session.scalar(select(Service))
     service.name = ' =HYPERLINK("http://evil.example","klik")'
