@@ -100,7 +100,7 @@ def _private(req) -> bool:
     """No browser or proxy may keep a copy: everything shown to staff (it may hold residents'
     e-mail addresses or job seekers' referrals), the login and set-password pages and the
     provider's outcome link. Residents' public pages keep their caching."""
-    if req.endpoint == "static":
+    if req.endpoint in (None, "static"):  # files, and URLs that match no page (a bare 404)
         return False
     return req.endpoint in PRIVATE_ENDPOINTS or current_user.is_authenticated
 
