@@ -29,6 +29,6 @@ def page_number(raw: str | None = None) -> int:
 def paginate(query: Select, per_page: int) -> Pagination:
     """The asked page of the query's rows; past the last page, the last page."""
     page = db.paginate(query, page=page_number(), per_page=per_page, error_out=False)
-    if page.page > 1 and not page.items and page.pages:
-        page = db.paginate(query, page=page.pages, per_page=per_page, error_out=False)
+    if page.page > 1 and not page.items:  # an empty list has one (empty) page
+        page = db.paginate(query, page=max(page.pages, 1), per_page=per_page, error_out=False)
     return page
