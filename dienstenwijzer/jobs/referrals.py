@@ -187,9 +187,10 @@ def advance_to(session: Session, referral: Referral, target: str, actor: tuple[i
 
 
 def _fill_when_complete(session: Session, vacancy: Vacancy, actor: tuple[int | None, str], now: dt.datetime) -> None:
-    # Lock the vacancy (PostgreSQL; SQLite has one writer at a time anyway) so that two hires
-    # at once both count each other and the last place filled closes the vacancy.
-    session.execute(select(Vacancy.id).where(Vacancy.id == vacancy.id).with_for_update())
+    # Lock and re-read the vacancy (PostgreSQL; SQLite has one writer at a time anyway): of two
+    # hires at once the second counts the first, so the last place filled closes the vacancy.
+    # FOR NO KEY UPDATE: it does not wait on the key-share locks that foreign keys take.
+    session.refresh(vacancy, with_for_update={"key_share": True})
     hired = session.scalar(select(func.count()).select_from(Referral)
                            .where(Referral.vacancy_id == vacancy.id, Referral.status == HIRED))
     if vacancy.status == VACANCY_OPEN and hired >= vacancy.places:

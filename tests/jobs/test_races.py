@@ -6,9 +6,9 @@ from sqlalchemy.orm import Session
 
 from dienstenwijzer.db import db
 from dienstenwijzer.jobs import provider_link, referrals
-from dienstenwijzer.models import Referral, ReferralStep
+from dienstenwijzer.models import Referral, ReferralStep, Vacancy
 from tests.concurrency import at_once, served
-from tests.jobs.conftest import refer
+from tests.jobs.conftest import make_vacancy, refer
 
 OUTCOMES = ["aangeworven", "contact", "niet-weerhouden", "gesprek", "afgehaakt"]
 
@@ -48,3 +48,19 @@ def test_a_final_outcome_is_not_overwritten_by_a_step_chosen_from_an_older_statu
         provider.rollback()
     db.session.expire_all()
     assert db.session.get(Referral, referral_id).status == "afgehaakt"
+
+
+def test_two_hires_at_once_on_the_last_two_places_fill_the_vacancy(app, world):
+    vacancy = make_vacancy("gent", "Invoegbedrijf De Schakel", title="Twee plaatsen", places=2)
+    tokens = []
+    for reference in ("GENT-25-101", "GENT-25-102"):
+        tokens.append(provider_link.issue(db.session, refer(vacancy, reference=reference),
+                                          app.config["SECRET_KEY"]))
+    db.session.commit()
+    with served(app) as base:
+        codes = at_once(2, lambda i: requests.post(
+            f"{base}/gent/uitkomst/{tokens[i]}", data={"status": "aangeworven"},
+            headers={"Host": "dienstenwijzer.test"}, timeout=60).status_code)
+    assert codes == [200, 200]
+    db.session.expire_all()
+    assert db.session.get(Vacancy, vacancy.id).status == "ingevuld"
