@@ -284,7 +284,7 @@ def reindex_command() -> None:
 @with_appcontext
 def create_user_command(email: str, role: str, slug: str | None, name: str, link: bool) -> None:
     """Een medewerker aanmaken (vraagt het wachtwoord, of toont een link om het in te stellen)."""
-    from .accounts.passwords import hash_password, password_problem
+    from .accounts.passwords import hash_password, password_problem, personal_words
     from .accounts.tokens import make_token
     from .models import User
 
@@ -301,7 +301,7 @@ def create_user_command(email: str, role: str, slug: str | None, name: str, link
     if not link:
         while True:
             password = click.prompt("Wachtwoord", hide_input=True, confirmation_prompt="Herhaal het wachtwoord")
-            problem = password_problem(password)
+            problem = password_problem(password, personal_words(email, name))
             if problem is None:
                 break
             click.echo(problem, err=True)

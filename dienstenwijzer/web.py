@@ -5,7 +5,9 @@ import datetime as dt
 
 from babel.dates import format_date
 from flask import Flask, render_template, request, url_for
+from flask_login import current_user
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from .charts import bar_chart
 from .db import db
@@ -15,6 +17,33 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "form-action 'self'; frame-ancestors 'none'; base-uri 'self'"
 )
+
+
+# Every id in a URL names an INTEGER column, which on PostgreSQL ends at 2**31 - 1 (SQLite's
+# end at 2**63 - 1): a larger number cannot be a row, so it is a 404 before it reaches SQL.
+MAX_ID = 2**31 - 1
+
+# Pages anyone can open without logging in but that show a job seeker's or account's data.
+PRIVATE_ENDPOINTS = frozenset(
+    {"accounts.login", "accounts.set_password", "jobs_public.provider_outcome"})
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` in every route: ids from 0 to MAX_ID; longer numbers do not match (404)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(url_map, *args, **kwargs)
+
+
+def query_id(name: str) -> int | None:
+    """An id from the query string, or None when it is absent or no id a row can have."""
+    value = request.args.get(name, "")
+    if not (value.isascii() and value.isdigit()) or len(value) > len(str(MAX_ID)):
+        return None
+    if int(value) > MAX_ID:
+        return None
+    return int(value)
 
 
 def date_nl(value: dt.date | None) -> str:
@@ -38,6 +67,8 @@ def url_with(**changes) -> str:
 
 
 def init_app(app: Flask) -> None:
+    """Runs before any blueprint is registered: routes bind their converters when added."""
+    app.url_map.converters["int"] = IdConverter
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["bar_chart"] = bar_chart
     app.jinja_env.filters["date_nl"] = date_nl
@@ -54,6 +85,8 @@ def init_app(app: Flask) -> None:
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if _private(request):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     @app.errorhandler(HTTPException)
@@ -61,6 +94,15 @@ def init_app(app: Flask) -> None:
         if request.path.startswith("/") and "/api/" in request.path:
             return {"error": {"status": exc.code, "message": exc.description}}, exc.code
         return render_template("errors/error.html", error=exc), exc.code
+
+
+def _private(req) -> bool:
+    """No browser or proxy may keep a copy: everything shown to staff (it may hold residents'
+    e-mail addresses or job seekers' referrals), the login and set-password pages and the
+    provider's outcome link. Residents' public pages keep their caching."""
+    if req.endpoint in (None, "static"):  # files, and URLs that match no page (a bare 404)
+        return False
+    return req.endpoint in PRIVATE_ENDPOINTS or current_user.is_authenticated
 
 
 def category_labels() -> dict[str, Category]:

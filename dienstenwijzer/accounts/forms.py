@@ -10,7 +10,8 @@ from .passwords import MAX_LENGTH, password_problem
 
 
 def _strong(form, field):
-    problem = password_problem(field.data or "")
+    # The view sets `personal` to the account's e-mail and name words (passwords.personal_words).
+    problem = password_problem(field.data or "", getattr(form, "personal", ()))
     if problem:
         raise ValidationError(problem)
 

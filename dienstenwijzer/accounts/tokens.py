@@ -9,6 +9,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from ..models import User
 
 MAX_AGE_SECONDS = 72 * 3600
+LINK_USED = "Deze link werd al gebruikt of is niet meer geldig. Vraag een nieuwe aan."
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -33,5 +34,5 @@ def user_for_token(session, token: str) -> tuple[User | None, str | None]:
         return None, "Deze link is ongeldig. Controleer of u hem volledig hebt overgenomen."
     user = session.get(User, data.get("u"))
     if user is None or not user.active or data.get("f") != _fingerprint(user):
-        return None, "Deze link werd al gebruikt of is niet meer geldig. Vraag een nieuwe aan."
+        return None, LINK_USED
     return user, None

@@ -13,8 +13,9 @@ from ..models import Region, User
 from ..models.accounts import ROLE_CONSULENT
 from . import sessions, throttle
 from .forms import ChangePasswordForm, LoginForm, NewPasswordForm
-from .passwords import hash_password, verify_password
-from .tokens import user_for_token
+from .password_change import replace_password
+from .passwords import personal_words, verify_password
+from .tokens import LINK_USED, user_for_token
 
 bp = Blueprint("accounts", __name__)
 
@@ -46,7 +47,8 @@ def login():
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         client = throttle.client_hash(current_app.config["SECRET_KEY"], request.remote_addr)
-        wait = throttle.blocked_for(db.session, email, client, _window())
+        wait = throttle.claim_guess(db.session, email, client, _window())
+        db.session.commit()  # the claimed guess counts before the (slow) password check
         if wait is not None:
             minutes = max(1, round(wait.total_seconds() / 60))
             message = (f"Te veel mislukte pogingen. Om uw account te beschermen kunt u pas over "
@@ -61,8 +63,6 @@ def login():
                 return redirect(_safe_next(request.args.get("next")) or landing_url(user))
             if user is None or not user.active:
                 verify_password(None, form.password.data)
-            throttle.record_failure(db.session, email, client)
-            db.session.commit()
             message = "Het e-mailadres of het wachtwoord klopt niet."
     return render_template("accounts/login.html", form=form, message=message), (400 if message else 200)
 
@@ -81,14 +81,19 @@ def logout():
 @login_required
 def change_password():
     form = ChangePasswordForm()
+    form.personal = personal_words(current_user.email, current_user.name)
     if form.validate_on_submit():
         if not verify_password(current_user.password_hash, form.current.data):
             form.current.errors.append("Uw huidige wachtwoord klopt niet.")
         else:
-            _set_password(current_user, form.password.data, keep=current_user.session_token)
-            db.session.commit()
-            flash("Uw wachtwoord is gewijzigd. U bent overal elders afgemeld.", "info")
-            return redirect(landing_url(current_user))
+            keep = current_user.session_token
+            if replace_password(db.session, current_user, form.password.data, keep=keep):
+                db.session.commit()
+                flash("Uw wachtwoord is gewijzigd. U bent overal elders afgemeld.", "info")
+                return redirect(landing_url(current_user))
+            db.session.rollback()
+            form.current.errors.append(
+                "Uw wachtwoord werd intussen al gewijzigd. Meld u opnieuw aan.")
     return render_template("accounts/change_password.html", form=form)
 
 
@@ -98,18 +103,15 @@ def set_password(token: str):
     if user is None:
         return render_template("accounts/link_invalid.html", problem=problem), 400
     form = NewPasswordForm()
+    form.personal = personal_words(user.email, user.name)
     if form.validate_on_submit():
-        _set_password(user, form.password.data, keep=None)
+        if not replace_password(db.session, user, form.password.data, keep=None):
+            db.session.rollback()  # another submit of this link came first
+            return render_template("accounts/link_invalid.html", problem=LINK_USED), 400
         db.session.commit()
         flash("Uw wachtwoord is ingesteld. U kunt nu aanmelden.", "info")
         return redirect(url_for("accounts.login"))
     return render_template("accounts/set_password.html", form=form, user=user)
-
-
-def _set_password(user: User, password: str, keep: str | None) -> None:
-    user.password_hash = hash_password(password)
-    user.password_changed_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    sessions.revoke_all(db.session, user, keep=keep)
 
 
 def regions() -> list[Region]:

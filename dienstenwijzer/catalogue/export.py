@@ -1,7 +1,8 @@
 """Export a zorggebied's catalogue in the import format (docs/import.md).
 
 Re-importing an export changes nothing. Cells a spreadsheet would run as a formula (starting
-with = + - @, tab or carriage return) get a leading apostrophe, which the import strips again.
+with = + - @, tab or carriage return, also after leading spaces) get a leading apostrophe, which
+the import strips again.
 """
 from __future__ import annotations
 
@@ -17,7 +18,12 @@ from .importer import COLUMNS, FORMULA_START
 
 
 def protect(value: str) -> str:
-    return "'" + value if value.startswith(FORMULA_START) else value
+    """"'=1+1" for "=1+1" and for " =1+1": spreadsheets skip leading whitespace, and so does the
+    import (it strips every cell), so the whitespace goes and the apostrophe comes first."""
+    if value.startswith(FORMULA_START):
+        return "'" + value
+    stripped = value.lstrip()
+    return "'" + stripped if stripped != value and stripped.startswith(FORMULA_START) else value
 
 
 def _row(service: Service) -> dict:

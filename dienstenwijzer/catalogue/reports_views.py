@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from ..db import db
 from ..models import Region, Report
+from ..paging import paginate
 from ..scope import region_view, report_of, reports_of
 from .blueprint import bp
 from .reports import handle_report
@@ -17,7 +18,7 @@ def reports(region: Region):
     handled = request.args.get("afgehandeld") == "1"
     query = reports_of(region).where(Report.handled_at.isnot(None) if handled else Report.handled_at.is_(None))
     query = query.order_by(Report.created_at.desc())
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=25, error_out=False)
+    page = paginate(query, 25)
     return render_template("catalogue/reports.html", region=region, page=page, handled=handled)
 
 

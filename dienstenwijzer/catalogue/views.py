@@ -9,9 +9,11 @@ from .. import search
 from ..db import db
 from ..models import Category, Provider, Region, Report
 from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
+from ..paging import paginate
 from ..places import cached_places
 from ..scope import audit_of, provider_of, providers_of, region_view, reports_of, service_of
 from ..demand.niches import alert_matching_niches
+from ..web import query_id
 from . import editing, queries
 from .blueprint import bp
 from .forms import ProviderForm, ServiceForm
@@ -68,7 +70,7 @@ def services(region: Region):
         "status": args.get("status", STATUS_ACTIVE) if args.get("status") in (STATUS_ACTIVE, STATUS_ARCHIVED) else STATUS_ACTIVE,
     }
     query = queries.staff_services(region, **filters, stale_before=stale_before(), hide_before=hide_before())
-    page = db.paginate(query, page=args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template(
         "catalogue/services.html", region=region, page=page, filters=filters, categories=_categories(),
         freshness_choices=FRESHNESS_CHOICES, status_choices=STATUS_CHOICES, freshness=freshness,
@@ -193,7 +195,7 @@ def check_service(region: Region, service_id: int):
 @region_view()
 def stale(region: Region):
     query = queries.stale_services(region, stale_before())
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template("catalogue/stale.html", region=region, page=page, freshness=freshness,
                            stale_days=current_app.config["STALE_AFTER_DAYS"], hide_days=current_app.config["HIDE_AFTER_DAYS"])
 
@@ -208,7 +210,7 @@ def providers(region: Region):
     query = providers_of(region).where(Provider.status == status).order_by(Provider.name)
     if request.args.get("q"):
         query = query.where(Provider.name.ilike(f"%{request.args['q'][:200]}%"))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template("catalogue/providers.html", region=region, page=page, status=status,
                            status_choices=STATUS_CHOICES)
 
@@ -297,7 +299,7 @@ def history(region: Region):
     entity = request.args.get("soort")
     if entity in ("service", "provider"):
         query = query.where(AuditEntry.entity == entity)
-        if request.args.get("id", type=int):
-            query = query.where(AuditEntry.entity_id == request.args.get("id", type=int))
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+        if query_id("id"):
+            query = query.where(AuditEntry.entity_id == query_id("id"))
+    page = paginate(query, 50)
     return render_template("catalogue/history.html", region=region, page=page)

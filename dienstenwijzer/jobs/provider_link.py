@@ -4,6 +4,9 @@ The link is signed (itsdangerous, with the app's secret key and its own salt), e
 PROVIDER_LINK_DAYS, names exactly one referral, and works once: the token carries a random
 nonce that is stored on the referral and cleared when the outcome is recorded. Making a new link
 replaces the nonce, so older links stop working too.
+
+Spending the link is one conditional UPDATE (`... WHERE link_nonce = :nonce`): of several
+submits at the same moment exactly one clears the nonce, the others find it gone.
 """
 from __future__ import annotations
 
@@ -11,12 +14,15 @@ import datetime as dt
 import secrets
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..models import Referral
 from . import referrals
 
 SALT = "jobs-provider-outcome"
+USED = ("Deze link is al gebruikt: de uitkomst is doorgegeven. Bedankt! "
+        "Wilt u iets aanpassen, neem dan contact op met de werkwinkel.")
 
 
 class LinkProblem(ValueError):
@@ -24,7 +30,7 @@ class LinkProblem(ValueError):
 
     def __init__(self, kind: str, message: str):
         super().__init__(message)
-        self.kind = kind  # "ongeldig" | "verlopen" | "gebruikt"
+        self.kind = kind  # "ongeldig" | "verlopen" | "gebruikt" | "gewijzigd"
 
 
 def _serializer(secret: str) -> URLSafeTimedSerializer:
@@ -58,16 +64,24 @@ def resolve(session: Session, secret: str, token: str, max_age_days: int) -> Ref
         raise LinkProblem("ongeldig", "Deze doorverwijzing bestaat niet meer.")
     if referral.link_nonce is None or not secrets.compare_digest(referral.link_nonce, data["n"]):
         if referral.link_used_at is not None:
-            raise LinkProblem("gebruikt", "Deze link is al gebruikt: de uitkomst is doorgegeven. Bedankt! "
-                                          "Wilt u iets aanpassen, neem dan contact op met de werkwinkel.")
+            raise LinkProblem("gebruikt", USED)
         raise LinkProblem("gebruikt", "Deze link werkt niet meer: er is intussen een nieuwe link gemaakt. "
                                       "Neem contact op met de werkwinkel.")
     return referral
 
 
 def record_outcome(session: Session, referral: Referral, status: str) -> None:
-    """The provider's answer: walk the workflow to it, then the link is spent."""
+    """The provider's answer: spend the link, then walk the workflow to the outcome.
+
+    Raises LinkProblem when another request spent the link first, and ReferralError when the
+    werkwinkel moved the referral on meanwhile; the caller then rolls back.
+    """
+    nonce = referral.link_nonce
+    spent = session.execute(
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.link_nonce == nonce, Referral.link_nonce.is_not(None))
+        .values(link_nonce=None, link_used_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+    ).rowcount
+    if spent != 1:
+        raise LinkProblem("gebruikt", USED)
     referrals.advance_to(session, referral, status, (None, referrals.PROVIDER_ACTOR))
-    referral.link_nonce = None
-    referral.link_used_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    session.flush()

@@ -7,6 +7,7 @@ from ..db import db
 from ..models import Vacancy
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_OPEN
+from ..paging import paginate
 from ..scope import vacancies_of
 from ..web import region_or_404
 from . import provider_link, referrals, vacancies
@@ -35,7 +36,7 @@ def job_list(gebied: str):
     }
     query = vacancies.vacancies_query(region, status=VACANCY_OPEN, public=True, text=filters["text"],
                                       instrument=filters["instrument"], nis=filters["nis"], hours=filters["hours"])
-    page = db.paginate(query, page=max(1, args.get("page", 1, type=int) or 1), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     return render_template("jobs/public_list.html", region=region, page=page, filters=filters,
                            instruments=INSTRUMENTS, hours=vacancies.HOURS, municipalities=municipalities,
                            filtered=any(filters.values()))
@@ -79,7 +80,17 @@ def provider_outcome(gebied: str, token: str):
         if status not in choices:
             error = "Kies wat er met deze kandidaat gebeurd is."
         else:
-            provider_link.record_outcome(db.session, referral, status)
+            try:
+                provider_link.record_outcome(db.session, referral, status)
+            except provider_link.LinkProblem as problem:  # another submit spent the link first
+                db.session.rollback()
+                page = render_template("jobs/outcome_problem.html", region=region, problem=problem)
+                return _no_store((page, 410))
+            except referrals.ReferralError as exc:  # the werkwinkel moved the referral on meanwhile
+                db.session.rollback()
+                problem = provider_link.LinkProblem("gewijzigd", str(exc))
+                page = render_template("jobs/outcome_problem.html", region=region, problem=problem)
+                return _no_store((page, 409))
             db.session.commit()
             return _no_store(render_template("jobs/outcome_thanks.html", region=region, referral=referral))
     return _no_store((render_template("jobs/outcome.html", region=region, referral=referral, choices=choices,

@@ -127,16 +127,35 @@ def advance(session: Session, referral: Referral, status: str, actor: tuple[int 
         allowed = ", ".join(REFERRAL_STATUSES[s].lower() for s in next_statuses(referral))
         raise ReferralError(f"Na “{current.lower()}” kan alleen: {allowed}.")
     now = now or _now()
+    _move(session, referral, status, now)
     step = ReferralStep(status=status, set_at=now, set_by_id=actor[0], set_by=actor[1])
     referral.steps.append(step)
-    referral.status = status
-    referral.status_changed_at = now
-    if status in FINAL_STATUSES:
-        referral.closed_at = now
     session.flush()
     if status == HIRED:
         _fill_when_complete(session, referral.vacancy, actor, now)
     return step
+
+
+def _move(session: Session, referral: Referral, status: str, now: dt.datetime) -> None:
+    """Change the status only if nobody changed it since this referral was read.
+
+    A conditional UPDATE, not a read-then-write: two requests that both saw the same status
+    (a consulent and the provider's link, or two clicks) cannot both move on from it, so a
+    final outcome is never overwritten by a step computed from an older status.
+    """
+    values = {"status": status, "status_changed_at": now}
+    if status in FINAL_STATUSES:
+        values["closed_at"] = now
+    moved = session.execute(
+        update(Referral)
+        .where(Referral.id == referral.id, Referral.status == referral.status)
+        .values(**values)
+    ).rowcount
+    if moved != 1:
+        session.refresh(referral)
+        current = REFERRAL_STATUSES.get(referral.status, referral.status).lower()
+        raise ReferralError(f"Deze doorverwijzing is intussen bijgewerkt (nu: {current}). "
+                            "Bekijk de nieuwe status en kies dan opnieuw.")
 
 
 def path_to(current: str, target: str) -> list[str] | None:
@@ -168,6 +187,10 @@ def advance_to(session: Session, referral: Referral, target: str, actor: tuple[i
 
 
 def _fill_when_complete(session: Session, vacancy: Vacancy, actor: tuple[int | None, str], now: dt.datetime) -> None:
+    # Lock and re-read the vacancy (PostgreSQL; SQLite has one writer at a time anyway): of two
+    # hires at once the second counts the first, so the last place filled closes the vacancy.
+    # FOR NO KEY UPDATE: it does not wait on the key-share locks that foreign keys take.
+    session.refresh(vacancy, with_for_update={"key_share": True})
     hired = session.scalar(select(func.count()).select_from(Referral)
                            .where(Referral.vacancy_id == vacancy.id, Referral.status == HIRED))
     if vacancy.status == VACANCY_OPEN and hired >= vacancy.places:

@@ -28,6 +28,7 @@ from ..db import db
 from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.jobs import FINAL_STATUSES, INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
+from ..paging import paginate
 from ..places import cached_places
 from ..scope import providers_of, referral_of, referrals_of, region_view, vacancy_of
 from . import eligibility, followup, provider_link, referrals, rules, vacancies
@@ -100,7 +101,7 @@ def vacancy_list(region: Region):
     filters = _filters()
     query = vacancies.vacancies_query(region, status=None if filters["status"] == "alle" else filters["status"],
                                       text=filters["text"], instrument=filters["instrument"], nis=filters["nis"])
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     ids = [v.id for v in page.items]
     counts = dict(db.session.execute(
         select(Referral.vacancy_id, func.count()).where(Referral.vacancy_id.in_(ids)).group_by(Referral.vacancy_id)
@@ -243,7 +244,7 @@ def referral_list(region: Region):
     if text:
         query = query.where(Referral.reference.ilike(f"%{text}%"))
     query = query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
-    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
+    page = paginate(query, PER_PAGE)
     for referral in page.items:
         referrals.record_access(db.session, referral, _actor(), "lijst")
     db.session.commit()

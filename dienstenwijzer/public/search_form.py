@@ -9,14 +9,39 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
-from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import (
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+    StopValidation,
+    ValidationError,
+)
 
 from ..models import Category, Region
+from ..paging import MAX_PAGE
 from ..places import Places
 from ..search import Filters, SearchRequest
 
 MAX_QUERY_LENGTH = 200
 DISTANCES_KM = (2, 5, 10, 20, 50)
+
+
+PAGE_MESSAGE = f"Een paginanummer is een getal van 1 tot {MAX_PAGE:,}.".replace(",", ".")
+
+
+class PageField(IntegerField):
+    """A page number within the limit every list keeps (paging.py), with a Dutch message."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            raise ValueError(PAGE_MESSAGE) from None
+
+    def pre_validate(self, form):
+        if self.process_errors:  # said once, not again by NumberRange
+            raise StopValidation()
 
 
 class SearchForm(FlaskForm):
@@ -35,7 +60,8 @@ class SearchForm(FlaskForm):
         "Hoe ver mag het zijn?",
         validators=[Optional(), NumberRange(min=1, max=100, message="Kies een afstand tussen 1 en 100 km.")],
     )
-    page = IntegerField(validators=[Optional(), NumberRange(min=1, max=10_000, message="Een paginanummer is 1 of meer.")])
+    page = PageField(
+        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message=PAGE_MESSAGE)])
     per_page = IntegerField(validators=[Optional(), NumberRange(min=1, max=50, message="Per pagina kan 1 tot 50.")])
 
     def validate_categorie(self, field):
