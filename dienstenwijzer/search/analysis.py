@@ -89,7 +89,7 @@ def split_compound(word: str) -> tuple[str, ...]:
     """
     if len(word) < MIN_COMPOUND_LENGTH:
         return ()
-    return _split(word) or decompound(word)
+    return decompound(word) or _split(word) or ()
 
 
 def _split(word: str) -> tuple[str, ...] | None:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from whoosh.lang.stopwords import stoplists
 
-from .lemmas import doer_verb
+from .lemmas import SEPARABLE_PARTICLES, doer_verb
 from .lexicon import zipf
 
 MIN_WORD_LENGTH = 7
@@ -21,7 +21,7 @@ MIN_PART_LENGTH = 3
 MAX_PARTS = 4
 LINKS = ("s", "en", "e")
 # Zipf points an extra part costs: a three-part split must be clearly better than a two-part one.
-PART_PENALTY = 0.75
+PART_PENALTY = 1.0
 # Three-letter parts are mostly noise ("ser", "tje", "ram"): they must be very common words.
 SHORT_PART_LENGTH = 3
 SHORT_PART_ZIPF = 4.0
@@ -29,12 +29,14 @@ SHORT_PART_ZIPF = 4.0
 COMMON_WORD_ZIPF = 4.0
 # Function words carry no meaning of their own: "onderhoud" is not "onder" + "houd".
 FUNCTION_WORDS = frozenset(stoplists["nl"]) | {"erop", "eraan", "erin", "eruit", "ervan", "ter"}
+# Endings that look like words: "werkster" is a woman who works, not "werk" + "ster".
+SUFFIX_WORDS = frozenset({"ster", "tje", "heid", "schap"})
 # A new doer's noun counts as a part at its verb's frequency, a little lower ("kuiser").
 DOER_PENALTY = 1.0
 
 
 def _part_score(part: str) -> float:
-    if len(part) < MIN_PART_LENGTH or part in FUNCTION_WORDS:
+    if len(part) < MIN_PART_LENGTH or part in FUNCTION_WORDS or part in SUFFIX_WORDS:
         return 0.0
     z = zipf(part)
     if not z:
@@ -43,6 +45,11 @@ def _part_score(part: str) -> float:
     if len(part) <= SHORT_PART_LENGTH and z < SHORT_PART_ZIPF:
         return 0.0
     return z
+
+
+def _is_particle_verb(parts: tuple[str, ...]) -> bool:
+    # "weghalen", "weggeven": a verb with its particle, not two things the resident needs.
+    return parts[0] in SEPARABLE_PARTICLES
 
 
 @lru_cache(maxsize=100_000)
@@ -80,6 +87,6 @@ def decompound(word: str) -> tuple[str, ...]:
     if not candidates:
         return ()
     parts, total = max(candidates, key=lambda c: (_score(*c), -len(c[0])))
-    if zipf(word) >= _score(parts, total):
+    if zipf(word) >= _score(parts, total) or _is_particle_verb(parts):
         return ()
     return parts
