@@ -24,11 +24,11 @@ LINKS = ("s", "en", "e")
 PART_PENALTY = 1.0
 # Three-letter parts are mostly noise ("ser", "tje", "ram"): they must be very common words.
 SHORT_PART_LENGTH = 3
-SHORT_PART_ZIPF = 4.0
+SHORT_PART_ZIPF = 4.5
 # A word at least this common is a word in its own right ("onderhoud", "ziekenhuis"): whole.
 COMMON_WORD_ZIPF = 4.0
 # Function words carry no meaning of their own: "onderhoud" is not "onder" + "houd".
-FUNCTION_WORDS = frozenset(stoplists["nl"]) | {"erop", "eraan", "erin", "eruit", "ervan", "ter"}
+FUNCTION_WORDS = frozenset(stoplists["nl"]) | {"erop", "eraan", "erin", "eruit", "ervan", "ter", "ten", "des"}
 # Endings that look like words: "werkster" is a woman who works, not "werk" + "ster".
 SUFFIX_WORDS = frozenset({"ster", "tje", "heid", "schap"})
 # A new doer's noun counts as a part at its verb's frequency, a little lower ("kuiser").

@@ -19,24 +19,35 @@ from .lexicon import KNOWN_ZIPF, is_word, zipf
 SEPARABLE_PARTICLES = ("aan", "af", "bij", "door", "in", "mee", "na", "om", "op", "over",
                        "terug", "toe", "uit", "voor", "weg")
 MIN_LENGTH = 5
-# Only participles (ge-...) and diminutives (-je) get a lemma: for other words the lists mix
-# up meanings Snowball keeps apart ("kapper", a hairdresser, would become "kap").
+# Only participles (ge-...), diminutives (-je) and comparatives (-er: "veiliger" -> "veilig")
+# get a lemma: for other words the lists mix up meanings Snowball keeps apart ("kapper", a
+# hairdresser, would become "kap").
 DIMINUTIVE = "je"
+COMPARATIVE = "er"
 
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str | None:
     """The dictionary form of a folded word when it differs from the word, else None."""
     if len(word) < MIN_LENGTH or not word.isalpha() or not (
-        word.startswith("ge") or word.endswith(DIMINUTIVE)
+        word.startswith("ge") or word.endswith((DIMINUTIVE, COMPARATIVE))
     ):
         return None
     found = simplemma.lemmatize(word, lang="nl")
+    if word.endswith(COMPARATIVE) and not word.startswith("ge") and not _is_comparative(word, found):
+        return None
     if word.startswith("ge"):
         found = _unseparated(word, found)
         if found == word:
             found = _weak_participle(word) or found
     return found if found != word else None
+
+
+def _is_comparative(word: str, found: str) -> bool:
+    # "goedkoper" -> "goedkoop", "duurder" -> "duur"; not a doer ("werker" -> "werkster").
+    return found != word and len(found) < len(word) and found[:3] == word[:3] and not (
+        found.endswith("ster")
+    )
 
 
 def _unseparated(participle: str, found: str) -> str:

@@ -7,7 +7,6 @@ table small in every worker and drops the noise at the bottom of the list.
 """
 from __future__ import annotations
 
-import math
 import unicodedata
 from functools import lru_cache
 
