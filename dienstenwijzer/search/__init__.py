@@ -131,8 +131,8 @@ class _Search:
 
     def _follow_once(self) -> None:
         generation = self.store.current()
-        if generation is None:
-            return
+        if generation is None or not generation.is_current_format():
+            return  # nothing to follow until `reindex` (serve and init do it) builds one
         if generation.seconds_since_check() >= self.check_seconds:
             generation.mark_checked()  # first come: the other workers skip this round
             self.check_and_repair()
