@@ -1,0 +1,137 @@
+"""What the open-data API publishes, as SQL: one zorggebied's catalogue or all of Flanders.
+
+A zorggebied publishes every service that serves one of its municipalities (whichever
+zorggebied maintains it), archived ones included as `inactive`; Flanders publishes every
+service once. Lists are ordered by the internal id, which never changes, so pages stay put
+while a harvester walks them.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from ..catalogue.queries import serves_region
+from ..models import Category, Municipality, Provider, Region, Service
+from ..places import Places
+from .hsds import TAXONOMY_ID
+from .params import ApiQuery
+
+KM_PER_DEGREE = 111.32
+STREAM_BATCH = 500
+
+
+def with_everything(query: Select) -> Select:
+    return query.options(
+        joinedload(Service.provider).joinedload(Provider.municipality),
+        joinedload(Service.municipality),
+        selectinload(Service.categories).joinedload(Category.parent),
+        selectinload(Service.municipalities),
+    )
+
+
+def published_services(region: Region | None) -> Select:
+    query = select(Service).join(Service.provider)
+    return query.where(serves_region(region)) if region is not None else query
+
+
+def filtered_services(region: Region | None, q: ApiQuery, places: Places) -> Select:
+    """The services a list request asks for (without `search`, which the index answers)."""
+    query = published_services(region)
+    if q.organization_id:
+        query = query.where(Provider.uuid == q.organization_id)
+    if q.taxonomy_term_id:
+        # A top term stands for its subterms too, as on the search page.
+        query = query.where(Service.categories.any(or_(
+            Category.uuid == q.taxonomy_term_id,
+            Category.parent.has(Category.uuid == q.taxonomy_term_id),
+        )))
+    if q.taxonomy_id and q.taxonomy_id != TAXONOMY_ID:
+        query = query.where(false())  # we publish one taxonomy
+    if q.modified_after is not None:
+        query = query.where(or_(Service.updated_at >= q.modified_after,
+                                Provider.updated_at >= q.modified_after))
+    if q.postcode and q.proximity_m:
+        query = query.where(_within(places.coordinates(q.postcode), q.proximity_m / 1000))
+    elif q.postcode:
+        served = [p.nis_code for p in places.municipalities_for_postcode(q.postcode)]
+        query = query.where(Service.municipalities.any(Municipality.nis_code.in_(served)))
+    return query
+
+
+def _within(origin: tuple[float, float] | None, km: float):
+    """Within `km` of a point, on the flat-earth approximation (good to a few metres at 100 km
+    in Flanders), in plain arithmetic so SQLite and PostgreSQL agree."""
+    if origin is None:
+        return false()
+    lat, lon = origin
+    dy = (Service.lat - lat) * KM_PER_DEGREE
+    dx = (Service.lon - lon) * KM_PER_DEGREE * math.cos(math.radians(lat))
+    return (Service.lat.is_not(None)) & (dy * dy + dx * dx <= km * km)
+
+
+def count(session: Session, query: Select) -> int:
+    return session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+def page_of(session: Session, query: Select, page: int, per_page: int, *, full: bool = True):
+    query = query.order_by(Service.id).offset((page - 1) * per_page).limit(per_page)
+    if full:
+        query = with_everything(query)
+    else:
+        query = query.options(joinedload(Service.provider))
+    return session.scalars(query).unique().all()
+
+
+def stream(session: Session, query: Select) -> Iterator[Service]:
+    """Every row of the query in id order, in batches: memory stays bounded at any size."""
+    after = 0
+    while True:
+        batch = session.scalars(
+            with_everything(query.where(Service.id > after).order_by(Service.id).limit(STREAM_BATCH))
+        ).unique().all()
+        if not batch:
+            return
+        yield from batch
+        after = batch[-1].id
+        session.expunge_all()
+
+
+def by_internal_ids(session: Session, ids: list[int]) -> list[Service]:
+    """Services in the order given (the search's ranking)."""
+    rows = {s.id: s for s in session.scalars(
+        with_everything(select(Service).where(Service.id.in_(ids)))).unique()}
+    return [rows[i] for i in ids if i in rows]
+
+
+def service(session: Session, region: Region | None, public_id: str) -> Service | None:
+    return session.scalar(with_everything(published_services(region).where(Service.uuid == public_id)))
+
+
+def service_at(session: Session, region: Region | None, public_id: str) -> Service | None:
+    return session.scalar(
+        with_everything(published_services(region).where(Service.location_uuid == public_id)))
+
+
+def with_address(query: Select) -> Select:
+    return query.where(or_(Service.street.is_not(None), Service.postcode.is_not(None)))
+
+
+def organizations(region: Region | None) -> Select:
+    """Providers with a service this zorggebied publishes (all of them for Flanders)."""
+    query = select(Provider)
+    if region is not None:
+        query = query.where(exists().where(Service.provider_id == Provider.id, serves_region(region)))
+    return query
+
+
+def organization(session: Session, region: Region | None, public_id: str) -> Provider | None:
+    return session.scalar(
+        organizations(region).where(Provider.uuid == public_id)
+        .options(joinedload(Provider.municipality)))
+
+
+def taxonomy_terms() -> Select:
+    return select(Category).options(joinedload(Category.parent)).order_by(Category.position, Category.id)
