@@ -8,6 +8,7 @@ ignored, as HSDS asks; a bad value is a 400 with every problem named, in Dutch.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from dataclasses import dataclass
 
@@ -52,7 +53,7 @@ class ApiQuery:
         return bool(self.search) or self.search_filters
 
 
-def read(args: MultiDict, places: Places, *, listing: str = "services") -> ApiQuery:
+def read(args: MultiDict, places: Places) -> ApiQuery:
     """The parameters of a list request, or BadParameters naming each bad one."""
     errors: dict[str, list[str]] = {}
 
@@ -92,6 +93,8 @@ def read(args: MultiDict, places: Places, *, listing: str = "services") -> ApiQu
                       f"Per pagina kan 1 tot {MAX_PER_PAGE}.")
     modified_after = None
     if raw := args.get("modified_after", "").strip():
+        if re.search(r"T.* \d\d:\d\d$", raw):  # a "+01:00" sent unencoded arrives as " 01:00"
+            raw = raw[:-6] + "+" + raw[-5:]
         try:
             modified_after = _utc(dt.datetime.fromisoformat(raw))
         except ValueError:
