@@ -35,6 +35,16 @@ def test_etag_gives_304_until_something_changes(client, catalogue, add_services)
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
 
 
+def test_etag_and_304_hold_with_gzip(client, catalogue, add_services):
+    add_services("gent", [service_row(extern_id=str(n), naam=f"Dienst {n}") for n in range(2, 8)])
+    gzip = {"Accept-Encoding": "gzip"}
+    first = client.get("/gent/api/v1/services?full=true", headers=gzip)
+    assert first.headers["Content-Encoding"] == "gzip"
+    again = client.get("/gent/api/v1/services?full=true",
+                       headers={**gzip, "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
 def test_the_root_names_the_licence_and_the_bulk_download(client, catalogue):
     root = client.get("/gent/api/v1/").get_json()
     assert root["license"]["name"] == "Modellicentie Gratis Hergebruik v1.0"
