@@ -7,6 +7,7 @@ while a harvester walks them.
 """
 from __future__ import annotations
 
+import datetime as dt
 import math
 from collections.abc import Iterator
 
@@ -83,6 +84,14 @@ def page_of(session: Session, query: Select, page: int, per_page: int, *, full: 
     else:
         query = query.options(joinedload(Service.provider))
     return session.scalars(query).unique().all()
+
+
+def last_change(session: Session, query: Select) -> dt.datetime | None:
+    """The latest change of any service in the query or of its provider."""
+    rows = query.order_by(None).with_only_columns(
+        func.max(Service.updated_at), func.max(Provider.updated_at))
+    latest = [moment for moment in session.execute(rows).one() if moment is not None]
+    return max(latest) if latest else None
 
 
 def stream(session: Session, query: Select) -> Iterator[Service]:

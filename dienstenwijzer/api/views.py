@@ -7,6 +7,7 @@ a one-second Cache-Control (an edit is visible within a second) and CORS for any
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import uuid
 
@@ -174,14 +175,20 @@ def _searched(region: Region, q, places: Places, page_url):
 
 
 def _ndjson(query, page_url) -> Response:
-    """The whole catalogue, one fully nested service per line, streamed in bounded memory."""
+    """The whole catalogue, one fully nested service per line, streamed in bounded memory,
+    with the time of its latest change as Last-Modified (304 on If-Modified-Since)."""
     session = db.session
+    newest = queries.last_change(session, query)
 
     def lines():
         for service in queries.stream(session, query):
             yield json.dumps(hsds.full_service(service, page_url), ensure_ascii=False) + "\n"
 
-    return Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+    response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+    if newest is not None:
+        response.last_modified = newest.replace(tzinfo=dt.UTC)
+        response.make_conditional(request)
+    return response
 
 
 @route("/services/<service_id>")

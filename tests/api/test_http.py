@@ -52,6 +52,15 @@ def test_the_root_names_the_licence_and_the_bulk_download(client, catalogue):
     assert bulk.status_code == 200 and bulk.mimetype == "application/x-ndjson"
 
 
+def test_the_bulk_download_has_a_last_modified(client, catalogue, add_services):
+    first = client.get("/gent/api/v1/services?format=ndjson")
+    stamp = first.headers["Last-Modified"]
+    assert client.get("/gent/api/v1/services?format=ndjson",
+                      headers={"If-Modified-Since": stamp}).status_code == 304
+    later = client.get("/api/v1/services?format=ndjson", headers={"If-Modified-Since": "Mon, 01 Jan 2001 00:00:00 GMT"})
+    assert later.status_code == 200 and len(later.get_data(as_text=True).splitlines()) == 1
+
+
 def test_the_openapi_document_describes_this_api_and_its_refs_resolve(client, catalogue):
     root = client.get("/gent/api/v1/").get_json()
     doc = client.get(root["openapi_url"]).get_json()
