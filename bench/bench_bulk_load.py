@@ -9,6 +9,7 @@ import would accept are written: the generator makes them so, and the smoke test
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from bench_catalogue import read_catalogue
 from bench_reference import Reference
@@ -37,7 +38,8 @@ def bulk_load(database_url: str, catalogue_dir, ref: Reference) -> int:
                 if row["aanbieder"] not in provider_ids:
                     provider_ids[row["aanbieder"]] = next_provider
                     providers.append({
-                        "id": next_provider, "region_id": region_id[slug], "name": row["aanbieder"],
+                        "id": next_provider, "uuid": str(uuid.uuid4()),
+                        "region_id": region_id[slug], "name": row["aanbieder"],
                         "street": row["straat"], "postcode": row["postcode"], "municipality_nis": home,
                         "phone": row["telefoon"], "email": row["email"], "website": row["website"] or None,
                         "status": "active", "created_at": now, "updated_at": now,
@@ -45,7 +47,8 @@ def bulk_load(database_url: str, catalogue_dir, ref: Reference) -> int:
                     next_provider += 1
                 lat, lon = ref.postcode_coords[row["postcode"]]
                 services.append({
-                    "id": next_service, "region_id": region_id[slug],
+                    "id": next_service, "uuid": str(uuid.uuid4()), "location_uuid": str(uuid.uuid4()),
+                    "region_id": region_id[slug],
                     "provider_id": provider_ids[row["aanbieder"]], "external_id": row["extern_id"],
                     "name": row["naam"], "description": row["omschrijving"], "street": row["straat"],
                     "postcode": row["postcode"], "municipality_nis": home, "lat": lat, "lon": lon,

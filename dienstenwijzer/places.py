@@ -135,3 +135,12 @@ def cached_places(session: Session, key: str) -> Places:
     places = Places(session)
     _cache[key] = (time.monotonic(), places)
     return places
+
+
+def app_places() -> Places:
+    """The places of the current app's database, for views of any area."""
+    from flask import current_app
+
+    from .db import db
+
+    return cached_places(db.session, current_app.config["DATABASE_URL"])

@@ -1,42 +1,306 @@
-"""GET /<gebied>/api/v1/services: the search page's results as HSDS JSON."""
+"""The open-data API (HSDS 3.1) at /<gebied>/api/v1/ (one zorggebied) and /api/v1/ (Flanders).
+
+Thin views: parameters are read in params.py, rows chosen in queries.py, shaped in hsds.py.
+Every answer is a GET that writes nothing; JSON answers carry an ETag (304 on If-None-Match),
+a one-second Cache-Control (an edit is visible within a second) and CORS for any origin.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, request
+import dataclasses
+import datetime as dt
+import json
+import uuid
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    request,
+    stream_with_context,
+    url_for,
+)
+from flask_cors import CORS
+from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from .. import search
-from ..db import db
-from ..public.search_form import build_form, to_request
 from ..catalogue.freshness import hide_before
-from ..public.views import _places
+from ..db import db
+from ..models import Category, Provider, Region, Service
+from ..models.catalogue import STATUS_ACTIVE
+from ..places import Places, app_places
+from ..public.search_form import build_form, to_request
 from ..web import region_or_404
-from . import hsds
+from . import hsds, openapi, queries
+from .params import BadParameters, read
 
 bp = Blueprint("api", __name__)
+# Anyone's web page may read the open data; only GET exists here, so no preflight is needed.
+CORS(bp, origins="*", methods=["GET"], send_wildcard=True)
 
-ALLOWED = {"search", "page", "per_page", "categorie", "gemeente", "dienstencheques", "postcode", "km"}
+LICENSE = {
+    "name": "Modellicentie Gratis Hergebruik v1.0",
+    "url": "https://data.vlaanderen.be/doc/licentie/modellicentie-gratis-hergebruik/v1.0",
+}
+PROFILE = "https://docs.openreferral.org/en/latest/hsds/overview.html"
+CACHE_CONTROL = "public, max-age=1"
 
 
-@bp.get("/<gebied>/api/v1/services")
-def services(gebied: str):
-    region = region_or_404(gebied)
-    unknown = sorted(set(request.args) - ALLOWED)
-    if unknown:
-        return _bad_request({k: [f"Onbekende parameter; toegelaten: {', '.join(sorted(ALLOWED))}."] for k in unknown})
+def route(path: str):
+    """One view at /api/v1<path> (all of Flanders) and /<gebied>/api/v1<path>."""
+    def register(view):
+        bp.add_url_rule(f"/api/v1{path}", view_func=view, defaults={"gebied": None})
+        bp.add_url_rule(f"/<gebied>/api/v1{path}", view_func=view)
+        return view
+    return register
+
+
+@bp.after_request
+def _reuse_headers(response: Response) -> Response:
+    if request.method == "GET" and response.status_code == 200 and not response.is_streamed:
+        response.add_etag()
+        response.make_conditional(request)
+    response.headers.setdefault("Cache-Control", CACHE_CONTROL)
+    return response
+
+
+def _region(gebied: str | None) -> Region | None:
+    return region_or_404(gebied) if gebied is not None else None
+
+
+def _bad_request(fields: dict[str, list[str]]):
+    body = {"error": {"status": 400, "message": "Ongeldige parameters.", "fields": fields}}
+    return jsonify(body), 400
+
+
+def _page_url(region: Region | None, places: Places):
+    """The residents' page of a service: in this zorggebied, or the first one it serves."""
+    def url(service: Service) -> str | None:
+        if service.status != STATUS_ACTIVE:
+            return None
+        slug = region.slug if region is not None else next(
+            (places.by_nis[m.nis_code].region_slug for m in service.municipalities
+             if m.nis_code in places.by_nis and places.by_nis[m.nis_code].region_slug), None)
+        if slug is None:
+            return None
+        return url_for("public.service_page", gebied=slug, service_id=service.id, _external=True)
+    return url
+
+
+def _public_id(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        abort(404, description="Geen dienst, aanbieder of term met deze id.")
+
+
+@route("/")
+def root(gebied: str | None):
+    region = _region(gebied)
+    return jsonify({
+        "version": hsds.HSDS_VERSION,
+        "profile": PROFILE,
+        "openapi_url": url_for("api.openapi_document", gebied=gebied, _external=True),
+        "license": LICENSE,
+        "name": region.name if region else "Dienstenwijzers van Vlaanderen",
+        "bulk_download": url_for("api.services", gebied=gebied, format="ndjson", _external=True),
+    })
+
+
+@route("/services")
+def services(gebied: str | None):
+    region = _region(gebied)
+    places = app_places()
+    try:
+        q = read(request.args, places)
+    except BadParameters as bad:
+        return _bad_request(bad.fields)
+    page_url = _page_url(region, places)
+    if q.uses_search:
+        if region is None:
+            return _bad_request({"search": [
+                "Zoeken kan per dienstenwijzer: /<gebied>/api/v1/services?search=…"]})
+        return _searched(region, q, places, page_url)
+    query = queries.filtered_services(region, q, places)
+    if q.ndjson:
+        return _ndjson(query, page_url)
+    total = queries.count(db.session, query)
+    rows = queries.page_of(db.session, query, q.page, q.per_page)
+    if q.minimal:
+        contents = [hsds.minimal_item(s) for s in rows]
+    else:
+        shape = hsds.full_service if q.full else hsds.service_item
+        contents = [shape(s, page_url) for s in rows]
+    return jsonify(hsds.page(total, q.page, q.per_page, contents))
+
+
+def _searched(region: Region, q, places: Places, page_url):
+    """`search` (and the search page's filters) through the index: relevance order."""
     args = MultiDict(request.args)
-    if "search" in args:
-        args.setlist("q", args.poplist("search"))
-    places = _places()
+    args.setlist("q", args.poplist("search"))
+    for name in ("postcode", "per_page"):  # read() checked them; the form must not refuse
+        args.pop(name, None)             # an HSDS postcode (in another zorggebied) or default
+    if q.postcode and "km" in request.args:
+        args["postcode"] = q.postcode
     form = build_form(db.session, region, places, args)
     if not form.validate():
-        errors = {("search" if k == "q" else k): v for k, v in form.errors.items()}
-        return _bad_request(errors)
-    result = search.search(
-        region.slug, to_request(form, places, int(current_app.config["SEARCH_PER_PAGE"]), hide_before())
-    )
-    return jsonify(hsds.page(result, region.slug))
+        return _bad_request({("search" if k == "q" else k): v for k, v in form.errors.items()})
+    wanted = to_request(form, places, q.per_page, hide_before())
+    wanted = dataclasses.replace(wanted, per_page=q.per_page)
+    filters = wanted.filters
+    if q.taxonomy_id and q.taxonomy_id != hsds.TAXONOMY_ID:
+        return jsonify(hsds.page(0, q.page, q.per_page, []))
+    if q.taxonomy_term_id:
+        code = db.session.scalar(select(Category.id).where(Category.uuid == q.taxonomy_term_id))
+        if code is None:
+            return jsonify(hsds.page(0, q.page, q.per_page, []))
+        filters = dataclasses.replace(filters, categories=filters.categories | {code})
+    if q.postcode and q.proximity_m:
+        filters = dataclasses.replace(filters, origin=places.coordinates(q.postcode),
+                                      km=q.proximity_m / 1000)
+    elif q.postcode and "km" not in request.args:
+        served = frozenset(p.nis_code for p in places.municipalities_for_postcode(q.postcode))
+        filters = dataclasses.replace(filters, municipalities=filters.municipalities | served)
+    result = search.search(region.slug, dataclasses.replace(wanted, filters=filters))
+    distance = {hit.service_id: hit.distance_km for hit in result.hits}
+    rows = queries.by_internal_ids(db.session, [hit.service_id for hit in result.hits])
+    if q.minimal:
+        contents = [hsds.minimal_item(s) for s in rows]
+    else:
+        shape = hsds.full_service if q.full else hsds.service_item
+        contents = [shape(s, page_url, distance_km=distance[s.id]) for s in rows]
+    return jsonify(hsds.page(result.total, result.page, result.per_page, contents))
 
 
-def _bad_request(errors: dict):
-    body = {"error": {"status": 400, "message": "Ongeldige parameters.", "fields": errors}}
-    return jsonify(body), 400
+def _ndjson(query, page_url) -> Response:
+    """The whole catalogue, one fully nested service per line, streamed in bounded memory,
+    with the time of its latest change as Last-Modified (304 on If-Modified-Since)."""
+    session = db.session
+    newest = queries.last_change(session, query)
+
+    def lines():
+        for service in queries.stream(session, query):
+            yield json.dumps(hsds.full_service(service, page_url), ensure_ascii=False) + "\n"
+
+    response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
+    if newest is not None:
+        response.last_modified = newest.replace(tzinfo=dt.UTC)
+        response.make_conditional(request)
+    return response
+
+
+@route("/services/<service_id>")
+def service(gebied: str | None, service_id: str):
+    region = _region(gebied)
+    found = queries.service(db.session, region, _public_id(service_id))
+    if found is None:
+        abort(404, description="Deze dienst staat niet in deze dienstenwijzer.")
+    return jsonify(hsds.full_service(found, _page_url(region, app_places())))
+
+
+@route("/service_at_locations")
+def service_at_locations(gebied: str | None):
+    region = _region(gebied)
+    places = app_places()
+    try:
+        q = read(request.args, places)
+    except BadParameters as bad:
+        return _bad_request(bad.fields)
+    query = queries.with_address(queries.filtered_services(region, q, places))
+    total = queries.count(db.session, query)
+    rows = queries.page_of(db.session, query, q.page, q.per_page)
+    page_url = _page_url(region, places)
+    contents = [hsds.service_at_location(s, page_url=page_url) for s in rows]
+    return jsonify(hsds.page(total, q.page, q.per_page, contents))
+
+
+@route("/service_at_locations/<sal_id>")
+def service_at_location(gebied: str | None, sal_id: str):
+    region = _region(gebied)
+    found = queries.service_at(db.session, region, _public_id(sal_id))
+    item = hsds.service_at_location(found, page_url=_page_url(region, app_places())) if found else None
+    if item is None:
+        abort(404, description="Deze dienst op deze plaats staat niet in deze dienstenwijzer.")
+    return jsonify(item)
+
+
+@route("/organizations")
+def organizations(gebied: str | None):
+    region = _region(gebied)
+    try:
+        q = read(request.args, app_places())
+    except BadParameters as bad:
+        return _bad_request(bad.fields)
+    query = queries.organizations(region)
+    total = queries.count(db.session, query)
+    rows = db.session.scalars(query.order_by(Provider.id)
+                              .offset((q.page - 1) * q.per_page).limit(q.per_page)).all()
+    contents = [hsds.organization(p, full=q.full) for p in rows]
+    return jsonify(hsds.page(total, q.page, q.per_page, contents))
+
+
+@route("/organizations/<organization_id>")
+def organization(gebied: str | None, organization_id: str):
+    found = queries.organization(db.session, _region(gebied), _public_id(organization_id))
+    if found is None:
+        abort(404, description="Deze aanbieder staat niet in deze dienstenwijzer.")
+    return jsonify(hsds.organization(found, full=True))
+
+
+@route("/taxonomies")
+def taxonomies(gebied: str | None):
+    _region(gebied)
+    return jsonify(hsds.page(1, 1, 1, [hsds.TAXONOMY]))
+
+
+@route("/taxonomies/<taxonomy_id>")
+def taxonomy(gebied: str | None, taxonomy_id: str):
+    _region(gebied)
+    if _public_id(taxonomy_id) != hsds.TAXONOMY_ID:
+        abort(404, description="Deze taxonomie bestaat niet.")
+    return jsonify(hsds.TAXONOMY)
+
+
+@route("/taxonomy_terms")
+def taxonomy_terms(gebied: str | None):
+    _region(gebied)
+    try:
+        q = read(request.args, app_places())
+    except BadParameters as bad:
+        return _bad_request(bad.fields)
+    query = queries.taxonomy_terms()
+    if q.taxonomy_id and q.taxonomy_id != hsds.TAXONOMY_ID:
+        return jsonify(hsds.page(0, q.page, q.per_page, []))
+    total = queries.count(db.session, query)
+    rows = db.session.scalars(query.offset((q.page - 1) * q.per_page).limit(q.per_page)).all()
+    contents = [hsds.taxonomy_term(c, detail=q.full) for c in rows]
+    return jsonify(hsds.page(total, q.page, q.per_page, contents))
+
+
+@route("/taxonomy_terms/<term_id>")
+def taxonomy_term(gebied: str | None, term_id: str):
+    _region(gebied)
+    found = db.session.scalar(queries.taxonomy_terms().where(Category.uuid == _public_id(term_id)))
+    if found is None:
+        abort(404, description="Deze term staat niet in de taxonomie.")
+    return jsonify(hsds.taxonomy_term(found, detail=True))
+
+
+@route("/openapi.json")
+def openapi_document(gebied: str | None):
+    region = _region(gebied)
+    base = url_for("api.root", gebied=gebied, _external=True).rstrip("/")
+    schemas = url_for("api.schema_file", name="x", _external=True).removesuffix("x")
+    title = region.name if region else "Dienstenwijzers van Vlaanderen"
+    return jsonify(openapi.document(base, schemas, title, LICENSE))
+
+
+@bp.get("/api/v1/schemas/<path:name>")
+def schema_file(name: str):
+    """The HSDS 3.1 JSON schemas the OpenAPI document refers to (CC BY-SA 4.0, Open Referral)."""
+    body = openapi.schema(name)
+    if body is None:
+        abort(404, description="Dit schema bestaat niet.")
+    return current_app.response_class(body, mimetype="application/schema+json")

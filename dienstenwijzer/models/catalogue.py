@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
+from .ids import new_uuid
 from .reference import Category, Municipality, Region
 
 STATUS_ACTIVE = "active"
@@ -52,6 +53,8 @@ class Provider(Base):
     __table_args__ = (UniqueConstraint("region_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The public id (HSDS organization id): stable across re-import, reindex and a move.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     name: Mapped[str] = mapped_column(String(200))
     street: Mapped[str | None] = mapped_column(String(200))
@@ -76,6 +79,11 @@ class Service(Base):
     __table_args__ = (UniqueConstraint("region_id", "external_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The public id (HSDS service id): one per service, whichever zorggebied publishes it.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
+    # The public id of the service at its address (HSDS service_at_location); the location's
+    # own id derives from it (models/ids.py).
+    location_uuid: Mapped[str] = mapped_column(String(36), unique=True, default=new_uuid)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     provider_id: Mapped[int] = mapped_column(ForeignKey("provider.id"), index=True)
     external_id: Mapped[str | None] = mapped_column(String(100))

@@ -5,6 +5,7 @@ from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..db import Base
+from .ids import category_default
 
 
 class Region(Base):
@@ -69,6 +70,8 @@ class Category(Base):
     __tablename__ = "category"
 
     id: Mapped[str] = mapped_column(String(60), primary_key=True)
+    # The public id (HSDS taxonomy term id): derived from `id`, the same on every install.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True, default=category_default)
     parent_id: Mapped[str | None] = mapped_column(ForeignKey("category.id"), index=True)
     label: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -281,7 +281,7 @@ def gent_services(site: Site, session: requests.Session, wanted: int) -> list[in
     for word in ("poetsen", "strijk", "tuin", "oppas", "klusjes", "boodschappen", "vervoer", "maaltijden"):
         api = site.get("/gent/api/v1/services", params={"search": word, "per_page": 50}).json()
         for item in api["contents"]:
-            sid = int(item["id"])
+            sid = int(item["dienstenwijzer_url"].rsplit("/", 1)[1])  # "id" is the public UUID
             if sid in found:
                 continue
             if session.get(f"{site.base}/gent/beheer/diensten/{sid}", timeout=30).status_code == 200:
