@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from markupsafe import Markup
+from whoosh.filedb.filestore import FileStorage
 
 from .budget import BYTES_PER_ITEM, SearchCache
 from .facets import (
@@ -215,7 +216,7 @@ class SearchEngine:
             if not generation.region_dir(slug).exists():
                 return None
             rs = pool.regions[slug] = _RegionSearcher(
-                generation.open_region(slug), pool.synonyms,
+                open_for_reading(generation.region_dir(slug)), pool.synonyms,
                 lambda: generation.read_vocabulary(slug), self.cache,
             )
         else:
@@ -324,6 +325,16 @@ class SearchEngine:
             facets=facets,
             searched_text="",
         )
+
+
+def open_for_reading(path):
+    """A region's index, read through its files rather than through mmap.
+
+    With mmap, Whoosh wraps every sub-file of a compound segment it opens in a BytesIO, which
+    copies it: postings, stored fields and columns of every open segment, 60+ MB per worker at
+    100 000 services, on top of the mapped pages. Plain file reads copy only what is read.
+    """
+    return FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
 
 
 def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances) -> Hit:
