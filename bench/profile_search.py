@@ -27,6 +27,17 @@ sys.path.insert(0, str(BENCH.parent))
 from bench_queries import read_query_file
 from search_bench import project_env, rss_mb
 
+_GC_PAUSES: list[float] = []
+_gc_start = [0.0]
+
+
+def _gc_timer(phase: str, info: dict) -> None:
+    if info["generation"] == 2:
+        if phase == "start":
+            _gc_start[0] = time.perf_counter()
+        else:
+            _GC_PAUSES.append(time.perf_counter() - _gc_start[0])
+
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -38,6 +49,7 @@ def main() -> int:
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--sort", default="cumulative")
     ap.add_argument("--no-profile", action="store_true", help="only time and RSS")
+    ap.add_argument("--gc-freeze", action="store_true", help="gc.freeze() after the warm-up")
     args = ap.parse_args()
     os.environ.update(project_env(args.workdir.resolve(), None))
     os.environ["DIENSTENWIJZER_INDEX_FOLLOWER"] = "0"
@@ -49,9 +61,13 @@ def main() -> int:
     paths = [r[2] for r in rows]
     for p in paths[:args.warm]:
         client.get(p)
+    if args.gc_freeze:
+        gc.collect()
+        gc.freeze()
     todo = paths[args.warm:args.warm + args.requests]
     prof = None if args.no_profile else cProfile.Profile()
     times = []
+    gc.callbacks.append(_gc_timer)
     print(f"after {args.warm} warm-up requests: RSS {rss_mb(os.getpid()):.0f} MB "
           f"(load {os.getloadavg()[0]:.1f})", flush=True)
     for i, p in enumerate(todo, 1):
@@ -69,6 +85,8 @@ def main() -> int:
             print(f"{i:5d} requests: RSS {rss_mb(os.getpid()):.0f} MB, search cache "
                   f"{cache.bytes / 2**20:.0f} MB in {len(cache)} entries, gc counts {gc.get_count()} "
                   f"(load {os.getloadavg()[0]:.1f})", flush=True)
+    print(f"gen-2 collections: {len(_GC_PAUSES)}, longest {max(_GC_PAUSES, default=0) * 1000:.1f} ms,"
+          f" total {sum(_GC_PAUSES) * 1000:.0f} ms")
     times.sort()
     n = len(times)
     print(f"{n} requests in-process: p50 {times[n // 2] * 1000:.1f} ms, p95 {times[int(n * .95)] * 1000:.1f} ms,"

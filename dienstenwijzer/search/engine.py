@@ -8,6 +8,7 @@ tables, so memory stays within one budget however many zorggebieden are searched
 """
 from __future__ import annotations
 
+import gc
 import itertools
 import os
 import threading
@@ -216,6 +217,7 @@ class SearchEngine:
         if getattr(local, "path", None) != path or getattr(local, "pid", None) != _pid():
             for rs in getattr(local, "regions", {}).values():
                 rs.close()
+            _freeze_once_per_process()
             local.path, local.pid, local.regions = path, _pid(), {}
             local.synonyms = self._load_synonyms() if path is not None else None
         return local
@@ -364,6 +366,24 @@ def _is_content(clause) -> bool:
 
 def _empty(request: SearchRequest) -> SearchResult:
     return SearchResult(0, request.page, request.per_page, [], FacetCounts(Counter(), Counter(), 0), "")
+
+
+_frozen_in: int | None = None
+
+
+def _freeze_once_per_process() -> None:
+    """Move what the process holds before its first search (modules, the app) out of the
+    garbage collector's reach.
+
+    Those ~120 000 objects never become garbage, yet every full collection walked them:
+    80 of its 110 ms of CPU at 100 000 services, a stall that lands on some resident's
+    request. Once per process (a gunicorn worker after its fork), after one collection, so
+    nothing that is garbage now stays for good."""
+    global _frozen_in
+    if _frozen_in != _pid():
+        _frozen_in = _pid()
+        gc.collect()
+        gc.freeze()
 
 
 def _pid() -> int:
