@@ -138,6 +138,10 @@ class Server:
         except OSError:
             return []
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the workers alive now."""
+        return sum(cpu_seconds(pid) for pid in self.workers())
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()  # the master stops its workers
@@ -158,6 +162,14 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 class RssSampler(threading.Thread):
@@ -237,6 +249,8 @@ def merge_rounds(rounds: list[dict]) -> dict:
     return {
         "p50": percentile(hist, 50), "p95": percentile(hist, 95), "p99": percentile(hist, 99),
         "rps": sum(r["requests"] for r in rounds) / seconds if seconds else 0.0,
+        # CPU the workers spent per answer: what a busy neighbour on the machine cannot inflate.
+        "cpu_ms": 1000 * sum(r.get("cpu_s", 0.0) for r in rounds) / max(1, sum(r["responses"] for r in rounds)),
         "requests": sum(r["requests"] for r in rounds), "seconds": seconds,
         "non2xx": sum(r["non2xx"] for r in rounds),
         "errors": sum(r["socket_errors"] + r["timeouts"] for r in rounds),
@@ -368,16 +382,18 @@ def soak(server: Server, sampler: RssSampler, slices: dict, steps: int, args) ->
     lines, t0 = [], time.monotonic()
     for step in range(steps):
         sampler.phase = "soak/project"
+        cpu0 = server.cpu_seconds()
         res = run_wrk(server, slices["soak", step], args.soak_step, args.clients, args.threads)
+        cpu_ms = 1000 * (server.cpu_seconds() - cpu0) / max(1, res["responses"])
         sampler.phase = "idle"
         rss = {pid: rss_mb(pid) for pid in server.workers()}
         line = {"t": round(time.monotonic() - t0), "rps": res["requests"] / res["duration_us"] * 1e6,
                 "p95": percentile(res["hist"], 95), "p99": percentile(res["hist"], 99),
                 "rss": {str(pid): mb for pid, mb in rss.items()}, "load": os.getloadavg()[0],
-                "repeats": res["repeats"], "non2xx": res["non2xx"]}
+                "repeats": res["repeats"], "non2xx": res["non2xx"], "cpu_ms": cpu_ms}
         lines.append(line)
         print(f"  t={line['t']:4d} s {line['rps']:6.1f} req/s p95 {line['p95']:6.1f} ms "
-              f"p99 {line['p99']:6.1f} ms RSS " + " ".join(f"{mb:6.1f}" for mb in rss.values() if mb)
+              f"p99 {line['p99']:6.1f} ms CPU {cpu_ms:5.1f} ms/req RSS " + " ".join(f"{mb:6.1f}" for mb in rss.values() if mb)
               + f"  load {line['load']:.1f}" + (f" ({res['repeats']} repeats)" if res["repeats"] else ""),
               flush=True)
     soak_samples = [(t, mb, pid) for t, phase, _srv, pid, mb in sampler.samples if phase == "soak/project"]
@@ -421,7 +437,8 @@ def print_setting(name: str, stats: dict, rss: dict, rounds: int, round_seconds:
     print(f"\n{name}: {rounds} rounds x {round_seconds:.0f} s per server; '@' = 1-min load average")
     print(f"{'figure':<26}{'project':>16}{'baseline':>16}{'project/baseline':>18}")
     for label, key, fmt in (("p50 ms", "p50", ".1f"), ("p95 ms", "p95", ".1f"), ("p99 ms", "p99", ".1f"),
-                            ("req/s", "rps", ".1f"), ("non-2xx", "non2xx", "d"),
+                            ("req/s", "rps", ".1f"), ("worker CPU ms/request", "cpu_ms", ".1f"),
+                            ("non-2xx", "non2xx", "d"),
                             ("socket errors+timeouts", "errors", "d"), ("mean page KB", "page_kb", ".1f")):
         bv = b[key] if b else None
         print(f"{label:<26}{cell(p[key], fmt, p['load'])}"
@@ -558,8 +575,10 @@ def main() -> int:
                 order = list(servers) if r % 2 == 0 else list(reversed(servers))
                 for name in order:
                     sampler.phase = f"{setting}/{name}"
+                    cpu0 = servers[name].cpu_seconds()
                     res = run_wrk(servers[name], slices[setting, r], args.round_seconds, args.clients,
                                   args.threads)
+                    res["cpu_s"] = servers[name].cpu_seconds() - cpu0
                     sampler.phase = "idle"
                     per_server[name].append(res)
                     print(f"{setting} round {r + 1} {name:<8} {res['requests'] / res['duration_us'] * 1e6:7.1f} "
