@@ -396,7 +396,8 @@ def soak(server: Server, sampler: RssSampler, slices: dict, steps: int, args) ->
               f"p99 {line['p99']:6.1f} ms CPU {cpu_ms:5.1f} ms/req RSS " + " ".join(f"{mb:6.1f}" for mb in rss.values() if mb)
               + f"  load {line['load']:.1f}" + (f" ({res['repeats']} repeats)" if res["repeats"] else ""),
               flush=True)
-    soak_samples = [(t, mb, pid) for t, phase, _srv, pid, mb in sampler.samples if phase == "soak/project"]
+    soak_samples = [(t, mb, pid) for t, phase, srv, pid, mb in sampler.samples
+                    if phase == "soak/project" and srv == server.name]
     end = max((t for t, _, _ in soak_samples), default=0)
     window = min(300.0, (end - min((t for t, _, _ in soak_samples), default=end)) / 2)
     slopes = {}
