@@ -68,6 +68,7 @@ def main() -> int:
     prof = None if args.no_profile else cProfile.Profile()
     times = []
     gc.callbacks.append(_gc_timer)
+    cpu0 = time.process_time()
     print(f"after {args.warm} warm-up requests: RSS {rss_mb(os.getpid()):.0f} MB "
           f"(load {os.getloadavg()[0]:.1f})", flush=True)
     for i, p in enumerate(todo, 1):
@@ -87,10 +88,12 @@ def main() -> int:
                   f"(load {os.getloadavg()[0]:.1f})", flush=True)
     print(f"gen-2 collections: {len(_GC_PAUSES)}, longest {max(_GC_PAUSES, default=0) * 1000:.1f} ms,"
           f" total {sum(_GC_PAUSES) * 1000:.0f} ms")
+    cpu_ms = (time.process_time() - cpu0) * 1000 / max(1, len(times))
     times.sort()
     n = len(times)
     print(f"{n} requests in-process: p50 {times[n // 2] * 1000:.1f} ms, p95 {times[int(n * .95)] * 1000:.1f} ms,"
-          f" p99 {times[int(n * .99)] * 1000:.1f} ms, mean {sum(times) / n * 1000:.1f} ms"
+          f" p99 {times[int(n * .99)] * 1000:.1f} ms, mean {sum(times) / n * 1000:.1f} ms,"
+          f" CPU {cpu_ms:.1f} ms a page (with the profiler, if on)"
           f" (load {os.getloadavg()[0]:.1f})")
     if prof is not None:
         pstats.Stats(prof).sort_stats(args.sort).print_stats(args.top)
