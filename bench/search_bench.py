@@ -138,6 +138,10 @@ class Server:
         except OSError:
             return []
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) used so far by the workers alive now."""
+        return sum(cpu_seconds(pid) for pid in self.workers())
+
     def stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.terminate()  # the master stops its workers
@@ -158,6 +162,14 @@ def rss_mb(pid: int) -> float | None:
     except OSError:
         return None
     return None
+
+
+def cpu_seconds(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
 
 
 class RssSampler(threading.Thread):
@@ -237,6 +249,8 @@ def merge_rounds(rounds: list[dict]) -> dict:
     return {
         "p50": percentile(hist, 50), "p95": percentile(hist, 95), "p99": percentile(hist, 99),
         "rps": sum(r["requests"] for r in rounds) / seconds if seconds else 0.0,
+        # CPU the workers spent per answer: what a busy neighbour on the machine cannot inflate.
+        "cpu_ms": 1000 * sum(r.get("cpu_s", 0.0) for r in rounds) / max(1, sum(r["responses"] for r in rounds)),
         "requests": sum(r["requests"] for r in rounds), "seconds": seconds,
         "non2xx": sum(r["non2xx"] for r in rounds),
         "errors": sum(r["socket_errors"] + r["timeouts"] for r in rounds),
@@ -356,6 +370,46 @@ def measure_freshness(server: Server, env: dict, catalogue_counts: dict[str, int
     return results
 
 
+# --- soak: memory over a long all-region load -------------------------------------------------
+def soak(server: Server, sampler: RssSampler, slices: dict, steps: int, args) -> dict:
+    """wrk on the project alone for `steps` x `soak_step` seconds, each step on new requests.
+
+    Prints one line per step (req/s, p95, RSS of each worker, load average) as it goes, then
+    the least-squares RSS slope per worker over the last 5 minutes (or the last half if the
+    soak is shorter)."""
+    print(f"\nsoak: {steps * args.soak_step:.0f} s of all-region HTML traffic on the project, "
+          f"wrk {args.clients} connections; RSS per worker in MB", flush=True)
+    lines, t0 = [], time.monotonic()
+    for step in range(steps):
+        sampler.phase = "soak/project"
+        cpu0 = server.cpu_seconds()
+        res = run_wrk(server, slices["soak", step], args.soak_step, args.clients, args.threads)
+        cpu_ms = 1000 * (server.cpu_seconds() - cpu0) / max(1, res["responses"])
+        sampler.phase = "idle"
+        rss = {pid: rss_mb(pid) for pid in server.workers()}
+        line = {"t": round(time.monotonic() - t0), "rps": res["requests"] / res["duration_us"] * 1e6,
+                "p95": percentile(res["hist"], 95), "p99": percentile(res["hist"], 99),
+                "rss": {str(pid): mb for pid, mb in rss.items()}, "load": os.getloadavg()[0],
+                "repeats": res["repeats"], "non2xx": res["non2xx"], "cpu_ms": cpu_ms}
+        lines.append(line)
+        print(f"  t={line['t']:4d} s {line['rps']:6.1f} req/s p95 {line['p95']:6.1f} ms "
+              f"p99 {line['p99']:6.1f} ms CPU {cpu_ms:5.1f} ms/req RSS " + " ".join(f"{mb:6.1f}" for mb in rss.values() if mb)
+              + f"  load {line['load']:.1f}" + (f" ({res['repeats']} repeats)" if res["repeats"] else ""),
+              flush=True)
+    soak_samples = [(t, mb, pid) for t, phase, srv, pid, mb in sampler.samples
+                    if phase == "soak/project" and srv == server.name]
+    end = max((t for t, _, _ in soak_samples), default=0)
+    window = min(300.0, (end - min((t for t, _, _ in soak_samples), default=end)) / 2)
+    slopes = {}
+    for pid in {p for _, _, p in soak_samples}:
+        pts = [(t, mb) for t, mb, p in soak_samples if p == pid and t >= end - window]
+        slopes[str(pid)] = slope_mb_per_min(pts)
+    print(f"RSS slope over the last {window / 60:.1f} min: "
+          + ", ".join(f"worker {pid} {v:+.2f} MB/min" for pid, v in slopes.items())
+          + f" (load {os.getloadavg()[0]:.1f})", flush=True)
+    return {"lines": lines, "slope_window_s": window, "slopes": slopes}
+
+
 # --- report --------------------------------------------------------------------------------
 def rss_summary(samples, server: str, phase_prefix: str) -> dict:
     """Start and end RSS per worker (mean over workers) and the slope during this phase."""
@@ -384,7 +438,8 @@ def print_setting(name: str, stats: dict, rss: dict, rounds: int, round_seconds:
     print(f"\n{name}: {rounds} rounds x {round_seconds:.0f} s per server; '@' = 1-min load average")
     print(f"{'figure':<26}{'project':>16}{'baseline':>16}{'project/baseline':>18}")
     for label, key, fmt in (("p50 ms", "p50", ".1f"), ("p95 ms", "p95", ".1f"), ("p99 ms", "p99", ".1f"),
-                            ("req/s", "rps", ".1f"), ("non-2xx", "non2xx", "d"),
+                            ("req/s", "rps", ".1f"), ("worker CPU ms/request", "cpu_ms", ".1f"),
+                            ("non-2xx", "non2xx", "d"),
                             ("socket errors+timeouts", "errors", "d"), ("mean page KB", "page_kb", ".1f")):
         bv = b[key] if b else None
         print(f"{label:<26}{cell(p[key], fmt, p['load'])}"
@@ -428,6 +483,10 @@ def main() -> int:
     ap.add_argument("--database-url", help="a throwaway database for the project (default: SQLite in workdir)")
     ap.add_argument("--workdir", type=Path, help="use (and keep) this directory; default: a temp dir")
     ap.add_argument("--reuse", action="store_true", help="reuse catalogue, database and indexes in --workdir")
+    ap.add_argument("--soak", type=float, default=0, metavar="SECONDS",
+                    help="after the settings: this long (600 for the issue's 10 minutes) all-region "
+                         "HTML load on the project alone, with its RSS curve per worker")
+    ap.add_argument("--soak-step", type=float, default=30, help="one line of the RSS curve every this many s")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--json", type=Path, help="write all results here")
     args = ap.parse_args()
@@ -470,7 +529,9 @@ def main() -> int:
         per_round = int(args.rate_cap * args.round_seconds)
         writer, seen = QueryWriter(ref, args.seed + 1), set()
         probes = writer.distinct(PROBE_QUERIES, seen)
-        measured = writer.distinct(per_round * rounds * len(settings), seen)
+        soak_steps = math.ceil(args.soak / args.soak_step) if args.soak else 0
+        per_step = int(args.rate_cap * args.soak_step)
+        measured = writer.distinct(per_round * rounds * len(settings) + per_step * soak_steps, seen)
         write_query_file(queries_file, probes + measured)
         rows = read_query_file(queries_file)
         slices = {}
@@ -479,6 +540,12 @@ def main() -> int:
             path = workdir / f"paths-{setting}-{r + 1}.txt"
             path.write_text("".join(q[SETTINGS[setting]] + "\n" for q in part))
             slices[setting, r] = path
+        first_soak = PROBE_QUERIES + per_round * rounds * len(settings)
+        for step in range(soak_steps):
+            part = rows[first_soak + step * per_step: first_soak + (step + 1) * per_step]
+            path = workdir / f"paths-soak-{step + 1}.txt"
+            path.write_text("".join(q[SETTINGS["html"]] + "\n" for q in part))
+            slices["soak", step] = path
         print(f"{len(rows)} distinct requests written to {queries_file}", flush=True)
 
         servers["project"] = Server("project", "tagged_wsgi:app", env, args.workers, workdir / "project.log")
@@ -509,8 +576,10 @@ def main() -> int:
                 order = list(servers) if r % 2 == 0 else list(reversed(servers))
                 for name in order:
                     sampler.phase = f"{setting}/{name}"
+                    cpu0 = servers[name].cpu_seconds()
                     res = run_wrk(servers[name], slices[setting, r], args.round_seconds, args.clients,
                                   args.threads)
+                    res["cpu_s"] = servers[name].cpu_seconds() - cpu0
                     sampler.phase = "idle"
                     per_server[name].append(res)
                     print(f"{setting} round {r + 1} {name:<8} {res['requests'] / res['duration_us'] * 1e6:7.1f} "
@@ -518,9 +587,11 @@ def main() -> int:
             stats = {name: merge_rounds(rs) for name, rs in per_server.items()}
             rss = {name: rss_summary(sampler.samples, name, f"{setting}/") for name in servers}
             results["settings"][setting] = {"stats": stats, "rss": rss}
-        sampler.stopped.set()
         rss_all = {name: rss_summary(sampler.samples, name, "") for name in servers}
         results["rss_whole_run"] = rss_all
+        if soak_steps:
+            results["soak"] = soak(servers["project"], sampler, slices, soak_steps, args)
+        sampler.stopped.set()
 
         if args.edits:
             results["freshness"] = measure_freshness(servers["project"], env, results["catalogue"],
@@ -625,6 +696,14 @@ def report(results: dict, args) -> None:
     for name, r in results.get("rss_whole_run", {}).items():
         print(f"RSS/worker over the whole load phase, {name}: {r['start']:.1f} -> {r['end']:.1f} MB, "
               f"slope {r['slope']:+.2f} MB/min")
+    soaked = results.get("soak")
+    if soaked:
+        print("\nRSS curve over the soak (project, HTML, all zorggebieden; MB per worker):")
+        for line in soaked["lines"]:
+            print(f"  t={line['t']:4d} s " + " ".join(f"{mb:6.1f}" for mb in line["rss"].values() if mb)
+                  + f"  {line['rps']:6.1f} req/s p95 {line['p95']:6.1f} ms  load {line['load']:.1f}")
+        print(f"  slope over the last {soaked['slope_window_s'] / 60:.1f} min: "
+              + ", ".join(f"{v:+.2f}" for v in soaked["slopes"].values()) + " MB/min per worker")
     fresh = results.get("freshness")
     if fresh:
         worst = [max((v for v in e["seconds"].values() if v is not None), default=None) for e in fresh]

@@ -25,27 +25,33 @@ _LENGTH_OF_BYTE = np.array([byte_to_length(b) or 0 for b in range(256)], dtype=n
 
 @dataclass(frozen=True)
 class SegmentPostings:
-    docs: np.ndarray  # segment-local docnums, ascending (deleted documents included)
-    weights: np.ndarray  # term frequency per posting
-    lengths: np.ndarray  # the field's length in each of those documents
+    """Kept compact, 9 bytes a posting instead of 24, so that the cache budget holds more
+    terms; each value converts exactly to the float64 Whoosh scores with."""
+
+    docs: np.ndarray  # int32: segment-local docnums, ascending (deleted documents included)
+    weights: np.ndarray  # float32: term frequency per posting (small whole numbers)
+    length_bytes: np.ndarray  # uint8: the field's length in each document, as Whoosh stores it
+
+    @property
+    def lengths(self) -> np.ndarray:
+        return _LENGTH_OF_BYTE[self.length_bytes]
 
     @property
     def nbytes(self) -> int:
-        return self.docs.nbytes + self.weights.nbytes + self.lengths.nbytes + 200
+        return self.docs.nbytes + self.weights.nbytes + self.length_bytes.nbytes + 200
 
 
-_EMPTY = SegmentPostings(np.zeros(0, np.int64), np.zeros(0), np.zeros(0))
+_EMPTY = SegmentPostings(np.zeros(0, np.int32), np.zeros(0, np.float32), np.zeros(0, np.uint8))
 
 
-def _field_lengths(segreader, fieldname: str, cache: SearchCache) -> np.ndarray:
+def _field_length_bytes(segreader, fieldname: str, cache: SearchCache) -> np.ndarray:
     key = ("lengths", segreader.segment().segment_id(), fieldname)
     found = cache.get(key)
     if found is None:
         column = segreader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        raw = np.zeros(segreader.doc_count_all(), np.uint8) if column is None else np.fromiter(
+        found = np.zeros(segreader.doc_count_all(), np.uint8) if column is None else np.fromiter(
             column, dtype=np.uint8, count=segreader.doc_count_all())
-        found = _LENGTH_OF_BYTE[raw]
-        cache.put(key, found, found.nbytes)
+        cache.put(key, found, found.nbytes + 100)
     return found
 
 
@@ -60,12 +66,17 @@ def _read(segreader, fieldname: str, btext: bytes, cache: SearchCache) -> Segmen
             matcher._read_ids()
         if matcher._weights is None:
             matcher._read_weights()
-        ids.append(np.asarray(matcher._ids, dtype=np.int64))
+        ids.append(np.asarray(matcher._ids, dtype=np.int32))
         weights.append(np.asarray(matcher._weights, dtype=np.float64))
         matcher._next_block()
-    docs = np.concatenate(ids) if ids else _EMPTY.docs
-    lengths = _field_lengths(segreader, fieldname, cache)[docs]
-    return SegmentPostings(docs, np.concatenate(weights) if weights else _EMPTY.weights, lengths)
+    if not ids:
+        return _EMPTY
+    docs = np.concatenate(ids)
+    tf = np.concatenate(weights)
+    compact = tf.astype(np.float32)
+    if not np.array_equal(compact, tf):  # never for term counts; stay exact if it happens
+        compact = tf
+    return SegmentPostings(docs, compact, _field_length_bytes(segreader, fieldname, cache)[docs])
 
 
 def segment_postings(segreader, fieldname: str, btext: bytes, cache: SearchCache) -> SegmentPostings:
@@ -95,20 +106,20 @@ def term_vector(searcher, fieldname: str, btext: bytes, deleted, cache: SearchCa
         mask = deleted(segreader)
         if mask is not None:
             keep = ~mask[p.docs]
-            docs_parts.append(p.docs[keep] + offset)
+            docs_parts.append(p.docs[keep].astype(np.int64) + offset)
             tf_parts.append(p.weights[keep])
-            fl_parts.append(p.lengths[keep])
+            fl_parts.append(p.length_bytes[keep])
         else:
-            docs_parts.append(p.docs + offset)
+            docs_parts.append(p.docs.astype(np.int64) + offset)
             tf_parts.append(p.weights)
-            fl_parts.append(p.lengths)
+            fl_parts.append(p.length_bytes)
     if not docs_parts:
-        return _EMPTY.docs, _EMPTY.weights
+        return np.zeros(0, np.int64), np.zeros(0)
     docs = np.concatenate(docs_parts)
-    tf = np.concatenate(tf_parts)
+    tf = np.concatenate(tf_parts).astype(np.float64)
     if isinstance(scorer, BM25FScorer):
         idf, avgfl, b, k1 = scorer.idf, scorer.avgfl, scorer.B, scorer.K1
-        fl = np.concatenate(fl_parts)
+        fl = _LENGTH_OF_BYTE[np.concatenate(fl_parts)]
         # whoosh.scoring.bm25, operation for operation.
         return docs, idf * ((tf * (k1 + 1)) / (tf + k1 * ((1 - b) + b * fl / avgfl)))
     if isinstance(scorer, WeightScorer):
