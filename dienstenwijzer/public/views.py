@@ -13,7 +13,8 @@ from ..models import Region
 from ..places import cached_places
 from ..search.facets import distance_km
 from ..web import category_labels, region_or_404
-from .search_form import DISTANCES_KM, build_form, to_request
+from .nearby import municipality_choices, served_count
+from .search_form import DISTANCES_KM, build_form, resident_place, to_request
 
 bp = Blueprint("public", __name__)
 
@@ -40,11 +41,15 @@ def home():
                 regions,
                 key=lambda r: distance_km(origin[0], origin[1], r.centre_lat, r.centre_lon),
             )
+            checked_since = hide_before().toordinal()
             outcome = {
                 "kind": "none",
                 "place": place,
                 "nearest": nearest,
                 "km": distance_km(origin[0], origin[1], nearest.centre_lat, nearest.centre_lon),
+                # Every dienstenwijzer with services that come to this place, nearest first.
+                "serving": [(r, n) for r in sorted(regions, key=lambda r: r is not nearest)
+                            if (n := served_count(r, place, checked_since))],
             }
     return render_template("public/home.html", regions=regions, typed=typed, outcome=outcome)
 
@@ -78,11 +83,14 @@ def search_page(gebied: str):
     result = search.search(region.slug, search_request)
     note_search(region, search_request, result)
     labels = category_labels()
+    checked = form.gemeente.data if not form.gemeente.errors else []
     return render_template(
         "public/search.html",
         region=region,
         form=form,
         result=result,
+        municipalities=municipality_choices(region, result.facets.municipalities, places, checked),
+        home=resident_place(form, places)[0],
         search_request=search_request,
         labels=labels,
         top_categories=_top_categories(labels),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from markupsafe import Markup
 
+from . import areas
 from .budget import BYTES_PER_ITEM, SearchCache
 from .facets import (
     SORT_NAME,
@@ -60,6 +61,7 @@ class Hit:
     dienstencheques: bool
     distance_km: float | None
     display: dict
+    comes_home: bool = False  # serves the resident's municipality (Filters.home, areas.py)
 
 
 @dataclass
@@ -262,7 +264,8 @@ class SearchEngine:
         if allowed and offset < len(allowed):
             # Whoosh's order: score descending, then docnum ascending.
             limit = offset + request.per_page
-            docnums = heapq.nlargest(limit, sorted(allowed), key=scores.__getitem__)[offset:limit]
+            key = areas.rank_key(rs.facets, request.filters.home, scores)
+            docnums = heapq.nlargest(limit, sorted(allowed), key=key)[offset:limit]
         unmatched: tuple[str, ...] = ()
         if any_word and allowed:
             unmatched = tuple(" ".join(c.surface) for c in parsed.clauses
@@ -271,7 +274,7 @@ class SearchEngine:
             total=len(allowed),
             page=request.page,
             per_page=request.per_page,
-            hits=[_hit(rs, d, parsed, distances) for d in docnums],
+            hits=[_hit(rs, d, parsed, distances, request.filters.home) for d in docnums],
             facets=facets,
             searched_text=text,
             corrected_from=corrected_from,
@@ -298,17 +301,21 @@ class SearchEngine:
         if offset < len(allowed):
             # By (distance, name) or by name, then docnum: scan the cached order when most
             # services pass, else sort the few that do.
-            origin = request.filters.origin
+            origin, home = request.filters.origin, request.filters.home
             if len(allowed) * 16 < len(index.live):
                 records = rs.records
                 if origin is not None:
                     inf = float("inf")
-                    key = lambda d: (distances.get(d, inf), records[d][SORT_NAME], d)
+                    serves = areas.serving(index, home)
+                    key = lambda d: (d not in serves, distances.get(d, inf), records[d][SORT_NAME], d)
                 else:
                     key = lambda d: (records[d][SORT_NAME], d)
                 docnums = heapq.nsmallest(limit, allowed, key=key)
             else:
-                order = index.origin_order(origin) if origin is not None else index.name_order()
+                if origin is not None and home:
+                    order = areas.home_first_order(index, origin, home)
+                else:
+                    order = index.origin_order(origin) if origin is not None else index.name_order()
                 for d in order:
                     if d in allowed:
                         docnums.append(d)
@@ -320,13 +327,14 @@ class SearchEngine:
             total=len(allowed),
             page=request.page,
             per_page=request.per_page,
-            hits=[_hit(rs, d, empty, distances) for d in docnums],
+            hits=[_hit(rs, d, empty, distances, request.filters.home) for d in docnums],
             facets=facets,
             searched_text="",
         )
 
 
-def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances) -> Hit:
+def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances,
+         home: str | None = None) -> Hit:
     stored = rs.searcher.stored_fields(docnum)
     display = stored["display"]
     return Hit(
@@ -341,6 +349,7 @@ def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances) -> Hi
         dienstencheques=display["dienstencheques"],
         distance_km=distances.get(docnum),
         display=display,
+        comes_home=areas.comes_to(rs.records, docnum, home),
     )
 
 

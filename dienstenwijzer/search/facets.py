@@ -70,6 +70,8 @@ class Filters:
     origin: tuple[float, float] | None = None
     km: float | None = None
     checked_since: int = 0  # ordinal date: older services are hidden from residents
+    # The resident's municipality (NIS code): services serving it pass `km` (areas.py).
+    home: str | None = None
 
 
 @dataclass
@@ -99,12 +101,13 @@ def filter_and_count(
         if rec[CHECKED] < filters.checked_since:
             continue
         if origin is not None:
+            comes_home = filters.home is not None and filters.home in rec[MUNIS]
             if rec[LAT] is None:
-                if km is not None:
+                if km is not None and not comes_home:
                     continue
             else:
                 d = distance_km(origin[0], origin[1], rec[LAT], rec[LON])
-                if km is not None and d > km:
+                if km is not None and d > km and not comes_home:
                     continue
                 distances[doc] = d
         cat_ok = not cats or not cats.isdisjoint(rec[CATS])
@@ -254,7 +257,10 @@ class FacetIndex:
         if filters.origin is not None:
             distances = _Distances(self.distances(filters.origin))
             if filters.km is not None:
-                base = base & self.within(filters.origin, filters.km)
+                near = self.within(filters.origin, filters.km)
+                if filters.home is not None:  # areas.py: serving home counts as near
+                    near = near | self.by_muni.get(filters.home, frozenset())
+                base = base & near
         base = frozenset(base)
         cat_ok = self._union(self.by_cat, filters.categories) if filters.categories else None
         muni_ok = self._union(self.by_muni, filters.municipalities) if filters.municipalities else None
