@@ -10,6 +10,7 @@ from ..catalogue.queries import public_service
 from ..db import db
 from ..demand.capture import note_search
 from ..models import Region
+from ..paging import keep_in_range, page_number
 from ..places import cached_places
 from ..search.facets import distance_km
 from ..web import category_labels, region_or_404
@@ -75,12 +76,14 @@ def region_home(gebied: str):
 @bp.get("/<gebied>/zoeken")
 def search_page(gebied: str):
     region = region_or_404(gebied)
+    asked = page_number()  # not a number: to page 1
     places = _places()
     form = build_form(db.session, region, places, request.args)
     form.validate()
     per_page = int(current_app.config["SEARCH_PER_PAGE"])
     search_request = to_request(form, places, per_page, hide_before())
     result = search.search(region.slug, search_request)
+    keep_in_range(asked, result.pages)  # past the end: to the last page
     note_search(region, search_request, result)
     labels = category_labels()
     checked = form.gemeente.data if not form.gemeente.errors else []

@@ -53,7 +53,7 @@ PAGES = [
     ("formulierfouten", "/gent/zoeken?q=poetsen&postcode=12&km=500", 200,
      ".error-summary li a"),
     ("formulierfouten in groepen",
-     "/gent/zoeken?q=poetsen&categorie=bestaat-niet&gemeente=99999&page=0", 200,
+     "/gent/zoeken?q=poetsen&categorie=bestaat-niet&gemeente=99999", 200,
      ".error-summary li a"),
     ("paginering", "/gent/zoeken?categorie=huishoudhulp", 200, ".pagination a[rel=next]"),
     ("paginering, pagina 2", "/gent/zoeken?categorie=huishoudhulp&page=2", 200,
