@@ -1,7 +1,9 @@
 """Residents' pages: choose a dienstenwijzer, search, read a service."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import search
@@ -14,10 +16,9 @@ from ..paging import keep_in_range, page_number
 from ..places import cached_places
 from ..search.facets import distance_km
 from ..web import category_labels, region_or_404
+from .blueprint import bp
 from .nearby import municipality_choices, served_count
 from .search_form import DISTANCES_KM, build_form, resident_place, to_request
-
-bp = Blueprint("public", __name__)
 
 
 def _places():
@@ -59,6 +60,17 @@ def home():
 def about():
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     return render_template("public/about.html", regions=regions)
+
+
+# When the accessibility statement was last reviewed (the Flemish model asks for the date).
+ACCESSIBILITY_STATEMENT_DATE = dt.date(2026, 12, 1)
+
+
+@bp.get("/toegankelijkheid")
+def accessibility():
+    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    return render_template("public/accessibility.html", regions=regions,
+                           statement_date=ACCESSIBILITY_STATEMENT_DATE)
 
 
 @bp.get("/<gebied>/")
