@@ -99,7 +99,7 @@ def sitemap_pages():
 
 @bp.get("/<gebied>/sitemap.xml")
 def sitemap_region(gebied: str):
-    """One part of a zorggebied's services and provider pages, streamed by id."""
+    """One part of a zorggebied's service pages and their providers' pages, streamed."""
     region = region_or_404(gebied)
     part = page_number()
     rows = db.session.execute(
@@ -112,11 +112,16 @@ def sitemap_region(gebied: str):
     # One url_for per page kind, not per row: the id is the path's last segment.
     service_url = url_for("public.service_page", gebied=region.slug, service_id=0,
                           _external=True)[:-1]
+    provider_url = url_for("public.provider_page", gebied=region.slug, provider_id=0,
+                           _external=True)[:-1]
 
     def entries():
         for service_id, checked, _provider_id in rows:
             yield (f"<url><loc>{escape(service_url + str(service_id))}</loc>"
                    f"<lastmod>{checked.isoformat()}</lastmod></url>")
+        # The providers of this part's services (one with services in two parts is in both).
+        for provider_id in sorted({row[2] for row in rows}):
+            yield f"<url><loc>{escape(provider_url + str(provider_id))}</loc></url>"
 
     return _xml(stream_with_context(_urlset(entries())))
 

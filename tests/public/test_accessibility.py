@@ -62,11 +62,12 @@ PAGES = [
     ("zoeken, komt naar u", "/gent/zoeken?postcode=9030&km=2", 200, ".reach-home"),
     ("fout melden", "/gent/diensten/{service_id}/melden", 200, "details summary"),
     ("toegankelijkheid", "/toegankelijkheid", 200, "h1"),
+    ("aanbieder", "/gent/aanbieders/{provider_id}", 200, ".facts .call"),
     ("404", "/gent/bestaat-niet/", 404, "h1"),
 ]
 # Pages also checked at a phone's width: the layout changes there (one column).
 MOBILE_PAGES = {"home", "gebied", "zoekresultaten", "formulierfouten", "paginering", "dienst",
-                "fout melden"}
+                "fout melden", "aanbieder"}
 # WCAG 1.4.10 (reflow), which axe-core cannot check: no sideways scrolling at 320 CSS pixels.
 REFLOW = {"width": 320, "height": 800}
 
@@ -127,7 +128,7 @@ def catalogue(app, add_services) -> dict:
     region.demo_catalogue = True  # so that the demo banner is checked too
     service = db.session.scalar(db.select(Service).where(Service.external_id == "a11y-2"))
     db.session.commit()
-    return {"service_id": service.id}
+    return {"service_id": service.id, "provider_id": service.provider_id}
 
 
 @contextlib.contextmanager
