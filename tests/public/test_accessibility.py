@@ -62,6 +62,7 @@ PAGES = [
     ("zoeken, komt naar u", "/gent/zoeken?postcode=9030&km=2", 200, ".reach-home"),
     ("fout melden", "/gent/diensten/{service_id}/melden", 200, "details summary"),
     ("toegankelijkheid", "/toegankelijkheid", 200, "h1"),
+    ("afdrukken", "/gent/zoeken/afdrukken?q=poetsen", 200, ".print-service"),
     ("aanbieder", "/gent/aanbieders/{provider_id}", 200, ".facts .call"),
     ("404", "/gent/bestaat-niet/", 404, "h1"),
 ]
