@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import time
 
 from flask_wtf import FlaskForm
@@ -13,17 +14,17 @@ from wtforms.validators import (
     Length,
     NumberRange,
     Optional,
-    Regexp,
     StopValidation,
     ValidationError,
 )
 
 from ..models import Category, Region
 from ..paging import MAX_PAGE
-from ..places import Places
+from ..places import Place, Places
 from ..search import Filters, SearchRequest
 
 MAX_QUERY_LENGTH = 200
+POSTCODE = re.compile(r"^[1-9][0-9]{3}$")
 DISTANCES_KM = (2, 5, 10, 20, 50)
 
 
@@ -52,9 +53,10 @@ class SearchForm(FlaskForm):
     categorie = SelectMultipleField("Soort dienst", choices=[], validate_choice=False)
     gemeente = SelectMultipleField("Gemeente", choices=[], validate_choice=False)
     dienstencheques = BooleanField("Alleen met dienstencheques")
+    # "Comes to me or is near me": a postcode or a municipality's name (search/areas.py).
     postcode = StringField(
-        "Uw postcode",
-        validators=[Optional(), Regexp(r"^[1-9][0-9]{3}$", message="Een postcode heeft 4 cijfers, bv. 9000.")],
+        "Uw postcode of gemeente",
+        validators=[Optional(), Length(max=60, message="Typ een postcode of de naam van een gemeente.")],
     )
     km = IntegerField(
         "Hoe ver mag het zijn?",
@@ -70,17 +72,26 @@ class SearchForm(FlaskForm):
             raise ValidationError(f"Onbekende soort dienst: {', '.join(unknown)}.")
 
     def validate_gemeente(self, field):
-        unknown = [v for v in field.data if v not in self._municipality_codes]
+        # Any municipality: a zorggebied's services also serve municipalities around it.
+        unknown = [v for v in field.data if v not in self._places.by_nis]
         if unknown:
-            raise ValidationError(f"Deze gemeente hoort niet bij deze dienstenwijzer: {', '.join(unknown)}.")
+            raise ValidationError(f"Deze gemeente bestaat niet: {', '.join(unknown)}.")
 
     def validate_postcode(self, field):
-        if field.data and not self._places.postcodes.get(field.data):
-            raise ValidationError(f"Postcode {field.data} bestaat niet.")
+        typed = (field.data or "").strip()
+        if not typed:
+            return
+        if typed[:1].isdigit():
+            if not POSTCODE.match(typed):
+                raise ValidationError("Een postcode heeft 4 cijfers, bv. 9000.")
+            if not self._places.postcodes.get(typed):
+                raise ValidationError(f"Postcode {typed} bestaat niet.")
+        elif self._places.find(typed)[0] is None:
+            raise ValidationError(f"We kennen de gemeente “{typed}” niet. Typ de naam of de postcode.")
 
     def validate_km(self, field):
         if field.data and not self.postcode.data:
-            raise ValidationError("Vul ook uw postcode in om op afstand te zoeken.")
+            raise ValidationError("Vul ook uw postcode of gemeente in om op afstand te zoeken.")
 
 
 CATEGORY_CACHE_SECONDS = 300
@@ -108,12 +119,20 @@ def build_form(session: Session, region: Region, places: Places, args: MultiDict
     return form
 
 
+def resident_place(form: SearchForm, places: Places) -> tuple[Place | None, tuple[float, float] | None]:
+    """The resident's municipality and point from "Uw postcode of gemeente", if it validated."""
+    typed = (form.postcode.data or "").strip()
+    if not typed or form.postcode.errors:
+        return None, None
+    return places.find(typed)
+
+
 def to_request(form: SearchForm, places: Places, default_per_page: int, hide_before: dt.date) -> SearchRequest:
     """Only the fields that validated take part: a bad filter is reported and left out."""
-    ok = lambda f: not f.errors  # noqa: E731
-    origin = None
-    if form.postcode.data and ok(form.postcode):
-        origin = places.coordinates(form.postcode.data)
+    ok = lambda f: not f.errors
+    home, origin = resident_place(form, places)
+    if home is not None and origin is None and home.lat is not None:
+        origin = (home.lat, home.lon)
     filters = Filters(
         categories=frozenset(form.categorie.data) if ok(form.categorie) else frozenset(),
         municipalities=frozenset(form.gemeente.data) if ok(form.gemeente) else frozenset(),
@@ -121,6 +140,7 @@ def to_request(form: SearchForm, places: Places, default_per_page: int, hide_bef
         origin=origin,
         km=float(form.km.data) if form.km.data and ok(form.km) and origin else None,
         checked_since=hide_before.toordinal(),
+        home=home.nis_code if home is not None and origin is not None else None,
     )
     return SearchRequest(
         text=(form.q.data or "").strip() if ok(form.q) else "",

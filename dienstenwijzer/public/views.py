@@ -1,7 +1,9 @@
 """Residents' pages: choose a dienstenwijzer, search, read a service."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+import datetime as dt
+
+from flask import abort, current_app, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from .. import search
@@ -10,12 +12,13 @@ from ..catalogue.queries import public_service
 from ..db import db
 from ..demand.capture import note_search
 from ..models import Region
+from ..paging import keep_in_range, page_number
 from ..places import cached_places
 from ..search.facets import distance_km
 from ..web import category_labels, region_or_404
-from .search_form import DISTANCES_KM, build_form, to_request
-
-bp = Blueprint("public", __name__)
+from .blueprint import bp
+from .nearby import municipality_choices, served_count
+from .search_form import DISTANCES_KM, build_form, resident_place, to_request
 
 
 def _places():
@@ -40,11 +43,15 @@ def home():
                 regions,
                 key=lambda r: distance_km(origin[0], origin[1], r.centre_lat, r.centre_lon),
             )
+            checked_since = hide_before().toordinal()
             outcome = {
                 "kind": "none",
                 "place": place,
                 "nearest": nearest,
                 "km": distance_km(origin[0], origin[1], nearest.centre_lat, nearest.centre_lon),
+                # Every dienstenwijzer with services that come to this place, nearest first.
+                "serving": [(r, n) for r in sorted(regions, key=lambda r: r is not nearest)
+                            if (n := served_count(r, place, checked_since))],
             }
     return render_template("public/home.html", regions=regions, typed=typed, outcome=outcome)
 
@@ -53,6 +60,17 @@ def home():
 def about():
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     return render_template("public/about.html", regions=regions)
+
+
+# When the accessibility statement was last reviewed (the Flemish model asks for the date).
+ACCESSIBILITY_STATEMENT_DATE = dt.date(2026, 12, 1)
+
+
+@bp.get("/toegankelijkheid")
+def accessibility():
+    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    return render_template("public/accessibility.html", regions=regions,
+                           statement_date=ACCESSIBILITY_STATEMENT_DATE)
 
 
 @bp.get("/<gebied>/")
@@ -70,19 +88,24 @@ def region_home(gebied: str):
 @bp.get("/<gebied>/zoeken")
 def search_page(gebied: str):
     region = region_or_404(gebied)
+    asked = page_number()  # not a number: to page 1
     places = _places()
     form = build_form(db.session, region, places, request.args)
     form.validate()
     per_page = int(current_app.config["SEARCH_PER_PAGE"])
     search_request = to_request(form, places, per_page, hide_before())
     result = search.search(region.slug, search_request)
+    keep_in_range(asked, result.pages)  # past the end: to the last page
     note_search(region, search_request, result)
     labels = category_labels()
+    checked = form.gemeente.data if not form.gemeente.errors else []
     return render_template(
         "public/search.html",
         region=region,
         form=form,
         result=result,
+        municipalities=municipality_choices(region, result.facets.municipalities, places, checked),
+        home=resident_place(form, places)[0],
         search_request=search_request,
         labels=labels,
         top_categories=_top_categories(labels),

@@ -20,6 +20,7 @@ import numpy as np
 from markupsafe import Markup
 from whoosh.filedb.filestore import FileStorage
 
+from . import areas
 from .budget import BYTES_PER_ITEM, SearchCache
 from .facets import (
     FacetCounts,
@@ -61,6 +62,7 @@ class Hit:
     dienstencheques: bool
     distance_km: float | None
     display: dict
+    comes_home: bool = False  # serves the resident's municipality (Filters.home, areas.py)
 
 
 @dataclass
@@ -277,7 +279,9 @@ class SearchEngine:
         docs = docs[keep]
         values = np.fromiter(scores.values(), dtype=np.float64, count=len(scores))[keep]
         offset = (request.page - 1) * request.per_page
-        docnums = top_docs(docs, values, offset + request.per_page)[offset:]
+        home = request.filters.home
+        first = rs.facets.serving(home)[docs] if home else None
+        docnums = top_docs(docs, values, offset + request.per_page, first)[offset:]
         unmatched: tuple[str, ...] = ()
         if any_word and len(docs):
             unmatched = tuple(" ".join(c.surface) for c in parsed.clauses
@@ -286,7 +290,7 @@ class SearchEngine:
             total=len(docs),
             page=request.page,
             per_page=request.per_page,
-            hits=[_hit(rs, d, parsed, distances) for d in docnums],
+            hits=[_hit(rs, d, parsed, distances, request.filters.home) for d in docnums],
             facets=facets,
             searched_text=text,
             corrected_from=corrected_from,
@@ -309,20 +313,32 @@ class SearchEngine:
         allowed, facets, distances = index.filter_and_count(None, request.filters)
         offset = (request.page - 1) * request.per_page
         limit = offset + request.per_page
-        docnums = index.browse_order(allowed, request.filters.origin)[offset:limit].tolist()
+        docnums = index.browse_order(allowed, request.filters.origin,
+                                     request.filters.home)[offset:limit].tolist()
         empty = ParsedQuery(())
         return SearchResult(
             total=len(allowed),
             page=request.page,
             per_page=request.per_page,
-            hits=[_hit(rs, d, empty, distances) for d in docnums],
+            hits=[_hit(rs, d, empty, distances, request.filters.home) for d in docnums],
             facets=facets,
             searched_text="",
         )
 
 
-def top_docs(docs: np.ndarray, scores: np.ndarray, limit: int) -> list[int]:
-    """The `limit` best docnums in Whoosh's order: score descending, then docnum ascending."""
+def top_docs(docs: np.ndarray, scores: np.ndarray, limit: int,
+             first: np.ndarray | None = None) -> list[int]:
+    """The `limit` best docnums in Whoosh's order: score descending, then docnum ascending.
+
+    With `first` (a mask over `docs`: the services that come to the resident, areas.py), those
+    come before the rest, each part in that order.
+    """
+    if first is not None and first.any():
+        head = top_docs(docs[first], scores[first], limit)
+        if len(head) >= limit:
+            return head
+        rest = ~first
+        return head + top_docs(docs[rest], scores[rest], limit - len(head))
     if len(docs) > 4 * limit:
         # Only scores at or above the limit-th best can be on the page (ties included).
         threshold = np.partition(scores, len(scores) - limit)[len(scores) - limit]
@@ -341,7 +357,8 @@ def open_for_reading(path):
     return FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
 
 
-def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances) -> Hit:
+def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances,
+         home: str | None = None) -> Hit:
     stored = rs.searcher.stored_fields(docnum)
     display = stored["display"]
     return Hit(
@@ -356,6 +373,7 @@ def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances) -> Hi
         dienstencheques=display["dienstencheques"],
         distance_km=distances.get(docnum),
         display=display,
+        comes_home=areas.comes_to(rs.records, docnum, home),
     )
 
 

@@ -86,6 +86,8 @@ class Filters:
     origin: tuple[float, float] | None = None
     km: float | None = None
     checked_since: int = 0  # ordinal date: older services are hidden from residents
+    # The resident's municipality (NIS code): services serving it pass `km` (areas.py).
+    home: str | None = None
 
 
 @dataclass
@@ -115,12 +117,13 @@ def filter_and_count(
         if rec[CHECKED] < filters.checked_since:
             continue
         if origin is not None:
+            comes_home = filters.home is not None and filters.home in rec[MUNIS]
             if rec[LAT] is None:
-                if km is not None:
+                if km is not None and not comes_home:
                     continue
             else:
                 d = distance_km(origin[0], origin[1], rec[LAT], rec[LON])
-                if km is not None and d > km:
+                if km is not None and d > km and not comes_home:
                     continue
                 distances[doc] = d
         cat_ok = not cats or not cats.isdisjoint(rec[CATS])
@@ -223,14 +226,23 @@ class FacetIndex:
 
         return self._cached("name_rank", None, build)
 
-    def browse_order(self, allowed: np.ndarray, origin: tuple[float, float] | None) -> np.ndarray:
-        """`allowed` docnums by (distance or inf, sort name, docnum), or by (sort name, docnum)."""
+    def serving(self, municipality: str) -> np.ndarray:
+        """Mask of the documents whose service comes to `municipality` (serves it)."""
+        return self._cached("serving", municipality, lambda: self._with_any(
+            (municipality,), self._muni_of, self.muni_doc, self.muni_idx))
+
+    def browse_order(self, allowed: np.ndarray, origin: tuple[float, float] | None,
+                     home: str | None = None) -> np.ndarray:
+        """`allowed` docnums by (distance or inf, sort name, docnum), or by (sort name, docnum);
+        with a `home`, the services that come there first (areas.py)."""
         rank = self.name_rank()[allowed]
         if origin is None:
             return allowed[np.argsort(rank, kind="stable")]
         dist = self.distances(origin)[allowed]
         dist = np.where(np.isnan(dist), np.inf, dist)
-        return allowed[np.lexsort((rank, dist))]
+        if home is None:
+            return allowed[np.lexsort((rank, dist))]
+        return allowed[np.lexsort((rank, dist, ~self.serving(home)[allowed]))]
 
     # -- filtering and counting ------------------------------------------------------------
     def _with_any(self, names, index: dict[str, int], docs: np.ndarray, idx: np.ndarray) -> np.ndarray:
@@ -271,7 +283,10 @@ class FacetIndex:
             distances = _Distances(km)
             if filters.km is not None:
                 with np.errstate(invalid="ignore"):
-                    base &= km <= filters.km  # NaN (no coordinates) is never within reach
+                    near = km <= filters.km  # NaN (no coordinates) is never within reach
+                if filters.home is not None:  # areas.py: serving home counts as near
+                    near = near | self.serving(filters.home)
+                base &= near
         cat_ok = (self._with_any(filters.categories, self._cat_of, self.cat_doc, self.cat_idx)
                   if filters.categories else None)
         muni_ok = (self._with_any(filters.municipalities, self._muni_of, self.muni_doc,

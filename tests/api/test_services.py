@@ -62,7 +62,7 @@ def test_filters_are_the_pages_filters(client, catalogue):
         ("page=abc", "page"),
         ("per_page=500", "per_page"),
         ("categorie=ruimtevaart", "categorie"),
-        ("gemeente=34022", "gemeente"),  # Kortrijk is not in Gent's dienstenwijzer
+        ("gemeente=99999", "gemeente"),  # no municipality has this NIS code
         ("postcode=12", "postcode"),
         ("postcode=9999", "postcode"),
         ("km=5", "km"),  # a distance needs a postcode

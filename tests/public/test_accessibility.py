@@ -53,16 +53,22 @@ PAGES = [
     ("formulierfouten", "/gent/zoeken?q=poetsen&postcode=12&km=500", 200,
      ".error-summary li a"),
     ("formulierfouten in groepen",
-     "/gent/zoeken?q=poetsen&categorie=bestaat-niet&gemeente=99999&page=0", 200,
+     "/gent/zoeken?q=poetsen&categorie=bestaat-niet&gemeente=99999", 200,
      ".error-summary li a"),
     ("paginering", "/gent/zoeken?categorie=huishoudhulp", 200, ".pagination a[rel=next]"),
     ("paginering, pagina 2", "/gent/zoeken?categorie=huishoudhulp&page=2", 200,
      ".pagination a[rel=prev]"),
     ("dienst", "/gent/diensten/{service_id}", 200, ".facts"),
+    ("zoeken, komt naar u", "/gent/zoeken?postcode=9030&km=2", 200, ".reach-home"),
+    ("fout melden", "/gent/diensten/{service_id}/melden", 200, "details summary"),
+    ("toegankelijkheid", "/toegankelijkheid", 200, "h1"),
+    ("afdrukken", "/gent/zoeken/afdrukken?q=poetsen", 200, ".print-service"),
+    ("aanbieder", "/gent/aanbieders/{provider_id}", 200, ".facts .call"),
     ("404", "/gent/bestaat-niet/", 404, "h1"),
 ]
 # Pages also checked at a phone's width: the layout changes there (one column).
-MOBILE_PAGES = {"home", "gebied", "zoekresultaten", "formulierfouten", "paginering", "dienst"}
+MOBILE_PAGES = {"home", "gebied", "zoekresultaten", "formulierfouten", "paginering", "dienst",
+                "fout melden", "aanbieder"}
 # WCAG 1.4.10 (reflow), which axe-core cannot check: no sideways scrolling at 320 CSS pixels.
 REFLOW = {"width": 320, "height": 800}
 
@@ -123,7 +129,7 @@ def catalogue(app, add_services) -> dict:
     region.demo_catalogue = True  # so that the demo banner is checked too
     service = db.session.scalar(db.select(Service).where(Service.external_id == "a11y-2"))
     db.session.commit()
-    return {"service_id": service.id}
+    return {"service_id": service.id, "provider_id": service.provider_id}
 
 
 @contextlib.contextmanager
@@ -224,3 +230,42 @@ def test_public_pages_reflow_at_320_pixels(live_server, catalogue):
             if culprits:
                 too_wide.append(f"[{name}] {url}\n    " + "\n    ".join(culprits))
     assert not too_wide, "Pages wider than 320px (WCAG 1.4.10):\n" + "\n".join(too_wide)
+
+
+# What every focused element must show (site.css): a 3px solid yellow outline.
+FOCUS_OUTLINE = ("solid", "3px", "rgb(255, 191, 71)")
+
+
+def test_every_focusable_element_shows_a_strong_focus_and_errors_get_the_focus(live_server,
+                                                                               catalogue):
+    """Tab through the report form (links, summary, textarea, text box, checkbox, button) and
+    read the computed outline of each element that takes the focus; then submit it wrong."""
+    url = f"{live_server}/gent/diensten/{catalogue['service_id']}/melden"
+    seen: dict[str, tuple] = {}
+    with chromium_page() as page:
+        _open(page, url, 200, "details summary")
+        for _ in range(60):
+            page.keyboard.press("Tab")
+            focused = page.evaluate(
+                """() => { const e = document.activeElement, s = getComputedStyle(e);
+                   return [e.tagName.toLowerCase() + (e.type ? ':' + e.type : ''),
+                           s.outlineStyle, s.outlineWidth, s.outlineColor]; }""")
+            kind, *outline = focused
+            if kind == "body":
+                break
+            seen.setdefault(kind, tuple(outline))
+        wanted = {"a", "summary", "textarea:textarea", "input:text", "input:checkbox",
+                  "button:submit"}
+        assert wanted <= set(seen), seen
+        weak = {kind: outline for kind, outline in seen.items() if outline != FOCUS_OUTLINE}
+        assert weak == {}, f"weak focus on {weak}"
+
+        # A failed submit puts the focus on the error summary, and each error by its field.
+        page.fill("#contact_email", "iemand@voorbeeld.be")
+        page.click("button[type=submit]")
+        page.wait_for_load_state("load")
+        assert page.evaluate("document.activeElement.className") == "error-summary"
+        consent_error = page.locator("#contact_consent-error")
+        assert "Vink aan" in consent_error.inner_text()
+        assert page.get_attribute("#contact_consent", "aria-describedby").endswith(
+            "contact_consent-error")

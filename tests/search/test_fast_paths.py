@@ -120,6 +120,8 @@ def _filter_cases(today: int):
         Filters(origin=gent_point, km=5.0),
         Filters(origin=far_point, km=20.0, categories=frozenset({"energiescan"})),
         Filters(origin=far_point, km=200.0, dienstencheques=True),
+        # A resident's home: what serves it passes any distance (areas.py).
+        Filters(origin=far_point, km=5.0, home="44021"),
     ]
 
 

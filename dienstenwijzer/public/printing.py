@@ -1,0 +1,72 @@
+"""A printable list for people without internet: any search, on paper, grouped by category.
+
+The same parameters as /<gebied>/zoeken (so a search, a category or a municipality's
+"wegwijzer" prints the same way), up to PRINT_LIMIT services, with everything needed without
+a screen: what, when, price, phone and address, the date printed and the dienstenwijzer's own
+contact. Read-only; large type comes from site.css's print rules.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from flask import current_app, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from .. import search
+from ..catalogue.freshness import hide_before
+from ..db import db
+from ..models import Service
+from ..places import cached_places
+from ..web import category_labels, region_or_404
+from .blueprint import bp
+from .search_form import build_form, resident_place, to_request
+
+PRINT_LIMIT = 200
+
+
+@bp.get("/<gebied>/zoeken/afdrukken")
+def print_list(gebied: str):
+    region = region_or_404(gebied)
+    places = cached_places(db.session, current_app.config["DATABASE_URL"])
+    form = build_form(db.session, region, places, request.args)
+    form.validate()
+    search_request = dataclasses.replace(
+        to_request(form, places, PRINT_LIMIT, hide_before()), page=1, per_page=PRINT_LIMIT)
+    result = search.search(region.slug, search_request)
+    labels = category_labels()
+    services = _services_in_order([h.service_id for h in result.hits])
+    return render_template(
+        "public/print.html",
+        region=region,
+        result=result,
+        groups=group_by_category(services, labels),
+        typed=(form.q.data or "").strip(),
+        home=resident_place(form, places)[0],
+        served=[places.by_nis[n].name for n in search_request.filters.municipalities
+                if n in places.by_nis],
+        comes_home={h.service_id for h in result.hits if h.comes_home},
+        printed_on=dt.date.today(),
+    )
+
+
+def _services_in_order(ids: list[int]) -> list[Service]:
+    found = {s.id: s for s in db.session.scalars(
+        select(Service).where(Service.id.in_(ids)).options(
+            joinedload(Service.provider), joinedload(Service.municipality),
+            selectinload(Service.categories), selectinload(Service.municipalities)))}
+    return [found[i] for i in ids if i in found]
+
+
+def group_by_category(services: list[Service], labels) -> list[tuple[str, list[Service]]]:
+    """By the top category of each service's first category, in the taxonomy's order; within
+    a group, in the search's order."""
+    groups: dict[str, list[Service]] = {}
+    for service in services:
+        first = service.categories[0].id if service.categories else None
+        top = labels[first].top.id if first in labels else ""
+        groups.setdefault(top, []).append(service)
+    order = list(labels)
+    return [(labels[top].label if top in labels else "Andere diensten", groups[top])
+            for top in sorted(groups, key=lambda t: order.index(t) if t in order else len(order))]
