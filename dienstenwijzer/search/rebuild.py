@@ -36,6 +36,11 @@ WORKER_TIMEOUT_SECONDS = 3600
 POLL_SECONDS = 1.0
 # How far below the highest outbox id a rebuild looks for ids still in flight.
 GAP_SCAN = 100_000
+# A bulk change at least this large, and this share of the catalogue, is caught up by a rebuild
+# beside the live index: one streamed pass, parallel per zorggebied, instead of rewriting the
+# index 2 000 documents at a time (a segment per region per batch, merged over and over).
+BULK_REBUILD_MIN_CHANGES = 5000
+BULK_REBUILD_MIN_SHARE = 0.25
 
 Progress = Callable[[int], None]
 
@@ -68,6 +73,28 @@ def rebuild(
     # Changes committed while we read the database: ids above the mark and the gaps below it.
     apply_outbox(session, store, wait=30.0)
     return generation
+
+
+def catch_up(
+    session: Session, store: IndexStore, changed: int, wait: float, progress: Progress | None = None
+) -> None:
+    """Bring the index up to date after a commit that changed `changed` services.
+
+    A large change rebuilds into a new generation and swaps it in, holding the live
+    generation's apply lock meanwhile so that this host's followers do not rewrite the same
+    documents into an index about to be replaced (residents keep searching it; edits made
+    meanwhile are applied to the new generation right after the swap)."""
+    generation = store.current()
+    if (
+        generation is None
+        or not generation.is_current_format()
+        or changed < BULK_REBUILD_MIN_CHANGES
+        or changed < BULK_REBUILD_MIN_SHARE * count_to_index(session)
+    ):
+        apply_outbox(session, store, wait=wait)
+        return
+    with generation.apply_lock(wait):  # rebuilt either way; the lock only spares work
+        rebuild(session, store, progress)
 
 
 def outbox_mark(session: Session, now: dt.datetime | None = None) -> AppliedState:
@@ -108,14 +135,12 @@ def build_regions(
         ids = list(session.scalars(query))
         for start in range(0, len(ids), BATCH):
             chunk = builder.load(ids[start : start + BATCH])
-            for slug, docs in builder.documents_by_region(chunk).items():
-                writer = writers.get(slug)
-                if writer is None:
-                    continue  # another process builds that region
+            # Only this process's regions: another process builds the others.
+            for slug, docs in builder.documents_by_region(chunk, only=set(writers)).items():
+                writer = writers[slug]
                 for doc in docs:
                     writer.add_document(**doc)
                     vocabulary[slug].update(surface_words(doc["text"]))
-            session.expunge_all()  # keep memory flat on large catalogues
             if progress:
                 progress(len(chunk))
         for slug, writer in writers.items():
