@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import record_created
@@ -607,29 +607,51 @@ def _handle(
     return _insert_services(catalogue, new_rows, today)
 
 
+def _insert_returning_ids(session: Session, rows: list[dict]) -> list[int]:
+    """Insert services in one executemany; their new ids, in the order of `rows`.
+
+    SQLAlchemy cannot rely on the order of SQLite's RETURNING, so there it inserts row by row
+    and splices the results together (quadratic: 3.7 million row fetches for 10 000 rows).
+    SQLite has one writer: inside our write transaction an executemany's rowids are
+    consecutive and end at last_insert_rowid(). PostgreSQL returns them in order, batched."""
+    if session.get_bind().dialect.name != "sqlite":
+        return list(
+            session.scalars(
+                insert(Service).returning(Service.id, sort_by_parameter_order=True), rows
+            )
+        )
+    session.execute(insert(Service), rows)
+    last = session.scalar(text("SELECT last_insert_rowid()"))
+    first = last - len(rows) + 1
+    inserted = session.scalar(
+        select(func.count(Service.id)).where(Service.id.between(first, last))
+    )
+    if inserted != len(rows):  # never expected; refuse rather than link rows to wrong ids
+        raise RuntimeError("the new services did not get consecutive ids")
+    return list(range(first, last + 1))
+
+
 def _insert_services(
     catalogue: _Catalogue, rows: list[tuple[ServiceRow, Provider]], today: dt.date
 ) -> list[int]:
     """Insert new services with their categories and places, audit and outbox rows."""
     session, region_id = catalogue.session, catalogue.region.id
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    ids = list(
-        session.scalars(
-            insert(Service).returning(Service.id, sort_by_parameter_order=True),
-            [
-                {
-                    **row.values,
-                    "region_id": region_id,
-                    "provider_id": provider.id,
-                    "external_id": row.external_id,
-                    "last_checked": today,
-                    "status": STATUS_ACTIVE,
-                    "created_at": now,
-                    "updated_at": now,
-                }
-                for row, provider in rows
-            ],
-        )
+    ids = _insert_returning_ids(
+        session,
+        [
+            {
+                **row.values,
+                "region_id": region_id,
+                "provider_id": provider.id,
+                "external_id": row.external_id,
+                "last_checked": today,
+                "status": STATUS_ACTIVE,
+                "created_at": now,
+                "updated_at": now,
+            }
+            for row, provider in rows
+        ],
     )
     connection = session.connection()
     pairs = list(zip(ids, (row for row, _ in rows), strict=True))
