@@ -10,8 +10,9 @@ in a subprocess), a realistic CSV of N services whose addresses and served munic
 spread over all 11 zorggebieden (real postcodes, every taxonomy category, dienstencheques only
 where allowed, quoted descriptions with the separator in them), then `dienstenwijzer import` in
 a subprocess. Its wall time and peak RSS (os.wait4's ru_maxrss) are printed with the load
-average, before and after, because the machine is shared. Target: 100 000 rows in ≤ 120 s with
-memory that does not grow with the file.
+average, before and after, because the machine is shared. Target: 100 000 rows imported and
+indexed (the command ends when the index is up to date) in ≤ 120 s, with memory that does not
+grow with the file. CPU seconds include the rebuild's worker processes.
 """
 
 from __future__ import annotations
@@ -357,9 +358,10 @@ def main() -> None:
                 f"src {src}",
                 flush=True,
             )
-            if rows >= 100_000 and m["committed"]:
-                met = "met" if m["committed"] <= TARGET_S else "NOT met"
-                print(f"  target: committed ≤ {TARGET_S:.0f} s: {met}")
+            if rows >= 100_000 and code == 0:
+                # The command returns once the index is up to date, so its wall time counts.
+                met = "met" if m["wall"] <= TARGET_S else "NOT met"
+                print(f"  target: imported and indexed ≤ {TARGET_S:.0f} s: {met}")
 
 
 if __name__ == "__main__":

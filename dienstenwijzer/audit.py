@@ -88,7 +88,7 @@ def _action(changes: dict, new: bool) -> str:
     return "update"
 
 
-def _record(session: Session, flush_context) -> None:  # noqa: ARG001
+def _record(session: Session, flush_context) -> None:
     user_id, label = _actor.get()
     rows = []
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
@@ -106,6 +106,28 @@ def _record(session: Session, flush_context) -> None:  # noqa: ARG001
         })
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
+
+
+def record_created(session: Session, model: type, created: list[tuple[int, int, dict]]) -> None:
+    """Audit rows for objects inserted in bulk (an import's new services), which no flush and so
+    no hook sees: (region id, object id, field -> value) each, recorded as a flush would."""
+    if not created:
+        return
+    user_id, label = _actor.get()
+    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    entity = "service" if model is Service else "provider"
+    session.connection().execute(insert(AuditEntry), [
+        {
+            "region_id": region_id, "user_id": user_id, "actor": label, "entity": entity,
+            "entity_id": object_id, "action": "create", "created_at": now,
+            "changes": {
+                name: [None, plain]
+                for name in TRACKED[model]
+                if (plain := _plain(values.get(name))) not in (None, [], "")
+            },
+        }
+        for region_id, object_id, values in created
+    ])
 
 
 def install_audit_hook() -> None:

@@ -47,8 +47,9 @@ def _migrate() -> None:
     upgrade(directory=MIGRATIONS_DIR, revision="heads")
 
 
-def _import_file(path: Path, region: Region, show_progress: bool = False) -> bool:
-    """Import one CSV for a zorggebied; print every error; True when it was written.
+def _import_file(path: Path, region: Region, show_progress: bool = False) -> int | None:
+    """Import one CSV for a zorggebied; print every error; how many services it created or
+    changed, or None when nothing was written.
 
     Checks the whole file first (reading only), then writes it in batches; the caller commits
     once, so the import is all or nothing."""
@@ -61,19 +62,19 @@ def _import_file(path: Path, region: Region, show_progress: bool = False) -> boo
             )
     except ImportFileError as exc:
         click.echo(f"{path.name}: {exc}", err=True)
-        return False
+        return None
     if not plan.ok:
         click.echo(f"{path.name}: {len(plan.errors)} fout(en), er is niets geïmporteerd.", err=True)
         for error in plan.errors:
             click.echo(f"  {error}", err=True)
-        return False
+        return None
     with _progress(show_progress, plan.rows, "Inlezen    ") as bar:
         summary = apply_import(db.session, region, plan, places=places, progress=bar.update)
     click.echo(
         f"{region.short_name}: {summary.created} nieuw, {summary.updated} bijgewerkt, "
         f"{summary.unchanged} ongewijzigd ({summary.providers_created} nieuwe aanbieders)."
     )
-    return True
+    return summary.created + summary.updated
 
 
 class _NoProgress:
@@ -119,7 +120,7 @@ def init_command(no_demo: bool) -> None:
             region = db.session.scalar(select(Region).where(Region.slug == path.stem))
             if region is None:
                 raise click.ClickException(f"{path.name}: geen zorggebied '{path.stem}'")
-            if not _import_file(path, region):
+            if _import_file(path, region) is None:
                 db.session.rollback()
                 raise SystemExit(1)
             region.demo_catalogue = True
@@ -260,11 +261,12 @@ def import_command(file: Path, slug: str) -> None:
     if region is None:
         slugs = ", ".join(db.session.scalars(select(Region.slug).order_by(Region.slug)))
         raise click.ClickException(f"Onbekend zorggebied '{slug}'. Kies uit: {slugs}")
-    if not _import_file(file, region, show_progress=True):
+    changed = _import_file(file, region, show_progress=True)
+    if changed is None:
         db.session.rollback()
         raise SystemExit(1)
     db.session.commit()
-    search.sync(wait=30)
+    search.catch_up_after_bulk(changed, wait=30)
 
 
 @click.command("reindex")

@@ -254,7 +254,7 @@ def run_job(job_id: int) -> None:
             elif job.status == IMPORTING:
                 _import(session, job)
             session.commit()
-            status = job.status
+            status, changed = job.status, (job.created or 0) + (job.updated or 0)
         except Exception:
             log.exception("import job %s failed", job_id)
             session.rollback()
@@ -262,7 +262,7 @@ def run_job(job_id: int) -> None:
             session.commit()
             return
     if status == DONE:
-        search.sync(wait=30)
+        search.catch_up_after_bulk(changed, wait=30)
 
 
 def _check(session: Session, job: ImportJob) -> None:

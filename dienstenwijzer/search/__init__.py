@@ -22,7 +22,7 @@ from .budget import SearchCache
 from .engine import Hit, SearchEngine, SearchRequest, SearchResult
 from .facets import Filters
 from .outbox import apply_outbox, has_pending, install_outbox_hook
-from .rebuild import count_to_index, rebuild
+from .rebuild import catch_up, count_to_index, rebuild
 from .selfcheck import RegionDrift, checksum, compare, repair
 from .store import IndexStore
 from .synonyms import SynonymIndex
@@ -35,6 +35,7 @@ __all__ = [
     "RegionDrift",
     "SearchRequest",
     "SearchResult",
+    "catch_up_after_bulk",
     "check_index",
     "checksum",
     "init_app",
@@ -160,6 +161,13 @@ def search(region_slug: str, request: SearchRequest) -> SearchResult:
 def sync(wait: float = 5.0) -> int:
     """Apply pending catalogue changes to the index; call after a commit that changed them."""
     return _ext().sync(wait)
+
+
+def catch_up_after_bulk(changed: int, wait: float = 30.0, progress=None) -> None:
+    """After a commit that changed `changed` services at once (an import): apply the outbox,
+    or rebuild beside the live index when that is cheaper (rebuild.catch_up)."""
+    with Session(db.engine) as session:
+        catch_up(session, _ext().store, changed, wait, progress)
 
 
 def rebuild_index(progress=None) -> None:

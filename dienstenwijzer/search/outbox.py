@@ -47,11 +47,16 @@ def _changed_service_ids(session: Session) -> set[int]:
 
 
 def _record_changes(session: Session, flush_context) -> None:
-    ids = _changed_service_ids(session)
-    if ids:
+    record_services(session, _changed_service_ids(session))
+
+
+def record_services(session: Session, service_ids) -> None:
+    """Outbox rows for these services, in the session's transaction. The flush hook calls it;
+    so does a bulk insert (an import's new services), which no flush sees."""
+    if service_ids:
         now = _utcnow()
         session.connection().execute(
-            insert(IndexOutbox), [{"service_id": i, "created_at": now} for i in sorted(ids)]
+            insert(IndexOutbox), [{"service_id": i, "created_at": now} for i in sorted(service_ids)]
         )
 
 

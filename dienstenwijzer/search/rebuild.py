@@ -36,6 +36,11 @@ WORKER_TIMEOUT_SECONDS = 3600
 POLL_SECONDS = 1.0
 # How far below the highest outbox id a rebuild looks for ids still in flight.
 GAP_SCAN = 100_000
+# A bulk change at least this large, and this share of the catalogue, is caught up by a rebuild
+# beside the live index: one streamed pass, parallel per zorggebied, instead of rewriting the
+# index 2 000 documents at a time (a segment per region per batch, merged over and over).
+BULK_REBUILD_MIN_CHANGES = 5000
+BULK_REBUILD_MIN_SHARE = 0.25
 
 Progress = Callable[[int], None]
 
@@ -59,15 +64,37 @@ def rebuild(
         processes = default_processes(session) if url else 1
     if processes > 1 and url and len(slugs) > 1:
         parts = split_regions(region_sizes(session, slugs), processes)
-        _build_parallel(url, generation, parts, progress, count_to_index(session))
+        _build_parallel(url, generation, parts, _capped(progress, count_to_index(session)))
     else:
-        build_regions(session, generation, slugs, progress)
+        build_regions(session, generation, slugs, _capped(progress, count_to_index(session)))
     generation.write_applied(mark)
     generation.mark_checked()
     store.swap_to(generation)
     # Changes committed while we read the database: ids above the mark and the gaps below it.
     apply_outbox(session, store, wait=30.0)
     return generation
+
+
+def catch_up(
+    session: Session, store: IndexStore, changed: int, wait: float, progress: Progress | None = None
+) -> None:
+    """Bring the index up to date after a commit that changed `changed` services.
+
+    A large change rebuilds into a new generation and swaps it in, holding the live
+    generation's apply lock meanwhile so that this host's followers do not rewrite the same
+    documents into an index about to be replaced (residents keep searching it; edits made
+    meanwhile are applied to the new generation right after the swap)."""
+    generation = store.current()
+    if (
+        generation is None
+        or not generation.is_current_format()
+        or changed < BULK_REBUILD_MIN_CHANGES
+        or changed < BULK_REBUILD_MIN_SHARE * count_to_index(session)
+    ):
+        apply_outbox(session, store, wait=wait)
+        return
+    with generation.apply_lock(wait):  # rebuilt either way; the lock only spares work
+        rebuild(session, store, progress)
 
 
 def outbox_mark(session: Session, now: dt.datetime | None = None) -> AppliedState:
@@ -90,41 +117,53 @@ def build_regions(
     generation: Generation,
     slugs: Iterable[str],
     progress: Progress | None = None,
-    only_serving: bool = False,
 ) -> None:
-    """Write the indexes of these regions into the generation, services in id order.
+    """Write the indexes of these regions into the generation, one region after the other,
+    each region's active services in id order.
 
-    `only_serving`: read only the services serving a municipality of these regions (a
-    worker building some of the regions); otherwise every active service.
-    """
-    slugs = list(slugs)
-    writers = {slug: generation.create_region(slug).writer(limitmb=WRITER_LIMIT_MB) for slug in slugs}
-    vocabulary = {slug: Counter() for slug in slugs}
+    One writer at a time keeps memory flat: eleven writers side by side each pooled their
+    postings up to WRITER_LIMIT_MB, and a process grew with the catalogue (467 MB at 100 000).
+    A service serving two regions is read once for each."""
     builder = DocumentBuilder(session)
-    try:
-        query = select(Service.id).where(Service.status == STATUS_ACTIVE).order_by(Service.id)
-        if only_serving:
-            query = query.where(Service.id.in_(_serving(slugs)))
-        ids = list(session.scalars(query))
-        for start in range(0, len(ids), BATCH):
-            chunk = builder.load(ids[start : start + BATCH])
-            for slug, docs in builder.documents_by_region(chunk).items():
-                writer = writers.get(slug)
-                if writer is None:
-                    continue  # another process builds that region
-                for doc in docs:
+    for slug in slugs:
+        writer = generation.create_region(slug).writer(limitmb=WRITER_LIMIT_MB)
+        vocabulary: Counter = Counter()
+        try:
+            ids = list(
+                session.scalars(
+                    select(Service.id)
+                    .where(Service.status == STATUS_ACTIVE, Service.id.in_(_serving([slug])))
+                    .order_by(Service.id)
+                )
+            )
+            for start in range(0, len(ids), BATCH):
+                chunk = builder.load(ids[start : start + BATCH])
+                for doc in builder.documents_by_region(chunk, only={slug}).get(slug, []):
                     writer.add_document(**doc)
-                    vocabulary[slug].update(surface_words(doc["text"]))
-            session.expunge_all()  # keep memory flat on large catalogues
-            if progress:
-                progress(len(chunk))
-        for slug, writer in writers.items():
-            writer.commit()
-            generation.add_vocabulary(slug, vocabulary[slug])
-    except BaseException:
-        for writer in writers.values():
+                    vocabulary.update(surface_words(doc["text"]))
+                if progress:
+                    progress(len(chunk))
+        except BaseException:
             writer.cancel()
-        raise
+            raise
+        writer.commit()
+        generation.add_vocabulary(slug, vocabulary)
+
+
+def _capped(progress: Progress | None, total: int) -> Progress | None:
+    """A service serving two regions is read twice: never report more than the total."""
+    if progress is None:
+        return None
+    reported = 0
+
+    def step(n: int) -> None:
+        nonlocal reported
+        n = min(n, total - reported)
+        if n > 0:
+            reported += n
+            progress(n)
+
+    return step
 
 
 def _serving(slugs: list[str]):
@@ -177,8 +216,9 @@ def _database_url(session: Session) -> str | None:
     return url.render_as_string(hide_password=False)
 
 
-def _build_parallel(url: str, generation: Generation, parts: list[list[str]],
-                    progress: Progress | None, total: int) -> None:
+def _build_parallel(
+    url: str, generation: Generation, parts: list[list[str]], progress: Progress | None
+) -> None:
     ctx = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited connections
     events = ctx.Queue()
     workers = [
@@ -188,7 +228,7 @@ def _build_parallel(url: str, generation: Generation, parts: list[list[str]],
     try:
         for p in workers:
             p.start()
-        done, reported = 0, 0
+        done = 0
         deadline = time.monotonic() + WORKER_TIMEOUT_SECONDS
         while done < len(workers):
             try:
@@ -200,11 +240,8 @@ def _build_parallel(url: str, generation: Generation, parts: list[list[str]],
                     raise RuntimeError("index rebuild: the worker processes took too long") from None
                 continue
             if kind == "progress":
-                # A service serving two regions built apart is read twice: cap at the total.
-                step = min(value, total - reported)
-                reported += step
-                if progress and step > 0:
-                    progress(step)
+                if progress:
+                    progress(value)
             elif kind == "done":
                 done += 1
             else:
@@ -232,7 +269,6 @@ def _worker(url: str, generation_path: str, slugs: list[str], events) -> None:
                     Generation(Path(generation_path)),
                     slugs,
                     progress=lambda n: events.put(("progress", n)),
-                    only_serving=True,
                 )
         finally:
             engine.dispose()
