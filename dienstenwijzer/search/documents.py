@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import Category, Municipality, Region, Service
+from ..models import Category, Municipality, Region, RegionSynonym, Service
 from ..models.catalogue import STATUS_ACTIVE
 from .schema import service_document
 
@@ -56,13 +56,31 @@ class DocumentBuilder:
                     ids.append(cid)
         return ids
 
+    def taught_words(self, service_ids: list[int]) -> dict[tuple[int, str], list[str]]:
+        """(service id, region slug) -> words a regisseur taught there for that service."""
+        taught: dict[tuple[int, str], list[str]] = defaultdict(list)
+        if service_ids:
+            rows = self.session.execute(
+                select(RegionSynonym.service_id, Region.slug, RegionSynonym.term)
+                .join(Region, RegionSynonym.region_id == Region.id)
+                .where(RegionSynonym.service_id.in_(service_ids))
+                .order_by(RegionSynonym.term)
+            )
+            for service_id, slug, term in rows:
+                taught[(service_id, slug)].append(term)
+        return taught
+
     def documents_by_region(self, services: Iterable[Service]) -> dict[str, list[dict]]:
-        """Active services only: an archived service has no document anywhere."""
+        """Active services only: an archived service has no document anywhere.
+
+        A word taught for a service in a zorggebied is in its document there only (a
+        change of those words bumps the service's updated_at, so the outbox rewrites it)."""
+        services = [s for s in services if s.status == STATUS_ACTIVE]
+        taught = self.taught_words([s.id for s in services])
         docs: dict[str, list[dict]] = defaultdict(list)
         for service in services:
-            if service.status != STATUS_ACTIVE:
-                continue
             doc = service_document(service, self.category_ids(service))
             for slug in self.regions_of(service):
-                docs[slug].append(doc)
+                words = taught.get((service.id, slug))
+                docs[slug].append({**doc, "text": " ".join([doc["text"], *words])} if words else doc)
         return docs
