@@ -39,11 +39,11 @@ from sqlalchemy.orm import Session
 from dienstenwijzer import create_app, search
 from dienstenwijzer.catalogue import editing, import_jobs
 from dienstenwijzer.catalogue.reports import file_report, handle_report
-from dienstenwijzer.demand.signals import record_search_miss
-from dienstenwijzer.teaching import words
 from dienstenwijzer.db import db
+from dienstenwijzer.demand.signals import record_search_miss
 from dienstenwijzer.models import (
     AuditEntry,
+    Category,
     DemandSignal,
     ImportJob,
     IndexOutbox,
@@ -51,13 +51,13 @@ from dienstenwijzer.models import (
     Niche,
     NicheAlert,
     Provider,
-    Category,
     Region,
     RegionSynonym,
     Report,
     Service,
     User,
 )
+from dienstenwijzer.teaching import words
 from tests.conftest import PG_URL, csv_text, import_rows, login, make_user, service_row
 
 ROLES = ("anonymous", "other", "consulent", "regisseur", "admin")
