@@ -42,6 +42,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from .cli import register_commands
     from .demand import views as demand_views
     from .public import views as public_views
+    from .teaching import views as teaching_views
 
     install_audit_hook()
     web.init_app(app)
@@ -53,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     jobs.init_app(app)
     app.register_blueprint(demand_views.bp)
+    app.register_blueprint(teaching_views.bp)
     csrf.exempt(api_views.bp)
     register_commands(app)
     return app

@@ -36,6 +36,11 @@ def reset_actor(token: contextvars.Token) -> None:
     _actor.reset(token)
 
 
+def current_actor() -> tuple[int | None, str]:
+    """(user id, label) of who is changing things now, for audit rows written by hand."""
+    return _actor.get()
+
+
 def _plain(value):
     if isinstance(value, list):
         return sorted(_plain(v) for v in value)

@@ -13,7 +13,19 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from .db import db
-from .models import AuditEntry, ImportJob, Niche, NicheAlert, Provider, Referral, Region, Report, Service, Vacancy
+from .models import (
+    AuditEntry,
+    ImportJob,
+    Niche,
+    NicheAlert,
+    Provider,
+    Referral,
+    Region,
+    RegionSynonym,
+    Report,
+    Service,
+    Vacancy,
+)
 from .web import region_or_404
 
 
@@ -116,3 +128,15 @@ def vacancy_of(region: Region, vacancy_id: int) -> Vacancy:
 
 def referral_of(region: Region, referral_id: int) -> Referral:
     return _one_of(referrals_of(region), Referral, referral_id)
+
+
+# Taught search words: a zorggebied's own, and those an admin taught every zorggebied (shown to
+# all, changed by admins only: teaching/views.py checks that).
+
+def synonyms_of(region: Region):
+    return select(RegionSynonym).where(
+        (RegionSynonym.region_id == region.id) | RegionSynonym.region_id.is_(None))
+
+
+def synonym_of(region: Region, synonym_id: int) -> RegionSynonym:
+    return _one_of(synonyms_of(region), RegionSynonym, synonym_id)

@@ -68,8 +68,8 @@ def write_notes(session: Session, notes: list[SearchNote]) -> None:
     needs = [n for n in notes if n.need]
     if not needs:
         return
-    synonyms = search.synonyms()
     for note in needs:
         region = session.get(Region, note.region_id)
-        record_search_miss(session, region, synonyms, note.need, filters=note.filters,
+        # The zorggebied's own taught words group its signals too.
+        record_search_miss(session, region, search.synonyms(region.slug), note.need, filters=note.filters,
                            municipality_nis=note.municipality_nis, client_key=note.client_key)

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -9,7 +11,8 @@ from sqlalchemy.orm import Session
 from ..charts import Series
 from ..models import DemandSignal, Niche, QueryCount, Region, SearchCount, Service
 from ..models.catalogue import STATUS_ACTIVE
-from ..models.demand import NICHE_OPEN, NICHE_STATUSES
+from ..models.demand import NICHE_OPEN, NICHE_STATUSES, SOURCE_SEARCH
+from ..search.analysis import words
 from .counting import week_of
 from .niches import figures
 
@@ -56,6 +59,30 @@ def top_unmet_needs(session: Session, region: Region) -> Series:
         Niche.region_id == region.id, Niche.status.in_(NICHE_OPEN), Niche.confirmed.is_(True))))
     ranked = sorted(figures(session, niches), key=lambda f: (-f.count, f.niche.title))[:TOP]
     return Series("Grootste onvervulde noden (open niches)", ["Niche", "Vragen"], [(f.niche.title, f.count) for f in ranked])
+
+
+@dataclass(frozen=True)
+class UnmetSearch:
+    text: str  # the residents' words as typed, folded
+    searches: int
+    niche_id: int
+
+
+def unmet_searches(session: Session, region: Region, today: dt.date) -> list[UnmetSearch]:
+    """The searches that found nothing, in residents' words, for "dit bedoelden ze".
+
+    Only of open niches on the board (confirmed: two clients or staff), so one resident's
+    words are never shown on their own; texts were stripped of personal data when recorded.
+    """
+    since = dt.datetime.combine(_first_week(today), dt.time())
+    rows = session.execute(
+        select(DemandSignal.text, DemandSignal.niche_id).join(Niche, DemandSignal.niche_id == Niche.id)
+        .where(DemandSignal.region_id == region.id, DemandSignal.source == SOURCE_SEARCH,
+               DemandSignal.created_at >= since, Niche.status.in_(NICHE_OPEN), Niche.confirmed.is_(True))
+    ).all()
+    counts = Counter((" ".join(words(text)), niche_id) for text, niche_id in rows if words(text))
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))[:TOP]
+    return [UnmetSearch(text, n, niche_id) for (text, niche_id), n in ranked]
 
 
 def niches_by_status(session: Session, region: Region) -> Series:

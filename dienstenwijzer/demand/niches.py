@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Category, DemandSignal, Niche, NicheAlert, NicheKey, Service
 from ..models.demand import NICHE_FILLED, NICHE_OPEN, NICHE_REJECTED
-from ..search.analysis import analyse
+from ..search.analysis import analyse, words
 
 RECENT_DAYS = 30
 BEFORE_DAYS = 90
@@ -161,3 +161,11 @@ def dismiss(session: Session, alert: NicheAlert) -> None:
 
 def signal_count(session: Session, niche: Niche) -> int:
     return (session.scalar(select(func.count(DemandSignal.id)).where(DemandSignal.niche_id == niche.id)) or 0) + niche.purged_count
+
+
+def residents_words(niche: Niche) -> str:
+    """What residents typed most for this niche, folded: the word to teach the search."""
+    texts = Counter(" ".join(words(s.text)) for s in niche.signals if words(s.text))
+    if texts:
+        return texts.most_common(1)[0][0]
+    return niche.title if niche.title_from_residents else ""

@@ -23,7 +23,7 @@ from ..accounts.admin_views import admin_required
 from ..accounts.throttle import client_hash
 from ..catalogue.freshness import hide_before, stale_before
 from ..db import db
-from ..models import FormSubmission, Niche, Region, Service
+from ..models import Category, FormSubmission, Niche, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.demand import NICHE_STATUSES
 from ..scope import niche_alert_of, niche_of, niches_of, region_view, services_of
@@ -63,7 +63,7 @@ def resident_need(gebied: str):
             problem = "U hebt het afgelopen uur al veel vragen gestuurd. Probeer het later opnieuw, of bel de regisseur."
         else:
             record_request(
-                db.session, region, search.synonyms(), form.need.data,
+                db.session, region, search.synonyms(region.slug), form.need.data,
                 municipality_nis=form.municipality.data or None, urgency=form.urgency.data or None,
                 frequency=form.frequency.data or None, contact=form.contact.data, consent=form.consent.data,
                 retention_days=int(current_app.config["NEED_CONTACT_RETENTION_DAYS"]),
@@ -86,7 +86,7 @@ def desk_need(region: Region):
     form = NeedForm()
     form.municipality.choices = _municipality_choices(region)
     if form.validate_on_submit():
-        signal = record_desk(db.session, region, search.synonyms(), form.need.data, current_user,
+        signal = record_desk(db.session, region, search.synonyms(region.slug), form.need.data, current_user,
                              municipality_nis=form.municipality.data or None, urgency=form.urgency.data or None,
                              frequency=form.frequency.data or None)
         db.session.commit()
@@ -152,7 +152,19 @@ def niche_detail(region: Region, niche_id: int):
             return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     [fig] = niches.figures(db.session, [niche])
     return render_template("demand/niche.html", region=region, niche=niche, fig=fig, form=form,
-                           merge_form=_merge_form(region, niche)), (400 if form.errors else 200)
+                           merge_form=_merge_form(region, niche), **_teach_choices(region, niche)), (400 if form.errors else 200)
+
+
+def _teach_choices(region: Region, niche: Niche) -> dict:
+    """What the "dit bedoelden ze" form on a niche offers (it posts to the teaching area)."""
+    if niche.status not in ("nieuw", "onderzocht"):
+        return {"teach_term": None}
+    return {
+        "teach_term": niches.residents_words(niche),
+        "teach_categories": db.session.scalars(select(Category).order_by(Category.position, Category.label)).all(),
+        "teach_services": db.session.scalars(
+            services_of(region).where(Service.status == STATUS_ACTIVE).order_by(Service.name)).all(),
+    }
 
 
 @bp.post("/<gebied>/beheer/niches/<int:niche_id>/samenvoegen")
@@ -205,7 +217,8 @@ def _region_figures(region: Region) -> dict:
 def region_monitoring(region: Region):
     figs = _region_figures(region)
     rate = monitoring.zero_result_rate(figs["searches"])
-    return render_template("demand/monitoring.html", region=region, figs=figs, rate=rate)
+    unmet = monitoring.unmet_searches(db.session, region, dt.date.today())
+    return render_template("demand/monitoring.html", region=region, figs=figs, rate=rate, unmet=unmet)
 
 
 @bp.get("/<gebied>/beheer/monitoring/<name>.csv")

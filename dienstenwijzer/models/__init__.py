@@ -6,6 +6,7 @@ from .catalogue import IndexOutbox, Provider, Service, service_categories, servi
 from .imports import ImportJob, ImportJobChunk, ImportJobError
 from .jobs import Referral, ReferralAccess, ReferralStep, RuleSet, Vacancy, VacancyChange
 from .reference import Category, CategorySynonym, Municipality, Postcode, Region
+from .teaching import RegionSynonym, SynonymVersion
 
 __all__ = [
     "DemandSignal",
@@ -33,10 +34,12 @@ __all__ = [
     "ReferralAccess",
     "ReferralStep",
     "Region",
+    "RegionSynonym",
     "RuleSet",
     "Service",
     "service_categories",
     "service_municipalities",
+    "SynonymVersion",
     "Vacancy",
     "VacancyChange",
 ]

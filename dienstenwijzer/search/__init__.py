@@ -23,6 +23,7 @@ from .engine import Hit, SearchEngine, SearchRequest, SearchResult
 from .facets import Filters
 from .outbox import apply_outbox, has_pending, install_outbox_hook
 from .rebuild import catch_up, count_to_index, rebuild
+from .region_synonyms import RegionSynonyms
 from .selfcheck import RegionDrift, checksum, compare, repair
 from .store import IndexStore
 from .synonyms import SynonymIndex
@@ -42,10 +43,9 @@ __all__ = [
     "rebuild_index",
     "search",
     "sync",
+    "synonyms",
+    "synonyms_changed",
 ]
-
-
-SYNONYM_CACHE_SECONDS = 300
 
 
 class _Search:
@@ -56,17 +56,13 @@ class _Search:
         self.check_seconds = float(app.config["INDEX_SELF_CHECK_SECONDS"])
         self.follow = bool(app.config["INDEX_FOLLOWER"])
         self.cache = SearchCache(int(float(app.config["SEARCH_CACHE_MB"]) * 1024 * 1024))
-        self.engine = SearchEngine(self.store, self._load_synonyms, self.cache)
+        self.synonyms = RegionSynonyms(lambda: Session(db.engine))
+        self.engine = SearchEngine(self.store, self.synonyms.for_region, self.cache)
         self._last_poll = time.monotonic()
-        self._synonyms: tuple[float, SynonymIndex] | None = None
         self._follower_pid: int | None = None
         self._follower_lock = threading.Lock()
         self._stop = threading.Event()
         self._follower: threading.Thread | None = None
-
-    def _load_synonyms(self) -> SynonymIndex:
-        with Session(db.engine) as session:
-            return SynonymIndex.from_session(session)
 
     def sync(self, wait: float = 0.0) -> int:
         with Session(db.engine) as session:
@@ -80,6 +76,7 @@ class _Search:
         if now - self._last_poll >= self.poll_seconds:
             self._last_poll = now
             with Session(db.engine) as session:
+                self.synonyms.refresh(session)
                 if has_pending(session, self.store):
                     apply_outbox(session, self.store, wait=0.0)
 
@@ -131,6 +128,7 @@ class _Search:
             self._stop.wait(self.poll_seconds)
 
     def _follow_once(self) -> None:
+        self.synonyms.refresh()  # taught words: one row read per pass
         generation = self.store.current()
         if generation is None or not generation.is_current_format():
             return  # nothing to follow until `reindex` (serve and init do it) builds one
@@ -175,13 +173,17 @@ def rebuild_index(progress=None) -> None:
         rebuild(session, _ext().store, progress)
 
 
-def synonyms() -> SynonymIndex:
-    """The taxonomy synonyms, as the search uses them (kept per process for a few minutes)."""
+def synonyms(region_slug: str | None = None) -> SynonymIndex:
+    """The synonyms a zorggebied's search uses: the standard ones plus the words taught there
+    (without a zorggebied: the standard ones and those taught to all)."""
     ext = _ext()
-    now = time.monotonic()
-    if ext._synonyms is None or now - ext._synonyms[0] > SYNONYM_CACHE_SECONDS:
-        ext._synonyms = (now, ext._load_synonyms())
-    return ext._synonyms[1]
+    return ext.synonyms.for_region(region_slug, ext.store.current_path())
+
+
+def synonyms_changed() -> bool:
+    """Take up taught words now, in this process; call after a commit that changed them (the
+    followers of the other processes take them up within OUTBOX_POLL_SECONDS)."""
+    return _ext().synonyms.refresh()
 
 
 def follow() -> None:

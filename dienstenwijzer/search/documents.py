@@ -20,6 +20,7 @@ from ..models import (
     Municipality,
     Provider,
     Region,
+    RegionSynonym,
     Service,
     service_categories,
     service_municipalities,
@@ -157,16 +158,32 @@ class DocumentBuilder:
                     ids.append(cid)
         return ids
 
+    def taught_words(self, service_ids: list[int]) -> dict[tuple[int, str], list[str]]:
+        """(service id, region slug) -> words a regisseur taught there for that service."""
+        taught: dict[tuple[int, str], list[str]] = defaultdict(list)
+        if service_ids:
+            rows = self.session.execute(
+                select(RegionSynonym.service_id, Region.slug, RegionSynonym.term)
+                .join(Region, RegionSynonym.region_id == Region.id)
+                .where(RegionSynonym.service_id.in_(service_ids))
+                .order_by(RegionSynonym.term)
+            )
+            for service_id, slug, term in rows:
+                taught[(service_id, slug)].append(term)
+        return taught
+
     def documents_by_region(
         self, services: Iterable[ServiceRecord], only: set[str] | None = None
     ) -> dict[str, list[dict]]:
         """Active services only: an archived service has no document anywhere.
 
-        `only`: build documents just for the services in these regions (a rebuild worker)."""
+        `only`: build documents just for the services in these regions (a rebuild worker).
+        A word taught for a service in a zorggebied is in its document there only (a
+        change of those words bumps the service's updated_at, so the outbox rewrites it)."""
+        active = [s for s in services if s.status == STATUS_ACTIVE]
+        taught = self.taught_words([s.id for s in active])
         docs: dict[str, list[dict]] = defaultdict(list)
-        for service in services:
-            if service.status != STATUS_ACTIVE:
-                continue
+        for service in active:
             slugs = self.regions_of(service)
             if only is not None:
                 slugs &= only
@@ -174,5 +191,6 @@ class DocumentBuilder:
                     continue
             doc = service_document(service, self.category_ids(service))
             for slug in slugs:
-                docs[slug].append(doc)
+                words = taught.get((service.id, slug))
+                docs[slug].append({**doc, "text": " ".join([doc["text"], *words])} if words else doc)
         return docs

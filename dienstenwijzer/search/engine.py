@@ -119,6 +119,12 @@ class _RegionSearcher:
             self._use(self.ix.searcher())
             self._reset()
 
+    def use_synonyms(self, synonyms: SynonymIndex) -> None:
+        """New synonyms: a new cache token, so no result found with the old ones is served."""
+        self.synonyms = synonyms
+        self.token = next(_reader_tokens)
+        self._speller = None
+
     @property
     def speller(self) -> Speller:
         if self._speller is None:
@@ -206,9 +212,9 @@ class _RegionSearcher:
 class SearchEngine:
     """One per app; the searchers themselves are per process and per thread."""
 
-    def __init__(self, store: IndexStore, load_synonyms, cache: SearchCache):
+    def __init__(self, store: IndexStore, synonyms_for, cache: SearchCache):
         self.store = store
-        self._load_synonyms = load_synonyms
+        self._synonyms_for = synonyms_for  # (slug, generation path) -> SynonymIndex
         self.cache = cache
         self._local = threading.local()
 
@@ -221,7 +227,6 @@ class SearchEngine:
                 rs.close()
             _freeze_once_per_process()
             local.path, local.pid, local.regions = path, _pid(), {}
-            local.synonyms = self._load_synonyms() if path is not None else None
         return local
 
     def region_searcher(self, slug: str) -> _RegionSearcher | None:
@@ -229,16 +234,19 @@ class SearchEngine:
         if pool.path is None:
             return None
         rs = pool.regions.get(slug)
+        synonyms = self._synonyms_for(slug, pool.path)
         if rs is None:
             generation = Generation(pool.path)
             if not generation.region_dir(slug).exists():
                 return None
             rs = pool.regions[slug] = _RegionSearcher(
-                open_for_reading(generation.region_dir(slug)), pool.synonyms,
+                open_for_reading(generation.region_dir(slug)), synonyms,
                 lambda: generation.read_vocabulary(slug), self.cache,
             )
         else:
             rs.refresh_if_changed()
+            if rs.synonyms is not synonyms:  # a regisseur taught this zorggebied a word
+                rs.use_synonyms(synonyms)
         forget_segments_except(set().union(*(r.segments for r in pool.regions.values())))
         return rs
 

@@ -1,7 +1,9 @@
 """Words residents type, resolved to categories (kuisen -> poetsen, vensterkuiser -> ramen-wassen).
 
 The words are the taxonomy's synonyms and the thesaurus (fixtures/thesaurus/), both loaded into
-category_synonym by reference_data.py.
+category_synonym by reference_data.py, plus what regisseurs taught the search for their
+zorggebied (region_synonym, see `taught_categories` and `SynonymIndex.with_terms`). A taught word
+for a service is no query-time synonym: it is indexed with the service (documents.py).
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..models import Category, CategorySynonym
+from ..models import Category, CategorySynonym, Region, RegionSynonym
 from .analysis import STOP_WORDS, index_forms, stem, words
 
 MAX_PHRASE_WORDS = 4
@@ -39,6 +41,19 @@ class SynonymIndex:
                 by_key[key].add(category_id)
             surface.update(w for w in words(term) if len(w) > 2)
         return cls({k: frozenset(v) for k, v in by_key.items()}, frozenset(surface))
+
+    def with_terms(self, terms: tuple[tuple[str, str], ...]) -> SynonymIndex:
+        """This index plus (term, category id) pairs: a zorggebied's own words over the standard."""
+        if not terms:
+            return self
+        by_key = {k: set(v) for k, v in self.by_key.items()}
+        surface = set(self.surface_words)
+        for term, category_id in terms:
+            key = phrase_key(term)
+            if key:
+                by_key.setdefault(key, set()).add(category_id)
+            surface.update(w for w in words(term) if len(w) > 2)
+        return SynonymIndex({k: frozenset(v) for k, v in by_key.items()}, frozenset(surface))
 
     def match(self, stems: list[str]) -> list[tuple[int, int, frozenset[str]]]:
         """Greedy longest matches: (start, end, categories) spans over the stem list.
@@ -70,3 +85,20 @@ class SynonymIndex:
             if cats:
                 return cats
         return frozenset()
+
+
+ALL_REGIONS = None  # the key of words an admin taught every zorggebied
+
+
+def taught_categories(session: Session) -> dict[str | None, tuple[tuple[str, str], ...]]:
+    """Region slug (None: every zorggebied) -> its taught (term, category id) pairs, sorted."""
+    rows = session.execute(
+        select(Region.slug, RegionSynonym.term, RegionSynonym.category_id)
+        .outerjoin(Region, RegionSynonym.region_id == Region.id)
+        .where(RegionSynonym.category_id.is_not(None))
+        .order_by(RegionSynonym.term, RegionSynonym.category_id)
+    ).all()
+    taught: dict[str | None, list[tuple[str, str]]] = defaultdict(list)
+    for slug, term, category_id in rows:
+        taught[slug].append((term, category_id))
+    return {slug: tuple(pairs) for slug, pairs in taught.items()}

@@ -39,10 +39,11 @@ from sqlalchemy.orm import Session
 from dienstenwijzer import create_app, search
 from dienstenwijzer.catalogue import editing, import_jobs
 from dienstenwijzer.catalogue.reports import file_report, handle_report
-from dienstenwijzer.demand.signals import record_search_miss
 from dienstenwijzer.db import db
+from dienstenwijzer.demand.signals import record_search_miss
 from dienstenwijzer.models import (
     AuditEntry,
+    Category,
     DemandSignal,
     ImportJob,
     IndexOutbox,
@@ -51,10 +52,12 @@ from dienstenwijzer.models import (
     NicheAlert,
     Provider,
     Region,
+    RegionSynonym,
     Report,
     Service,
     User,
 )
+from dienstenwijzer.teaching import words
 from tests.conftest import PG_URL, csv_text, import_rows, login, make_user, service_row
 
 ROLES = ("anonymous", "other", "consulent", "regisseur", "admin")
@@ -73,6 +76,7 @@ PLACE = {
 SERVICE_NAME = {"gent": "Scheldedienst", "kortrijk": "Leiedienst"}
 PROVIDER_NAME = {"gent": "Schelde-aanbieder", "kortrijk": "Leie-aanbieder"}
 NEED_WORD = {"gent": "Scheldewens", "kortrijk": "Leiewens"}  # niches are named after the need
+TAUGHT_WORD = {"gent": "scheldewoord", "kortrijk": "leiewoord"}  # words taught the search
 # One set of objects (provider, service, report, staff account) per role, plus an archived
 # provider with its service and a handled report for the archive and "afgehandeld" lists.
 TAGS = (*ROLES, "archief")
@@ -158,6 +162,9 @@ def build_world(app: Flask) -> tuple[dict, dict, dict]:
                 db.session.add(alert)
                 db.session.flush()
                 ids[("alert", slug, tag)] = alert.id
+                poetsen = words.Target(category=db.session.get(Category, "poetsen"))
+                taught = words.add_word(db.session, regions[slug], f"{TAUGHT_WORD[slug]} {tag}", poetsen)
+                ids[("synonym", slug, tag)] = taught.id
                 if tag == "archief":
                     editing.archive_provider(db.session, service.provider)
                     handle_report(db.session, report, admin, "Opgelost.")
@@ -338,6 +345,17 @@ def split_form(ctx: Ctx) -> dict:
     return {"signal": [str(first)], "title": f"{NEED_WORD[ctx.case.obj_region]} deel {ctx.case.role}"}
 
 
+def new_synonym_form(ctx: Ctx) -> dict:
+    """"Dit bedoelden ze": the object's niche met by the object's service (/gent/ with
+    Kortrijk's: the niche is not found)."""
+    return {"term": f"{TAUGHT_WORD[ctx.case.url_region]} nieuw {ctx.case.role}",
+            "target": f"dienst:{ctx.id('service')}", "niche": str(ctx.id("niche"))}
+
+
+def synonym_form(ctx: Ctx) -> dict:
+    return {"term": f"{TAUGHT_WORD[ctx.case.obj_region]} {ctx.case.role} gewijzigd", "target": "categorie:strijkatelier"}
+
+
 def archive_services(session: Session, world: World) -> None:
     for (kind, _, tag), object_id in world.ids.items():
         if kind == "service" and tag != "archief":
@@ -411,6 +429,10 @@ EXPECTATIONS: dict[str, Expect] = {
     "demand.dismiss_alert": Expect(CATALOGUE, POST),
     "demand.region_monitoring": Expect(CATALOGUE, GET),
     "demand.region_monitoring_csv": Expect(CATALOGUE, GET, args={"name": "needs"}),
+    "teaching.synonyms": Expect(CATALOGUE, GET),
+    "teaching.new_synonym": Expect(CATALOGUE, BOTH, form=new_synonym_form, foreign={"POST": 404}),
+    "teaching.edit_synonym": Expect(CATALOGUE, BOTH, form=synonym_form),
+    "teaching.delete_synonym": Expect(CATALOGUE, BOTH),
     "demand.all_monitoring": Expect(ADMIN, GET),
     "demand.all_monitoring_csv": Expect(ADMIN, GET),
     "accounts_admin.overview": Expect(STAFF_HOME, GET),
@@ -420,7 +442,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts_admin.new_link": Expect(ADMIN, {"POST": 200}, changes=False),
 }
 OBJECT_ARGS = {"service_id": "service", "provider_id": "provider", "report_id": "report", "user_id": "user",
-               "niche_id": "niche", "alert_id": "alert", "job_id": "import_job"}
+               "niche_id": "niche", "alert_id": "alert", "job_id": "import_job", "synonym_id": "synonym"}
 
 
 # -- the URL map --------------------------------------------------------------------------------
@@ -502,10 +524,12 @@ def _tables() -> dict:
         .join(Niche, NicheAlert.niche_id == Niche.id),
         "import_job": select(ImportJob.id, ImportJob.region_id, ImportJob.filename, ImportJob.status,
                              ImportJob.confirmed_by_id),
+        "region_synonym": select(RegionSynonym.id, RegionSynonym.region_id, RegionSynonym.term,
+                                 RegionSynonym.category_id, RegionSynonym.service_id),
     }
 
 
-TEXT = ("service", "provider", "niche", "import_job")  # tables whose third column is a name shown on pages
+TEXT = ("service", "provider", "niche", "import_job", "region_synonym")  # tables whose third column is a name shown on pages
 
 
 def snapshot(app: Flask) -> dict:
@@ -667,6 +691,8 @@ LIST_PAGES = [  # (path under /<gebied>/beheer/, query, shows own names)
     ("niches", {"status": "nieuw"}, True),
     ("monitoring", {}, True),
     ("monitoring/needs.csv", {}, True),
+    ("zoekwoorden", {}, True),
+    ("zoekwoorden", {"q": "{other_word}"}, False),
 ]
 
 
@@ -681,7 +707,7 @@ def test_list_pages_never_show_another_zorggebieds_services_providers_or_niches(
         other_nis = db.session.scalar(
             select(Municipality.nis_code).where(Municipality.name == PLACE[other]["gemeente"]))
     # Searching for the other's words: the search box repeats them, never a whole name.
-    fill = {"other_service": SERVICE_NAME[other], "other_provider": PROVIDER_NAME[other],
+    fill = {"other_service": SERVICE_NAME[other], "other_word": TAUGHT_WORD[other], "other_provider": PROVIDER_NAME[other],
             "other_nis": other_nis, "other_service_id": world.ids[("service", other, "regisseur")],
             "other_provider_id": world.ids[("provider", other, "regisseur")]}
     problems = []
@@ -733,6 +759,11 @@ CROSS_LINKS = {  # a Gent object tied to a Kortrijk one through /gent/: (path, f
         ("/gent/beheer/niches/{niche}/samenvoegen", {"merge-into": "{kortrijk_niche}"}), 404),
     "Kortrijk signals split off a Gent niche": (
         ("/gent/beheer/niches/{niche}/splitsen", {"signal": "{kortrijk_signal}", "title": "Gestolen"}), 302),
+    "Gent word for a Kortrijk service": (
+        ("/gent/beheer/zoekwoorden/nieuw", {"term": "gestolen woord", "target": "dienst:{kortrijk_service}"}), 400),
+    "Kortrijk niche met from Gent": (
+        ("/gent/beheer/zoekwoorden/nieuw", {"term": "gestolen woord", "target": "categorie:poetsen",
+                                            "niche": "{kortrijk_niche}"}), 404),
     "service of a Kortrijk provider": (
         ("/gent/beheer/diensten/{service}", {"provider_id": "{kortrijk_provider}"}), 400),
 }
