@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from whoosh import query as wq
 
-from .analysis import STOP_WORDS, index_forms, words
+from .analysis import STOP_WORDS, WordForms, index_forms, word_forms, words
 from .synonyms import SynonymIndex
 
 
@@ -15,6 +15,7 @@ class Clause:
 
     surface: tuple[str, ...]  # folded words as typed
     forms: tuple[tuple[str, ...], ...]  # index forms per word (stem, then compound parts)
+    analysed: tuple[WordForms, ...]  # per word: stem, variants and parts, as searched
     categories: frozenset[str]  # taxonomy ids the phrase stands for
 
 
@@ -34,26 +35,33 @@ class ParsedQuery:
 def parse(text: str, synonyms: SynonymIndex) -> ParsedQuery:
     typed = [w for w in words(text) if w not in STOP_WORDS and index_forms(w)]
     forms = [index_forms(w) for w in typed]
+    analysed = [word_forms(w) for w in typed]
     spans = {start: (end, cats) for start, end, cats in synonyms.match([f[0] for f in forms])}
     clauses = []
     i = 0
     while i < len(typed):
         end, cats = spans.get(i, (i + 1, frozenset()))
-        clauses.append(Clause(tuple(typed[i:end]), tuple(forms[i:end]), cats))
+        clauses.append(Clause(tuple(typed[i:end]), tuple(forms[i:end]), tuple(analysed[i:end]), cats))
         i = end
     return ParsedQuery(tuple(clauses))
 
 
-def _word_query(forms: tuple[str, ...]) -> wq.Query:
-    full = wq.Term("text", forms[0])
-    if len(forms) == 1:
-        return full
-    # A compound matches itself, or a text holding all its parts ("hulp bij het poetsen").
-    return wq.Or([full, wq.And([wq.Term("text", f) for f in forms[1:]])])
+def _any(forms: tuple[str, ...]) -> wq.Query:
+    terms = [wq.Term("text", f) for f in forms]
+    return terms[0] if len(terms) == 1 else wq.Or(terms)
+
+
+def _word_query(wf: WordForms) -> wq.Query:
+    # The word's stem or the stem of its dictionary form ("gestreken" meets "strijken"); a
+    # compound also matches a text holding all its parts ("ramen wassen" for "ramenwasser").
+    alternatives = [wq.Term("text", f) for f in (wf.stem, *wf.variants)]
+    if wf.parts:
+        alternatives.append(wq.And([_any(p) for p in wf.parts]))
+    return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 
 def _clause_query(clause: Clause) -> wq.Query:
-    words_q = [_word_query(f) for f in clause.forms]
+    words_q = [_word_query(wf) for wf in clause.analysed]
     text_q = words_q[0] if len(words_q) == 1 else wq.And(words_q)
     if not clause.categories:
         return text_q
