@@ -1,9 +1,11 @@
 """From what a resident typed to a Whoosh query: words, compounds and taxonomy synonyms."""
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 from whoosh import query as wq
+from whoosh.matching import FilterMatcher, NullMatcher
 
 from .analysis import STOP_WORDS, WordForms, index_forms, word_forms, words
 from .synonyms import SynonymIndex
@@ -17,6 +19,9 @@ class Clause:
     forms: tuple[tuple[str, ...], ...]  # index forms per word (stem, then compound parts)
     analysed: tuple[WordForms, ...]  # per word: stem, variants and parts, as searched
     categories: frozenset[str]  # taxonomy ids the phrase stands for
+    # For a compound read by its head ("buurtrestaurantje"): the forms of its other parts, one
+    # of which some service of the zorggebied must have for the head's categories to count.
+    modifiers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -36,18 +41,19 @@ def parse(text: str, synonyms: SynonymIndex) -> ParsedQuery:
     typed = [w for w in words(text) if w not in STOP_WORDS and index_forms(w)]
     forms = [index_forms(w) for w in typed]
     analysed = [word_forms(w) for w in typed]
-    spans = {start: (end, cats) for start, end, cats in synonyms.match([f[0] for f in forms])}
+    spans = {start: (end, cats, mods) for start, end, cats, mods in synonyms.spans([f[0] for f in forms])}
     clauses = []
     i = 0
     while i < len(typed):
-        end, cats = spans.get(i, (i + 1, frozenset()))
-        clauses.append(Clause(tuple(typed[i:end]), tuple(forms[i:end]), tuple(analysed[i:end]), cats))
+        end, cats, mods = spans.get(i, (i + 1, frozenset(), ()))
+        clauses.append(Clause(tuple(typed[i:end]), tuple(forms[i:end]), tuple(analysed[i:end]),
+                              cats, mods))
         i = end
     return ParsedQuery(tuple(clauses))
 
 
-def _any(forms: tuple[str, ...]) -> wq.Query:
-    terms = [wq.Term("text", f) for f in forms]
+def _any(forms: tuple) -> wq.Query:
+    terms = [f if isinstance(f, wq.Query) else wq.Term("text", f) for f in forms]
     return terms[0] if len(terms) == 1 else wq.Or(terms)
 
 
@@ -65,14 +71,122 @@ def _clause_query(clause: Clause) -> wq.Query:
     text_q = words_q[0] if len(words_q) == 1 else wq.And(words_q)
     if not clause.categories:
         return text_q
-    return wq.Or([text_q, *(wq.Term("categories", c) for c in sorted(clause.categories))])
+    categories = [wq.Term("categories", c) for c in sorted(clause.categories)]
+    if clause.modifiers:
+        return wq.Or([text_q, Guarded(_any(tuple(categories)), _any(clause.modifiers))])
+    return wq.Or([text_q, *categories])
 
 
 def to_whoosh(parsed: ParsedQuery, *, match_all: bool = True) -> wq.Query:
     parts = [_clause_query(c) for c in parsed.clauses]
     if len(parts) == 1:
         return parts[0]
-    return wq.And(parts) if match_all else wq.Or(parts)
+    return wq.And(parts) if match_all else Coverage(parts)
+
+
+class Guarded(wq.WrappingQuery):
+    """`child`, but only in a zorggebied where some service matches `guard`.
+
+    A compound read by its head ("hondentrimsalon" as a "salon", a sofa) means the head's
+    category only where the zorggebied knows its modifiers at all: where no service mentions
+    dogs or trimming, the resident asks for something that is not there (unmet demand). Where
+    the modifier is known ("nood" in "noodkinderopvang"), the head's category stands.
+    """
+
+    boost = 1.0
+
+    def __init__(self, child, guard):
+        super().__init__(child)
+        self.guard = guard
+
+    def __eq__(self, other):
+        return super().__eq__(other) and self.guard == other.guard
+
+    def __hash__(self):
+        return super().__hash__() ^ hash(self.guard)
+
+    def _rewrap(self, child):
+        return self.__class__(child, self.guard)
+
+    def matcher(self, searcher, context=None):
+        if next(iter(searcher.get_parent().docs_for_query(self.guard)), None) is None:
+            return NullMatcher()
+        return self.child.matcher(searcher, context)
+
+
+# -- Matching only some of the words ---------------------------------------------------------
+#
+# When no service has every word, a service that has some of them is shown only if it covers
+# a fair share of what the query is about, weighing each clause by how specific it is in the
+# zorggebied (inverse document frequency; a clause no service has weighs most). So "kapper aan
+# huis" shows nothing when no service mentions a hairdresser (it is unmet demand), while a
+# sentence still finds the service that has its rare words; and the share scales the score,
+# so a service with the specific words ranks above one with many common ones.
+
+MIN_SHARE = 0.25
+# The share counts twice: measured on bench/search_quality.py, a plain share still let a
+# service with many common words ("hulp", "maken") outrank the one with the rare ones.
+SHARE_POWER = 2
+
+
+class Coverage(wq.Or):
+    """Or of clauses, keeping the documents that cover at least MIN_SHARE of the clauses'
+    specificity, each scored by its Or score times its share."""
+
+    def __init__(self, subqueries, boost=1.0, min_share=MIN_SHARE):
+        super().__init__(subqueries, boost=boost)
+        self.min_share = min_share
+
+    def __eq__(self, other):
+        return super().__eq__(other) and self.min_share == other.min_share
+
+    def __hash__(self):
+        return super().__hash__() ^ hash(self.min_share)
+
+    def matcher(self, searcher, context=None):
+        # Whoosh's own evaluation, used by tests to check `evaluate`: per segment, with the
+        # clause frequencies of the whole index.
+        top = searcher.get_parent()
+        frequencies = [sum(1 for _ in top.docs_for_query(s)) for s in self.subqueries]
+        per_clause = [set(s.docs(searcher)) for s in self.subqueries]
+        factors = shares(per_clause, frequencies, top.doc_count(), self.min_share)
+        child = wq.Or(self.subqueries).matcher(searcher, context)
+        return _ScaledMatcher(child, factors)
+
+
+def clause_weight(frequency: int, doc_count: int) -> float:
+    """How specific a clause is: log(1 + N / (1 + df)), highest for a clause nothing matches."""
+    return math.log(1 + doc_count / (1 + frequency))
+
+
+def shares(per_clause: list, frequencies: list[int], doc_count: int, min_share: float) -> dict[int, float]:
+    """{docnum: score factor}: the share of the clauses' weight a document matches (squared),
+    for the documents reaching min_share."""
+    weights = [clause_weight(f, doc_count) for f in frequencies]
+    total = sum(weights)
+    matched: dict[int, float] = {}
+    for docs, w in zip(per_clause, weights, strict=True):
+        for d in docs:
+            matched[d] = matched.get(d, 0.0) + w
+    return {d: (m / total) ** SHARE_POWER for d, m in matched.items() if m / total >= min_share}
+
+
+class _ScaledMatcher(FilterMatcher):
+    def __init__(self, child, factors: dict[int, float], boost=1.0):
+        self._factors = factors
+        super().__init__(child, factors, boost=boost)
+
+    def copy(self):
+        return self.__class__(self.child.copy(), self._factors)
+
+    def _replacement(self, newchild):
+        return self.__class__(newchild, self._factors)
+
+    def supports_block_quality(self):
+        return False
+
+    def score(self):
+        return self.child.score() * self._factors[self.child.id()]
 
 
 # -- Evaluating a query on cached postings ---------------------------------------------------
@@ -115,6 +229,8 @@ def _weighted_tree(combine, weighted: list[tuple[int, TermScores]]) -> TermScore
 def estimate_size(q: wq.Query, doc_frequency, doc_count: int) -> int:
     if isinstance(q, wq.Term):
         return doc_frequency(q.fieldname, q.text)
+    if isinstance(q, Guarded):  # Whoosh estimates the child whatever the guard says
+        return estimate_size(q.child, doc_frequency, doc_count)
     sizes = [estimate_size(s, doc_frequency, doc_count) for s in q.subqueries]
     if isinstance(q, wq.And):
         return min(sizes)
@@ -144,12 +260,25 @@ def evaluate(q: wq.Query, term_scores, doc_frequency, doc_count: int, doc_count_
         raise ValueError("boosted queries are not supported")
     if isinstance(q, wq.Term):
         return term_scores(q.fieldname, q.text)
-    if type(q) not in (wq.And, wq.Or):
+    if isinstance(q, Guarded):
+        if not evaluate(q.guard, term_scores, doc_frequency, doc_count, doc_count_all):
+            return {}
+        return evaluate(q.child, term_scores, doc_frequency, doc_count, doc_count_all)
+    if type(q) not in (wq.And, wq.Or, Coverage):
         raise TypeError(f"cannot evaluate {q!r}")
     subs = q.subqueries
     if not subs:
         return {}
     values = [evaluate(s, term_scores, doc_frequency, doc_count, doc_count_all) for s in subs]
+    if isinstance(q, Coverage):
+        factors = shares(values, [len(v) for v in values], doc_count, q.min_share)
+        united = _combine(wq.Or(subs), values, doc_frequency, doc_count, doc_count_all)
+        return {d: united[d] * f for d, f in factors.items()}
+    return _combine(q, values, doc_frequency, doc_count, doc_count_all)
+
+
+def _combine(q, values: list[TermScores], doc_frequency, doc_count: int, doc_count_all: int) -> TermScores:
+    subs = q.subqueries
     if len(values) == 1:
         return values[0]
     if isinstance(q, wq.Or) and 2 < len(subs) < TOO_MANY_CLAUSES and doc_count_all <= PRELOAD_DOC_LIMIT:
