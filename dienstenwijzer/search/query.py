@@ -37,8 +37,18 @@ class ParsedQuery:
         return frozenset(f for c in self.clauses for forms in c.forms for f in forms)
 
 
+# Words that frame a request rather than name the need: "ik zoek iemand om mijn gras te maaien",
+# "ik heb vervoer nodig", "waar kan ik gratis babykleren krijgen". Searched for, they match
+# services only by accident (since compounds are split, "zoek" is in every "werkzoekenden") and
+# would be reported as unmet demand. Left out when the query has other words.
+REQUEST_WORDS = frozenset({"zoek", "zoeken", "gezocht", "nodig", "graag", "krijg", "krijgen",
+                           "vind", "vinden", "waar", "welke", "wanneer"})
+
+
 def parse(text: str, synonyms: SynonymIndex) -> ParsedQuery:
     typed = [w for w in words(text) if w not in STOP_WORDS and index_forms(w)]
+    if any(w not in REQUEST_WORDS for w in typed):
+        typed = [w for w in typed if w not in REQUEST_WORDS]
     forms = [index_forms(w) for w in typed]
     analysed = [word_forms(w) for w in typed]
     spans = {start: (end, cats, mods) for start, end, cats, mods in synonyms.spans([f[0] for f in forms])}
@@ -81,7 +91,9 @@ def to_whoosh(parsed: ParsedQuery, *, match_all: bool = True) -> wq.Query:
     parts = [_clause_query(c) for c in parsed.clauses]
     if len(parts) == 1:
         return parts[0]
-    return wq.And(parts) if match_all else Coverage(parts)
+    if match_all:
+        return wq.And(parts)
+    return Coverage(parts, words=tuple(len(c.surface) for c in parsed.clauses))
 
 
 class Guarded(wq.WrappingQuery):
@@ -116,14 +128,14 @@ class Guarded(wq.WrappingQuery):
 
 # -- Matching only some of the words ---------------------------------------------------------
 #
-# When no service has every word, a service that has some of them is shown only if it covers
-# a fair share of what the query is about, weighing each clause by how specific it is in the
-# zorggebied (inverse document frequency; a clause no service has weighs most). So "kapper aan
-# huis" shows nothing when no service mentions a hairdresser (it is unmet demand), while a
-# sentence still finds the service that has its rare words; and the share scales the score,
-# so a service with the specific words ranks above one with many common ones.
+# When no service has every word, the services with some of them are ranked by the share of
+# the query they cover: each clause weighs its number of words times how specific it is in
+# the zorggebied (inverse document frequency; a clause no service has weighs most), and the
+# score is multiplied by the share squared. So in a sentence the service with the rare words
+# ("badkamer veiliger") ranks above those with many common ones ("hulp", "maken"), and a
+# service that covers less than a tenth of the query is not shown at all.
 
-MIN_SHARE = 0.25
+MIN_SHARE = 0.1
 # The share counts twice: measured on bench/search_quality.py, a plain share still let a
 # service with many common words ("hulp", "maken") outrank the one with the rare ones.
 SHARE_POWER = 2
@@ -133,15 +145,17 @@ class Coverage(wq.Or):
     """Or of clauses, keeping the documents that cover at least MIN_SHARE of the clauses'
     specificity, each scored by its Or score times its share."""
 
-    def __init__(self, subqueries, boost=1.0, min_share=MIN_SHARE):
+    def __init__(self, subqueries, boost=1.0, words=None, min_share=MIN_SHARE):
         super().__init__(subqueries, boost=boost)
+        self.words = tuple(words) if words else (1,) * len(self.subqueries)  # per clause
         self.min_share = min_share
 
     def __eq__(self, other):
-        return super().__eq__(other) and self.min_share == other.min_share
+        return (super().__eq__(other) and self.words == other.words
+                and self.min_share == other.min_share)
 
     def __hash__(self):
-        return super().__hash__() ^ hash(self.min_share)
+        return super().__hash__() ^ hash((self.words, self.min_share))
 
     def matcher(self, searcher, context=None):
         # Whoosh's own evaluation, used by tests to check `evaluate`: per segment, with the
@@ -149,20 +163,22 @@ class Coverage(wq.Or):
         top = searcher.get_parent()
         frequencies = [sum(1 for _ in top.docs_for_query(s)) for s in self.subqueries]
         per_clause = [set(s.docs(searcher)) for s in self.subqueries]
-        factors = shares(per_clause, frequencies, top.doc_count(), self.min_share)
+        factors = shares(per_clause, frequencies, self.words, top.doc_count(), self.min_share)
         child = wq.Or(self.subqueries).matcher(searcher, context)
         return _ScaledMatcher(child, factors)
 
 
-def clause_weight(frequency: int, doc_count: int) -> float:
-    """How specific a clause is: log(1 + N / (1 + df)), highest for a clause nothing matches."""
-    return math.log(1 + doc_count / (1 + frequency))
+def clause_weight(frequency: int, words: int, doc_count: int) -> float:
+    """How much of the query a clause is: its words times how specific it is,
+    log(1 + N / (1 + df)), highest for a clause nothing matches."""
+    return words * math.log(1 + doc_count / (1 + frequency))
 
 
-def shares(per_clause: list, frequencies: list[int], doc_count: int, min_share: float) -> dict[int, float]:
+def shares(per_clause: list, frequencies: list[int], words: tuple[int, ...], doc_count: int,
+           min_share: float) -> dict[int, float]:
     """{docnum: score factor}: the share of the clauses' weight a document matches (squared),
     for the documents reaching min_share."""
-    weights = [clause_weight(f, doc_count) for f in frequencies]
+    weights = [clause_weight(f, n, doc_count) for f, n in zip(frequencies, words, strict=True)]
     total = sum(weights)
     matched: dict[int, float] = {}
     for docs, w in zip(per_clause, weights, strict=True):
@@ -271,7 +287,7 @@ def evaluate(q: wq.Query, term_scores, doc_frequency, doc_count: int, doc_count_
         return {}
     values = [evaluate(s, term_scores, doc_frequency, doc_count, doc_count_all) for s in subs]
     if isinstance(q, Coverage):
-        factors = shares(values, [len(v) for v in values], doc_count, q.min_share)
+        factors = shares(values, [len(v) for v in values], q.words, doc_count, q.min_share)
         united = _combine(wq.Or(subs), values, doc_frequency, doc_count, doc_count_all)
         return {d: united[d] * f for d, f in factors.items()}
     return _combine(q, values, doc_frequency, doc_count, doc_count_all)
