@@ -40,3 +40,26 @@ def test_a_compound_query_meets_a_text_written_in_parts():
 
 def test_a_plain_word_finds_a_text_with_the_compound():
     assert index_forms("kleding")[0] in analyse("Kledinginzameling aan de kerk")
+
+
+def test_a_compound_finds_a_text_with_its_specific_parts(add_services):
+    from dienstenwijzer import search
+    from dienstenwijzer.search import SearchRequest
+    from tests.conftest import service_row
+
+    add_services("gent", [
+        service_row(extern_id="haag", naam="Groenploeg", categorie="tuinonderhoud",
+                    dienstencheques="nee", omschrijving="Wij scheren uw haag twee keer per jaar."),
+        service_row(extern_id="huiswerk", naam="Huiswerkklas", categorie="huiswerkbegeleiding",
+                    dienstencheques="nee", omschrijving="Hulp bij het huiswerk na school."),
+        *(service_row(extern_id=f"dienst{i}", naam=f"Dienst {i}", omschrijving=f"Onze dienst {what}.")
+          for i, what in enumerate(["poetst", "strijkt", "kookt", "wast"])),
+    ])
+
+    def names(text):
+        return [h.name for h in search.search("gent", SearchRequest(text=text)).hits]
+
+    # Nobody calls it a "dienst", a word every other service uses: the specific parts suffice.
+    assert names("haagscheerdienst") == ["Groenploeg"]
+    # A driving school is not a school: half a compound is not enough.
+    assert names("rijschool") == []
