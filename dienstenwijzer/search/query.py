@@ -150,8 +150,8 @@ SHARE_POWER = 4
 
 
 class Coverage(wq.Or):
-    """Or of clauses, keeping the documents that cover at least MIN_SHARE of the clauses'
-    specificity, each scored by its Or score times its share."""
+    """Or of clauses, keeping the documents that cover at least `min_share` of the clauses'
+    weight (see clause_weight), each scored by its Or score times its share ** SHARE_POWER."""
 
     def __init__(self, subqueries, boost=1.0, words=None, min_share=MIN_SHARE):
         super().__init__(subqueries, boost=boost)
