@@ -188,11 +188,22 @@ def shares(per_clause: list, frequencies: list[int], words: tuple[int, ...], doc
     for the documents reaching min_share."""
     weights = [clause_weight(f, n, doc_count) for f, n in zip(frequencies, words, strict=True)]
     total = sum(weights)
-    matched: dict[int, float] = {}
-    for docs, w in zip(per_clause, weights, strict=True):
-        for d in docs:
-            matched[d] = matched.get(d, 0.0) + w
-    return {d: (m / total) ** SHARE_POWER for d, m in matched.items() if m / total >= min_share}
+    if not total:  # an empty index
+        return {}
+    # A clause without which no document can reach min_share limits the candidates to its
+    # documents: for most compounds that is one part's postings instead of all of them.
+    required = [docs for docs, w in zip(per_clause, weights, strict=True)
+                if (total - w) / total < min_share]
+    if required:
+        candidates = min(required, key=len)
+    else:
+        candidates = {d for docs in per_clause for d in docs}
+    out: dict[int, float] = {}
+    for d in candidates:
+        share = sum(w for docs, w in zip(per_clause, weights, strict=True) if d in docs) / total
+        if share >= min_share:
+            out[d] = share ** SHARE_POWER
+    return out
 
 
 class _ScaledMatcher(FilterMatcher):
@@ -295,9 +306,10 @@ def evaluate(q: wq.Query, term_scores, doc_frequency, doc_count: int, doc_count_
         return {}
     values = [evaluate(s, term_scores, doc_frequency, doc_count, doc_count_all) for s in subs]
     if isinstance(q, Coverage):
+        # Only the documents that reach the share are summed (Whoosh sums all, in another
+        # order: the scores agree to rounding).
         factors = shares(values, [len(v) for v in values], q.words, doc_count, q.min_share)
-        united = _combine(wq.Or(subs), values, doc_frequency, doc_count, doc_count_all)
-        return {d: united[d] * f for d, f in factors.items()}
+        return {d: sum(v[d] for v in values if d in v) * f for d, f in factors.items()}
     return _combine(q, values, doc_frequency, doc_count, doc_count_all)
 
 
