@@ -1,14 +1,19 @@
 """Dutch text analysis shared by indexing and querying.
 
 Each word is lowercased, accent-folded, dropped if it is a stop word, stemmed with the new
-Snowball Dutch stemmer, and, when it is a compound of known parts (poetshulp, tuinonderhoud),
-also emitted as its parts. Stemming runs to a fixpoint because Snowball maps "poetsen" to
-"poets" but "poets" to "poet": applying it twice makes every form meet.
+Snowball Dutch stemmer, also emitted as the stem of its dictionary form when that differs
+("gestreken" -> strijk, see lemmas.py), and, when it is a compound (poetshulp, ramenwasser),
+also as its parts. Stemming runs to a fixpoint because Snowball maps "poetsen" to "poets" but
+"poets" to "poet": applying it twice makes every form meet.
+
+Compounds split on the curated parts of compound_parts.txt first (an override for the domain's
+own words), else on a general Dutch lexicon (decompound.py).
 """
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,8 +21,12 @@ import snowballstemmer
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.lang.stopwords import stoplists
 
-# Bump when what the analyzer emits changes: an index built by another version is rebuilt.
-ANALYSIS_VERSION = "1"
+from .decompound import decompound
+from .lemmas import doer_verb, lemma
+
+# Bump whenever what is indexed for a text changes: an index built with another version is
+# rebuilt. 2: general decompounding and lemmas.
+ANALYSIS_VERSION = "2"
 
 # "was" is laundry here ("de was doen"), not only the verb.
 STOP_WORDS = frozenset(stoplists["nl"]) - {"was"}
@@ -73,14 +82,14 @@ def _is_part(word: str) -> bool:
 
 @lru_cache(maxsize=100_000)
 def split_compound(word: str) -> tuple[str, ...]:
-    """Split a folded word into known parts, or return () if it is not such a compound.
+    """Split a folded word into its parts, or return () if it is not a compound.
 
     "poetshulp" -> ("poets", "hulp"); "tuinonderhoudsbedrijf" -> ("tuin", "onderhoud", "bedrijf").
     The last part may be inflected ("kinderoppassen" -> ("kinder", "oppassen")).
     """
     if len(word) < MIN_COMPOUND_LENGTH:
         return ()
-    return _split(word) or ()
+    return decompound(word) or _split(word) or ()
 
 
 def _split(word: str) -> tuple[str, ...] | None:
@@ -108,16 +117,54 @@ def _split_tail(tail: str) -> tuple[str, ...] | None:
     return None
 
 
+@dataclass(frozen=True)
+class WordForms:
+    """How one folded word is indexed and searched."""
+
+    stem: str
+    variants: tuple[str, ...]  # stems of its dictionary form or verb, when they differ
+    parts: tuple[tuple[str, ...], ...]  # per compound part: its stem, then its variants
+
+
+def variants(word: str, word_stem: str) -> tuple[str, ...]:
+    """Stems of the word's lemma and, for a new doer's noun, of its verb ("wasser" -> was)."""
+    out: list[str] = []
+    for other in (lemma(word), doer_verb(word)):
+        if other and other not in STOP_WORDS:
+            s = stem(other)
+            if s != word_stem and s not in out:
+                out.append(s)
+    return tuple(out)
+
+
+@lru_cache(maxsize=200_000)
+def word_forms(word: str) -> WordForms | None:
+    """The forms of a folded word, or None for a stop word or a single letter."""
+    if word in STOP_WORDS or len(word) < 2:
+        return None
+    word_stem = stem(word)
+    parts = []
+    for part in split_compound(word):
+        part_stem = stem(part)
+        parts.append((part_stem, *variants(part, part_stem)))
+    return WordForms(word_stem, variants(word, word_stem), tuple(parts))
+
+
 @lru_cache(maxsize=200_000)
 def index_forms(word: str) -> tuple[str, ...]:
-    """What a folded word is indexed as: its stem, then the stems of its compound parts."""
-    if word in STOP_WORDS or len(word) < 2:
+    """What a folded word is indexed as: its stem, its variants, then its parts' variants and
+    last its parts' stems (synonyms.py reads a compound's head from the end)."""
+    wf = word_forms(word)
+    if wf is None:
         return ()
-    forms = [stem(word)]
-    for part in split_compound(word):
-        s = stem(part)
-        if s not in forms:
-            forms.append(s)
+    part_stems = [p[0] for p in wf.parts]
+    forms = [wf.stem]
+    for form in (*wf.variants, *(v for p in wf.parts for v in p[1:])):
+        if form not in forms and form not in part_stems:
+            forms.append(form)
+    for form in part_stems:
+        if form not in forms:
+            forms.append(form)
     return tuple(forms)
 
 

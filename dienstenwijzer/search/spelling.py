@@ -1,4 +1,8 @@
-"""Typo tolerance: map an unknown word to the nearest word the zorggebied's index knows."""
+"""Typo tolerance: map an unknown word to the nearest word the zorggebied's index knows.
+
+A word that is itself a common Dutch word is never "corrected":
+"hond" is a dog even where no service mentions dogs, and must not become "hand".
+"""
 from __future__ import annotations
 
 from collections import Counter
@@ -7,6 +11,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from .analysis import STOP_WORDS, index_forms, words
+from .lexicon import KNOWN_ZIPF, is_word
 
 MIN_WORD_LENGTH = 4
 
@@ -36,6 +41,8 @@ class Speller:
 
     def correct_word(self, word: str) -> str | None:
         if len(word) < MIN_WORD_LENGTH or word.isdigit() or self.is_known(word):
+            return None
+        if is_word(word, KNOWN_ZIPF):
             return None
         limit = max_distance(word)
         candidates = process.extract(

@@ -56,10 +56,16 @@ class SynonymIndex:
         return SynonymIndex({k: frozenset(v) for k, v in by_key.items()}, frozenset(surface))
 
     def match(self, stems: list[str]) -> list[tuple[int, int, frozenset[str]]]:
-        """Greedy longest matches: (start, end, categories) spans over the stem list.
+        """Greedy longest matches: (start, end, categories) spans over the stem list."""
+        return [(start, end, cats) for start, end, cats, _ in self.spans(stems)]
+
+    def spans(self, stems: list[str]) -> list[tuple[int, int, frozenset[str], tuple[str, ...]]]:
+        """Greedy longest matches: (start, end, categories, modifiers) over the stem list.
 
         A word that is no synonym itself but a compound of known parts means what its head
-        means: Dutch compounds are right-headed, so "buurtrestaurantje" is a restaurant.
+        means: Dutch compounds are right-headed, so "buurtrestaurantje" is a restaurant. Its
+        modifiers ("buurt") come along: a head alone says too little ("hondentrimsalon" is no
+        "salon", a sofa), so the search asks a service of the head's category to have them.
         """
         spans = []
         i = 0
@@ -67,24 +73,29 @@ class SynonymIndex:
             for j in range(min(len(stems), i + MAX_PHRASE_WORDS), i, -1):
                 cats = self.by_key.get(" ".join(stems[i:j]))
                 if cats:
-                    spans.append((i, j, cats))
+                    spans.append((i, j, cats, ()))
                     i = j
                     break
             else:
-                cats = self.head_categories(stems[i])
+                cats, modifiers = self.head_of(stems[i])
                 if cats:
-                    spans.append((i, i + 1, cats))
+                    spans.append((i, i + 1, cats, modifiers))
                 i += 1
         return spans
 
     def head_categories(self, word_stem: str) -> frozenset[str]:
         """Categories of the longest run of a compound's last parts that is a synonym."""
+        return self.head_of(word_stem)[0]
+
+    def head_of(self, word_stem: str) -> tuple[frozenset[str], tuple[str, ...]]:
+        """(categories, modifier forms) of the longest run of a compound's last parts that is
+        a synonym, or (empty, ())."""
         parts = index_forms(word_stem)[1:]
         for k in range(len(parts)):
             cats = self.by_key.get(" ".join(parts[k:]))
             if cats:
-                return cats
-        return frozenset()
+                return cats, tuple(parts[:k])
+        return frozenset(), ()
 
 
 ALL_REGIONS = None  # the key of words an admin taught every zorggebied

@@ -1,0 +1,82 @@
+"""Dictionary forms beside Snowball stems: participles and irregular forms meet their verb.
+
+Snowball cannot know that "gestreken" belongs to "strijken" or "gemaaid" to "maaien";
+`simplemma` (MIT, Dutch lemma lists shipped in the package) does. Two regular rules cover what
+its lists miss: a weak participle ge-STEM-d/t whose infinitive STEM-en is a Dutch word
+("gekuist" -> "kuisen", Flemish), and a doer's noun STEM-er/-ster whose verb is ("wasser" ->
+"wassen", "naaister" -> "naaien").
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+
+import simplemma
+
+from .lexicon import KNOWN_ZIPF, is_word, zipf
+
+# A participle starting with ge- is never of a separable verb (that one is "afgestreken"),
+# so a lemma with one of these particles in front is a mix-up in the lemma list.
+SEPARABLE_PARTICLES = ("aan", "af", "bij", "door", "in", "mee", "na", "om", "op", "over",
+                       "terug", "toe", "uit", "voor", "weg")
+MIN_LENGTH = 5
+# Only participles (ge-...), diminutives (-je) and comparatives (-er: "veiliger" -> "veilig")
+# get a lemma: for other words the lists mix up meanings Snowball keeps apart ("kapper", a
+# hairdresser, would become "kap").
+DIMINUTIVE = "je"
+COMPARATIVE = "er"
+
+
+@lru_cache(maxsize=200_000)
+def lemma(word: str) -> str | None:
+    """The dictionary form of a folded word when it differs from the word, else None."""
+    if len(word) < MIN_LENGTH or not word.isalpha() or not (
+        word.startswith("ge") or word.endswith((DIMINUTIVE, COMPARATIVE))
+    ):
+        return None
+    found = simplemma.lemmatize(word, lang="nl")
+    if word.endswith(COMPARATIVE) and not word.startswith("ge") and not _is_comparative(word, found):
+        return None
+    if word.startswith("ge"):
+        found = _unseparated(word, found)
+        if found == word:
+            found = _weak_participle(word) or found
+    return found if found != word else None
+
+
+def _is_comparative(word: str, found: str) -> bool:
+    # "goedkoper" -> "goedkoop", "duurder" -> "duur"; not a doer ("werker" -> "werkster").
+    return found != word and len(found) < len(word) and found[:3] == word[:3] and not (
+        found.endswith("ster")
+    )
+
+
+def _unseparated(participle: str, found: str) -> str:
+    for particle in SEPARABLE_PARTICLES:
+        rest = found[len(particle):]
+        if found.startswith(particle) and is_word(rest) and rest[:2] in participle:
+            return rest
+    return found
+
+
+def _weak_participle(word: str) -> str | None:
+    if word[-1] not in "dt":
+        return None
+    verb = word[2:-1] + "en"
+    return verb if is_word(verb) else None
+
+
+@lru_cache(maxsize=100_000)
+def doer_verb(word: str) -> str | None:
+    """The verb of a doer's noun: "wasser" -> "wassen", "naaister" -> "naaien", else None.
+
+    Only for rare or new nouns: a common one has a meaning of its own ("kapper" is a
+    hairdresser, not someone who fells trees, "water" has nothing to do with wading).
+    """
+    if len(word) < MIN_LENGTH or not word.isalpha() or zipf(word) >= KNOWN_ZIPF:
+        return None
+    for suffix in ("ster", "er"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            verb = word[: -len(suffix)] + "en"
+            if is_word(verb):
+                return verb
+    return None
