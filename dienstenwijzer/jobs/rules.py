@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -105,11 +106,11 @@ class Condition:
             return {"at_least": f"{v} jaar of ouder", "at_most": f"hoogstens {v} jaar",
                     "below": f"jonger dan {v} jaar", "above": f"ouder dan {v} jaar"}[self.operator]
         if self.fact == "months_job_seeker":
-            unit = "maand" if v == 1 else "maanden"
-            return {"at_least": f"minstens {v} {unit} werkzoekend",
-                    "at_most": f"hoogstens {v} {unit} werkzoekend",
-                    "below": f"minder dan {v} {unit} werkzoekend",
-                    "above": f"meer dan {v} {unit} werkzoekend"}[self.operator]
+            months = ngettext("%(num)d maand", "%(num)d maanden", v)
+            return {"at_least": f"minstens {months} werkzoekend",
+                    "at_most": f"hoogstens {months} werkzoekend",
+                    "below": f"minder dan {months} werkzoekend",
+                    "above": f"meer dan {months} werkzoekend"}[self.operator]
         if self.fact == "diploma":
             if self.operator == "at_most":
                 return f"hoogstens {DIPLOMA_SHORT[v]}"
