@@ -6,7 +6,7 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from .. import search
+from .. import audit_display, search
 from ..db import db
 from ..models import Category, Provider, Region, Report
 from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
@@ -310,4 +310,5 @@ def history(region: Region):
         if query_id("id"):
             query = query.where(AuditEntry.entity_id == query_id("id"))
     page = paginate(query, 50)
-    return render_template("catalogue/history.html", region=region, page=page)
+    entries = audit_display.describe(db.session, page.items)
+    return render_template("catalogue/history.html", region=region, page=page, entries=entries)

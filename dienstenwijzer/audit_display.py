@@ -1,0 +1,172 @@
+"""The audit trail as a person reads it: Dutch labels and values, and each change old → new.
+
+The trail stores what the code knows (`True`, `"archived"`, NIS codes, category ids, ISO
+dates; see audit.py); this module turns an entry into what a regisseur reads ("ja",
+"gearchiveerd", "Gent, Merelbeke-Melle", "Ramen wassen", "4 maart 2026"). All of it is here,
+not in templates, so the history page, tests and any later export say the same.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from babel.dates import format_date, format_datetime
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .i18n import LOCALE, TIMEZONE
+from .models import AuditEntry, Category, Municipality, Provider, Service
+from .models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
+
+FIELD_LABELS = {
+    "name": "Naam", "description": "Omschrijving", "provider": "Aanbieder",
+    "categories": "Soort dienst", "municipalities": "Voor inwoners van", "street": "Straat",
+    "postcode": "Postcode", "municipality_nis": "Gemeente (adres)", "phone": "Telefoon",
+    "email": "E-mailadres", "website": "Website", "dienstencheques": "Dienstencheques",
+    "price": "Prijs", "target_group": "Voor wie", "opening_hours": "Openingsuren",
+    "external_id": "Eigen referentie (extern_id)", "status": "Status",
+    "last_checked": "Laatst gecontroleerd",
+}
+# The order fields appear in on the form, so a change reads top to bottom like the form.
+FIELD_ORDER = list(FIELD_LABELS)
+
+ACTION_LABELS = {"create": "aangemaakt", "update": "gewijzigd", "archive": "gearchiveerd",
+                 "restore": "teruggezet", "check": "gecontroleerd"}
+ENTITY_LABELS = {"service": "Dienst", "provider": "Aanbieder"}
+STATUS_LABELS = {STATUS_ACTIVE: "actief", STATUS_ARCHIVED: "gearchiveerd"}
+EMPTY = "(leeg)"
+
+
+@dataclass(frozen=True)
+class Item:
+    """One value of a list field, and whether this change added or removed it."""
+
+    text: str
+    mark: str = ""  # "toegevoegd" | "weggehaald" | ""
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one change, old and new side by side (a list field: one item per value)."""
+
+    label: str
+    old: list[Item]
+    new: list[Item]
+    is_list: bool = False
+
+    @property
+    def old_text(self) -> str:
+        return ", ".join(i.text for i in self.old) or EMPTY
+
+    @property
+    def new_text(self) -> str:
+        return ", ".join(i.text for i in self.new) or EMPTY
+
+
+@dataclass(frozen=True)
+class EntryView:
+    entry: AuditEntry
+    when: str
+    actor: str
+    what: str  # "Dienst", "Aanbieder"
+    name: str  # the service's or provider's name now
+    action: str  # "gewijzigd", ...
+    is_new: bool
+    changes: list[FieldChange] = field(default_factory=list)
+
+
+def date_text(value: dt.date | str | None) -> str:
+    """A date as "4 maart 2026"; an ISO string from the trail is read back first."""
+    if value in (None, ""):
+        return EMPTY
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    return format_date(value, format="long", locale=LOCALE)
+
+
+def moment_text(value: dt.datetime) -> str:
+    """A stored (UTC) moment as Belgian local time: "4 maart 2026 om 11:05"."""
+    return format_datetime(value.replace(tzinfo=dt.UTC), "d MMMM y 'om' HH:mm", tzinfo=TIMEZONE,
+                           locale=LOCALE)
+
+
+class _Names:
+    """Names for the codes in a page of entries, looked up in one query per kind."""
+
+    def __init__(self, session: Session, entries: list[AuditEntry]):
+        nis: set[str] = set()
+        categories: set[str] = set()
+        for entry in entries:
+            for key, pair in (entry.changes or {}).items():
+                values = [v for side in pair for v in (side if isinstance(side, list) else [side])]
+                if key in ("municipalities", "municipality_nis"):
+                    nis.update(str(v) for v in values if v)
+                elif key == "categories":
+                    categories.update(str(v) for v in values if v)
+        self.municipalities = dict(session.execute(
+            select(Municipality.nis_code, Municipality.name).where(Municipality.nis_code.in_(nis)))
+            .all()) if nis else {}
+        self.categories = dict(session.execute(
+            select(Category.id, Category.label).where(Category.id.in_(categories))).all()) \
+            if categories else {}
+        ids = {kind: {e.entity_id for e in entries if e.entity == kind} for kind in ENTITY_LABELS}
+        self.entities = {
+            ("service", i): n for i, n in session.execute(
+                select(Service.id, Service.name).where(Service.id.in_(ids["service"])))
+        } | {
+            ("provider", i): n for i, n in session.execute(
+                select(Provider.id, Provider.name).where(Provider.id.in_(ids["provider"])))
+        }
+
+    def value(self, key: str, value) -> str:
+        """One stored value as a person reads it."""
+        if value is None or value == "":
+            return EMPTY
+        if isinstance(value, bool):
+            return "ja" if value else "nee"
+        if key == "status":
+            return STATUS_LABELS.get(value, str(value))
+        if key == "last_checked":
+            return date_text(value)
+        if key in ("municipalities", "municipality_nis"):
+            return self.municipalities.get(str(value), str(value))
+        if key == "categories":
+            return self.categories.get(str(value), str(value))
+        return str(value)
+
+
+def _field_change(names: _Names, key: str, old, new) -> FieldChange:
+    label = FIELD_LABELS.get(key, key)
+    if isinstance(old, list) or isinstance(new, list):
+        before, after = list(old or []), list(new or [])
+        return FieldChange(
+            label=label, is_list=True,
+            old=sorted((Item(names.value(key, v), "" if v in after else "weggehaald") for v in before),
+                       key=lambda i: i.text),
+            new=sorted((Item(names.value(key, v), "" if v in before else "toegevoegd") for v in after),
+                       key=lambda i: i.text),
+        )
+    return FieldChange(label=label, old=[] if old is None else [Item(names.value(key, old))],
+                       new=[] if new is None else [Item(names.value(key, new))])
+
+
+def describe(session: Session, entries: Iterable[AuditEntry]) -> list[EntryView]:
+    """The entries of a page of the trail, ready to show."""
+    entries = list(entries)
+    names = _Names(session, entries)
+    out = []
+    for entry in entries:
+        changes = entry.changes or {}
+        ordered = sorted(changes, key=lambda k: FIELD_ORDER.index(k) if k in FIELD_ORDER else 99)
+        out.append(EntryView(
+            entry=entry, when=moment_text(entry.created_at), actor=entry.actor,
+            what=ENTITY_LABELS.get(entry.entity, entry.entity),
+            name=names.entities.get((entry.entity, entry.entity_id), f"#{entry.entity_id}"),
+            action=ACTION_LABELS.get(entry.action, entry.action), is_new=entry.action == "create",
+            changes=[_field_change(names, k, *changes[k]) for k in ordered],
+        ))
+    return out
