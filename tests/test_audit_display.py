@@ -59,10 +59,10 @@ def test_history_page_shows_each_change_old_and_new_side_by_side(regisseur):
                                                              dienstencheques=None))
     html = regisseur.get("/gent/beheer/geschiedenis?soort=service&id=1").get_data(as_text=True)
     assert "<th scope=\"col\">Was</th><th scope=\"col\">Wordt</th>" in html
-    row = re.search(r"<th scope=\"row\">Naam</th>(.*?)</tr>", html, re.S).group(1)
-    assert re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) == ["Poetsdienst De Bezem", "Poetsdienst Zonnestraal"]
-    row = re.search(r"<th scope=\"row\">Dienstencheques</th>(.*?)</tr>", html, re.S).group(1)
-    assert re.findall(r"<td[^>]*>(.*?)</td>", row, re.S) == ["ja", "nee"]
+    row = re.search(r"<th scope=\"row\">Naam</th>(.*?)</tr>", html, re.DOTALL).group(1)
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL) == ["Poetsdienst De Bezem", "Poetsdienst Zonnestraal"]
+    row = re.search(r"<th scope=\"row\">Dienstencheques</th>(.*?)</tr>", html, re.DOTALL).group(1)
+    assert re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL) == ["ja", "nee"]
     page = text_of(html)
     assert "True" not in page and "False" not in page and "44021" not in page
     assert "Dienst Poetsdienst Zonnestraal gewijzigd" in page
@@ -74,5 +74,5 @@ def test_a_new_service_lists_what_was_filled_in(regisseur):
     html = regisseur.get("/gent/beheer/geschiedenis").get_data(as_text=True)
     assert "Dienst Poetsdienst De Bezem aangemaakt" in text_of(html)
     assert '<th scope="col">Ingevuld</th>' in html
-    row = re.search(r"<th scope=\"row\">Gemeente \(adres\)</th>(.*?)</tr>", html, re.S).group(1)
+    row = re.search(r"<th scope=\"row\">Gemeente \(adres\)</th>(.*?)</tr>", html, re.DOTALL).group(1)
     assert "Gent" in row and "44021" not in row

@@ -46,7 +46,7 @@ def test_every_dashboard_count_is_a_link(regisseur):
     html = regisseur.get("/gent/beheer/").get_data(as_text=True)
     start = html.index('<ul class="figures">')
     figures = html[start:html.index("</ul>", start)]
-    items = re.findall(r"<li>(.*?)</li>", figures, re.S)
+    items = re.findall(r"<li>(.*?)</li>", figures, re.DOTALL)
     assert len(items) == 6
     assert all(item.strip().startswith("<a href=") for item in items)
 
