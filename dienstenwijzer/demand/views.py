@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
@@ -152,7 +153,14 @@ def niche_detail(region: Region, niche_id: int):
             return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     [fig] = niches.figures(db.session, [niche])
     return render_template("demand/niche.html", region=region, niche=niche, fig=fig, form=form,
-                           merge_form=_merge_form(region, niche)), (400 if form.errors else 200)
+                           merge_form=_merge_form(region, niche),
+                           history=niches.history(db.session, niche)), (400 if form.errors else 200)
+
+
+def _confirmed() -> bool:
+    """Merge and split change many signals: the first POST shows what will happen, the second
+    (with bevestigd=ja from that page) does it."""
+    return request.form.get("bevestigd") == "ja"
 
 
 @bp.post("/<gebied>/beheer/niches/<int:niche_id>/samenvoegen")
@@ -164,9 +172,13 @@ def merge(region: Region, niche_id: int):
         flash("Kies de niche om mee samen te voegen.", "info")
         return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     target = niche_of(region, form.into.data)
-    niches.merge(db.session, niche, target)
+    if not _confirmed():
+        figs = {f.niche.id: f for f in niches.figures(db.session, [niche, target])}
+        return render_template("demand/niche_merge_confirm.html", region=region, niche=niche,
+                               target=target, figs=figs, form=form)
+    niches.merge(db.session, niche, target, actor=current_user.email)
     db.session.commit()
-    flash(f"Samengevoegd met “{target.title}”.", "info")
+    flash(f"Samengevoegd met “{target.title}”. Ongedaan maken kan hieronder bij Geschiedenis.", "info")
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=target.id))
 
 
@@ -180,10 +192,34 @@ def split(region: Region, niche_id: int):
     if not chosen or len(chosen) == len(own):
         flash("Kies een deel van de vragen om af te splitsen (niet geen en niet alle).", "info")
         return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
-    new = niches.split(db.session, niche, chosen, request.form.get("title", "")[:200])
+    title = request.form.get("title", "")[:200]
+    if not _confirmed():
+        return render_template("demand/niche_split_confirm.html", region=region, niche=niche, title=title,
+                               signals=[s for s in niche.signals if s.id in chosen])
+    new = niches.split(db.session, niche, chosen, title, actor=current_user.email)
     db.session.commit()
-    flash(f"{len(chosen)} vraag/vragen afgesplitst naar “{new.title}”.", "info")
+    flash(ngettext("%(num)d vraag afgesplitst naar “%(title)s”.", "%(num)d vragen afgesplitst naar “%(title)s”.",
+                   len(chosen), title=new.title), "info")
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=new.id))
+
+
+@bp.post("/<gebied>/beheer/niches/<int:niche_id>/geschiedenis/<int:event_id>/ongedaan")
+@region_view()
+def undo(region: Region, niche_id: int, event_id: int):
+    niche = niche_of(region, niche_id)
+    event = next((e for e in niches.history(db.session, niche) if e.id == event_id), None)
+    if event is None:
+        abort(404)
+    try:
+        back = niches.undo(db.session, event, actor=current_user.email)
+    except niches.UndoRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "info")
+        return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
+    db.session.commit()
+    flash(f"Ongedaan gemaakt: “{event.other_title}” is weer apart."
+          if event.kind == "samengevoegd" else "Ongedaan gemaakt: de vragen zijn terug.", "info")
+    return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=back.id))
 
 
 @bp.post("/<gebied>/beheer/niches/meldingen/<int:alert_id>/gezien")
