@@ -184,6 +184,26 @@ class Judgement:
     def label(self) -> str:
         return INSTRUMENTS.get(self.instrument, self.instrument)
 
+    @property
+    def missing_text(self) -> str:
+        """What is missing, one way to qualify per part: "minstens 12 maanden werkzoekend óf
+        leefloon" (one of them is enough), never a list that reads as if all were needed."""
+        return " óf ".join(f"({m})" if " en " in m and len(self.missing) > 1 else m for m in self.missing)
+
+
+def cited_sources(judgements: list[Judgement]) -> tuple[list[str], dict[str, int]]:
+    """The distinct sources of a verdict, in order, and per instrument the number of its source:
+    a long source is printed once under the table, the rows refer to it by number."""
+    sources: list[str] = []
+    number: dict[str, int] = {}
+    for judgement in judgements:
+        if not judgement.source:
+            continue
+        if judgement.source not in sources:
+            sources.append(judgement.source)
+        number[judgement.instrument] = sources.index(judgement.source) + 1
+    return sources, number
+
 
 # -- parsing and validation -------------------------------------------------------------------
 
@@ -419,9 +439,11 @@ def judge(rules: InForce, facts: dict[str, Any]) -> list[Judgement]:
                 ))
                 break
         else:
+            # Each rule is one way to qualify: what is missing per rule are alternatives ("óf"),
+            # the conditions within one rule all count ("en").
             missing = []
             for rule in instrument_rules.rules:
-                missing.append("; ".join(c.describe() for c in rule.unmet(facts)))
+                missing.append(" en ".join(c.describe() for c in rule.unmet(facts)))
             judgements.append(Judgement(instrument, False, instrument_rules.not_eligible, None, source,
                                         rule_set.title, missing=missing))
     return judgements
