@@ -11,11 +11,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .i18n import LOCALE, TIMEZONE
+from .i18n import LOCALE, moment_text
 from .models import AuditEntry, Category, Municipality, Provider, Service
 from .models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 
@@ -86,12 +86,6 @@ def date_text(value: dt.date | str | None) -> str:
         except ValueError:
             return value
     return format_date(value, format="long", locale=LOCALE)
-
-
-def moment_text(value: dt.datetime) -> str:
-    """A stored (UTC) moment as Belgian local time: "4 maart 2026 om 11:05"."""
-    return format_datetime(value.replace(tzinfo=dt.UTC), "d MMMM y 'om' HH:mm", tzinfo=TIMEZONE,
-                           locale=LOCALE)
 
 
 class _Names:

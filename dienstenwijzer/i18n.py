@@ -7,6 +7,9 @@ rule Babel applies when no catalogue is loaded. Dates and numbers use the nl_BE 
 """
 from __future__ import annotations
 
+import datetime as dt
+
+from babel.dates import format_datetime
 from flask import Flask
 from flask_babel import Babel
 
@@ -16,7 +19,16 @@ TIMEZONE = "Europe/Brussels"
 babel = Babel()
 
 
+def moment_text(value: dt.datetime | None) -> str:
+    """A stored moment (naive UTC, as every `created_at` is) in Belgian time: "4 maart 2026 om 11:05"."""
+    if value is None:
+        return ""
+    return format_datetime(value.replace(tzinfo=dt.UTC), "d MMMM y 'om' HH:mm", tzinfo=TIMEZONE,
+                           locale=LOCALE)
+
+
 def init_app(app: Flask) -> None:
     app.config.setdefault("BABEL_DEFAULT_LOCALE", LOCALE)
     app.config.setdefault("BABEL_DEFAULT_TIMEZONE", TIMEZONE)
     babel.init_app(app)
+    app.jinja_env.filters["moment_nl"] = moment_text
