@@ -23,7 +23,6 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from ..catalogue import rules as field_rules
 from ..db import db
 from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
@@ -118,8 +117,10 @@ def _vacancy_form(region: Region, vacancy: Vacancy | None = None) -> VacancyForm
     if vacancy is not None and vacancy.provider not in providers:
         providers = [vacancy.provider, *providers]
     form.provider_id.choices = [SelectChoice(0, "— kies een aanbieder —")] + [SelectChoice(p.id, p.name) for p in providers]
+    form.municipality.choices = [SelectChoice("", "— kies een gemeente —")] + [
+        SelectChoice(m.nis_code, m.name) for m in region.municipalities]
     if vacancy is not None and not form.is_submitted():
-        form.town.data = vacancy.municipality.name
+        form.municipality.data = vacancy.municipality_nis
     return form
 
 
@@ -130,16 +131,10 @@ def _save_vacancy(region: Region, form: VacancyForm, vacancy: Vacancy | None = N
     if provider is None:
         form.provider_id.errors = [*form.provider_id.errors, "Kies een aanbieder van deze dienstenwijzer."]
         return None
-    try:
-        place = field_rules.municipality(_places(), form.town.data, "gemeente")
-    except field_rules.RuleError as exc:
-        message = str(exc)
-        form.town.errors = [*form.town.errors, message[0].upper() + message[1:] + "."]
-        return None
     data = vacancies.VacancyData(
         provider=provider, title=form.title.data.strip(), description=form.description.data.strip(),
         instrument=form.instrument.data, hours_per_week=form.hours_per_week.data,
-        municipality_nis=place.nis_code, start_date=form.start_date.data, places=form.places.data,
+        municipality_nis=form.municipality.data, start_date=form.start_date.data, places=form.places.data,
         status=form.status.data,
     )
     saved = vacancies.save_vacancy(db.session, region, vacancy, data, _actor())
