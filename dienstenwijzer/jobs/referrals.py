@@ -25,6 +25,7 @@ from ..models.jobs import (
     VACANCY_FILLED,
     VACANCY_OPEN,
 )
+from ..scope import referrals_of
 from .rules import RuleRef
 
 # The workflow: which status may follow which. Final statuses have no successor.
@@ -211,6 +212,28 @@ def set_appointment(session: Session, referral: Referral, when: dt.datetime | No
     referral.appointment_at = when
     referral.appointment_with = with_whom or None
     session.flush()
+
+
+# -- the consulent's list ---------------------------------------------------------------------------
+
+# The default list shows open referrals and those closed this recently, so an outcome just
+# reported does not vanish from sight ("0 doorverwijzingen" right after a hire).
+RECENTLY_CLOSED_DAYS = 30
+LIST_STATES = {"lopend": f"Lopend en de laatste {RECENTLY_CLOSED_DAYS} dagen afgerond",
+               "afgerond": "Afgerond", "alle": "Alle"}
+
+
+def listed(region: Region, state: str, text: str = "", now: dt.datetime | None = None):
+    """The referrals of the list page (details not yet purged), last changed first."""
+    query = referrals_of(region).where(Referral.purged_at.is_(None))
+    if state == "lopend":
+        since = (now or _now()) - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
+        query = query.where(Referral.status.not_in(FINAL_STATUSES) | (Referral.closed_at >= since))
+    elif state == "afgerond":
+        query = query.where(Referral.status.in_(FINAL_STATUSES))
+    if text:
+        query = query.where(Referral.reference.ilike(f"%{text}%"))
+    return query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
 
 
 # -- every read is audited ------------------------------------------------------------------------

@@ -26,10 +26,10 @@ from wtforms import SelectChoice
 from ..db import db
 from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
-from ..models.jobs import FINAL_STATUSES, INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
+from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
 from ..paging import paginate
 from ..places import cached_places
-from ..scope import providers_of, referral_of, referrals_of, region_view, vacancy_of
+from ..scope import providers_of, referral_of, region_view, vacancy_of
 from . import eligibility, followup, provider_link, referrals, rules, vacancies
 from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm
 
@@ -231,21 +231,14 @@ def new_referral(region: Region):
 @region_view(manage=False)
 def referral_list(region: Region):
     state = request.args.get("toestand", "lopend")
-    state = state if state in ("lopend", "afgerond", "alle") else "lopend"
-    query = referrals_of(region).where(Referral.purged_at.is_(None))
-    if state == "lopend":
-        query = query.where(Referral.status.not_in(FINAL_STATUSES))
-    elif state == "afgerond":
-        query = query.where(Referral.status.in_(FINAL_STATUSES))
+    state = state if state in referrals.LIST_STATES else "lopend"
     text = request.args.get("q", "")[:40].strip()
-    if text:
-        query = query.where(Referral.reference.ilike(f"%{text}%"))
-    query = query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
-    page = paginate(query, PER_PAGE)
+    page = paginate(referrals.listed(region, state, text), PER_PAGE)
     for referral in page.items:
         referrals.record_access(db.session, referral, _actor(), "lijst")
     db.session.commit()
-    return _private(render_template("jobs/referrals.html", region=region, page=page, state=state, text=text))
+    return _private(render_template("jobs/referrals.html", region=region, page=page, state=state, text=text,
+                                    states=referrals.LIST_STATES, recent_days=referrals.RECENTLY_CLOSED_DAYS))
 
 
 def _detail(region: Region, referral: Referral, *, status_error: str | None = None, link: str | None = None,
