@@ -97,3 +97,10 @@ class RuleSetForm(FlaskForm):
     document = TextAreaField("Regelset (YAML)", validators=[
         DataRequired("Plak de regelset in YAML."), Length(max=100_000, message="Een regelset is hoogstens 100 000 tekens."),
     ])
+
+
+class WerkwinkelContactForm(FlaskForm):
+    contact = TextAreaField("Contact van de werkwinkel", validators=[
+        DataRequired("Vul in hoe een werkzoekende of werkgever de werkwinkel bereikt."),
+        Length(max=500, message="Schrijf hoogstens 500 tekens."),
+    ])

@@ -31,7 +31,7 @@ from ..paging import paginate
 from ..places import cached_places
 from ..scope import providers_of, referral_of, region_view, vacancy_of
 from . import eligibility, followup, provider_link, referrals, rules, vacancies
-from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm
+from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm, WerkwinkelContactForm
 
 bp = Blueprint("jobs", __name__, url_prefix="/<gebied>/werkwinkel")
 
@@ -319,6 +319,19 @@ def referral_letter(region: Region, referral_id: int):
     referrals.record_access(db.session, referral, _actor(), "brief")
     db.session.commit()
     return _private(render_template("jobs/letter.html", region=region, referral=referral))
+
+
+@bp.route("/instellingen", methods=["GET", "POST"])
+@region_view(manage=False)
+def werkwinkel_settings(region: Region):
+    """The werkwinkel's own contact, printed on every referral letter of this zorggebied."""
+    form = WerkwinkelContactForm(data={"contact": region.werkwinkel_contact or ""})
+    if form.validate_on_submit():
+        region.werkwinkel_contact = form.contact.data.strip()
+        db.session.commit()
+        flash("Het contact van de werkwinkel is bewaard. Het staat nu op elke brief.")
+        return redirect(url_for("jobs.werkwinkel_settings", gebied=region.slug))
+    return render_template("jobs/settings.html", region=region, form=form), (400 if form.errors else 200)
 
 
 # -- follow-up ----------------------------------------------------------------------------------
