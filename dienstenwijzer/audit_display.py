@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from .i18n import LOCALE, moment_text
 from .models import AuditEntry, Category, Municipality, Provider, Service
 from .models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
+from .models.jobs import INSTRUMENTS, VACANCY_STATUSES
 
 FIELD_LABELS = {
     "name": "Naam", "description": "Omschrijving", "provider": "Aanbieder",
@@ -31,10 +32,18 @@ FIELD_LABELS = {
 # The order fields appear in on the form, so a change reads top to bottom like the form.
 FIELD_ORDER = list(FIELD_LABELS)
 
+# Vacancies keep their own trail (models.jobs.VacancyChange), read the same way.
+VACANCY_FIELD_LABELS = {
+    "title": "Titel", "provider": "Aanbieder", "description": "Omschrijving", "instrument": "Instrument",
+    "hours_per_week": "Uren per week", "municipality_nis": "Plaats van het werk",
+    "start_date": "Begindatum", "places": "Aantal plaatsen", "status": "Status",
+}
+
 ACTION_LABELS = {"create": "aangemaakt", "update": "gewijzigd", "archive": "gearchiveerd",
-                 "restore": "teruggezet", "check": "gecontroleerd"}
+                 "restore": "teruggezet", "check": "gecontroleerd", "delete": "verwijderd"}
 ENTITY_LABELS = {"service": "Dienst", "provider": "Aanbieder"}
-STATUS_LABELS = {STATUS_ACTIVE: "actief", STATUS_ARCHIVED: "gearchiveerd"}
+STATUS_LABELS = {STATUS_ACTIVE: "actief", STATUS_ARCHIVED: "gearchiveerd",
+                 **{k: v.lower() for k, v in VACANCY_STATUSES.items()}}
 EMPTY = "(leeg)"
 
 
@@ -91,7 +100,7 @@ def date_text(value: dt.date | str | None) -> str:
 class _Names:
     """Names for the codes in a page of entries, looked up in one query per kind."""
 
-    def __init__(self, session: Session, entries: list[AuditEntry]):
+    def __init__(self, session: Session, entries: list):
         nis: set[str] = set()
         categories: set[str] = set()
         for entry in entries:
@@ -107,7 +116,8 @@ class _Names:
         self.categories = dict(session.execute(
             select(Category.id, Category.label).where(Category.id.in_(categories))).all()) \
             if categories else {}
-        ids = {kind: {e.entity_id for e in entries if e.entity == kind} for kind in ENTITY_LABELS}
+        ids = {kind: {e.entity_id for e in entries if getattr(e, "entity", None) == kind}
+               for kind in ENTITY_LABELS}
         self.entities = {
             ("service", i): n for i, n in session.execute(
                 select(Service.id, Service.name).where(Service.id.in_(ids["service"])))
@@ -124,8 +134,10 @@ class _Names:
             return "ja" if value else "nee"
         if key == "status":
             return STATUS_LABELS.get(value, str(value))
-        if key == "last_checked":
+        if key in ("last_checked", "start_date"):
             return date_text(value)
+        if key == "instrument":
+            return INSTRUMENTS.get(value, str(value))
         if key in ("municipalities", "municipality_nis"):
             return self.municipalities.get(str(value), str(value))
         if key == "categories":
@@ -133,8 +145,8 @@ class _Names:
         return str(value)
 
 
-def _field_change(names: _Names, key: str, old, new) -> FieldChange:
-    label = FIELD_LABELS.get(key, key)
+def _field_change(names: _Names, key: str, old, new, labels: dict[str, str] = FIELD_LABELS) -> FieldChange:
+    label = labels.get(key, key)
     if isinstance(old, list) or isinstance(new, list):
         before, after = list(old or []), list(new or [])
         return FieldChange(
@@ -164,3 +176,25 @@ def describe(session: Session, entries: Iterable[AuditEntry]) -> list[EntryView]
             changes=[_field_change(names, k, *changes[k]) for k in ordered],
         ))
     return out
+
+
+@dataclass(frozen=True)
+class VacancyChangeView:
+    when: str
+    actor: str
+    action: str
+    is_new: bool
+    changes: list[FieldChange]
+
+
+def describe_vacancy_changes(session: Session, rows: Iterable) -> list[VacancyChangeView]:
+    """A vacancy's trail (VacancyChange rows), read like the catalogue's."""
+    rows = list(rows)
+    names = _Names(session, rows)
+    order = list(VACANCY_FIELD_LABELS)
+    return [VacancyChangeView(
+        when=moment_text(row.created_at), actor=row.actor, action=ACTION_LABELS.get(row.action, row.action),
+        is_new=row.action == "create",
+        changes=[_field_change(names, k, *row.changes[k], labels=VACANCY_FIELD_LABELS)
+                 for k in sorted(row.changes or {}, key=lambda k: order.index(k) if k in order else 99)],
+    ) for row in rows]

@@ -76,3 +76,4 @@ def test_a_new_service_lists_what_was_filled_in(regisseur):
     assert '<th scope="col">Ingevuld</th>' in html
     row = re.search(r"<th scope=\"row\">Gemeente \(adres\)</th>(.*?)</tr>", html, re.DOTALL).group(1)
     assert "Gent" in row and "44021" not in row
+

@@ -23,6 +23,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
+from .. import audit_display
 from ..db import db
 from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
@@ -167,8 +168,8 @@ def edit_vacancy(region: Region, vacancy_id: int):
     linked = list(vacancy.referrals)
     for referral in linked:  # the list shows references: each is a read
         referrals.record_access(db.session, referral, _actor(), "lijst")
-    history = db.session.scalars(select(VacancyChange).where(VacancyChange.vacancy_id == vacancy.id)
-                                 .order_by(VacancyChange.id.desc()).limit(20)).all()
+    history = audit_display.describe_vacancy_changes(db.session, db.session.scalars(
+        select(VacancyChange).where(VacancyChange.vacancy_id == vacancy.id).order_by(VacancyChange.id.desc()).limit(20)))
     db.session.commit()
     return _private((render_template("jobs/vacancy_form.html", region=region, form=form, vacancy=vacancy,
                                      linked=linked, history=history,
