@@ -4,7 +4,10 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import PASSWORD
-from tests.public.test_accessibility import chromium_page, live_server  # noqa: F401  (fixture)
+from tests.public.test_accessibility import (  # noqa: F401  (live_server is a fixture)
+    chromium_page,
+    live_server,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -31,7 +34,7 @@ def app_config(app_config):
 
 
 @pytest.mark.parametrize("width", [1366, 1024, 768, 375])
-def test_no_word_of_the_verdict_breaks_mid_word(live_server, world, width):
+def test_no_word_of_the_verdict_breaks_mid_word(live_server, world, width):  # noqa: F811
     with chromium_page() as page:
         page.set_viewport_size({"width": width, "height": 900})
         page.goto(live_server + "/aanmelden")
