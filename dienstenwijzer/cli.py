@@ -278,6 +278,13 @@ def reindex_command() -> None:
 ROLES = ("regisseur", "consulent", "admin")
 
 
+class DutchError(click.ClickException):
+    """A refusal shown as "Fout: …" (click's own prefix is the English "Error:")."""
+
+    def show(self, file=None) -> None:
+        click.echo(f"Fout: {self.format_message()}", file=file, err=file is None)
+
+
 def _ask_password(email: str, name: str) -> str:
     """Ask twice, in Dutch, until both match and the password is strong enough."""
     from .accounts.passwords import password_problem, personal_words
@@ -316,14 +323,16 @@ def create_user_command(email: str, role: str, slug: str | None, name: str, link
     from .models import User
 
     email = email.strip().lower()
+    if "user_account" not in inspect(db.engine).get_table_names():
+        raise DutchError("De database is nog leeg: voer eerst 'dienstenwijzer init' uit.")
     if role not in ROLES:
-        raise click.ClickException(
+        raise DutchError(
             f"Geef met --role de rol op: {', '.join(ROLES)}. Bijvoorbeeld: --role regisseur --region gent.")
     if db.session.scalar(select(User).where(User.email == email)):
-        raise click.ClickException(f"Er bestaat al een account voor {email}.")
+        raise DutchError(f"Er bestaat al een account voor {email}.")
     region = None
     if role == "admin" and slug:
-        raise click.ClickException(
+        raise DutchError(
             "Een admin beheert alle zorggebieden: laat --region weg. "
             "Wilt u iemand voor één zorggebied, kies dan --role regisseur of --role consulent.")
     if role != "admin":
@@ -331,7 +340,7 @@ def create_user_command(email: str, role: str, slug: str | None, name: str, link
         if region is None:
             slugs = ", ".join(db.session.scalars(select(Region.slug).order_by(Region.slug)))
             what = f"Onbekend zorggebied '{slug}'" if slug else "Geef met --region het zorggebied op"
-            raise click.ClickException(f"{what}. Kies uit: {slugs}")
+            raise DutchError(f"{what}. Kies uit: {slugs}")
     user = User(email=email, name=name, role=role, region=region, active=True)
     if not link:
         user.password_hash = hash_password(_ask_password(email, name))

@@ -112,7 +112,8 @@ def test_create_user_refuses_a_region_for_an_admin(runner):
     result = runner.invoke(args=["create-user", "baas@example.org", "--role", "admin", "--region", "gent",
                                  "--link"])
     assert result.exit_code != 0
-    assert "Een admin beheert alle zorggebieden: laat --region weg." in result.output
+    assert "Fout: Een admin beheert alle zorggebieden: laat --region weg." in result.output
+    assert "Error" not in result.output
     assert db.session.scalar(select(func.count(User.id))) == 0
 
 
@@ -134,3 +135,13 @@ def test_create_user_answers_a_password_mismatch_in_dutch(runner):
     assert "De twee wachtwoorden zijn niet gelijk. Probeer het opnieuw." in result.output
     assert "do not match" not in result.output
     assert db.session.scalar(select(User.role).where(User.email == "baas@example.org")) == "admin"
+
+
+def test_create_user_on_an_empty_database_says_to_run_init(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.sqlite3'}",
+                      "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "x"})
+    result = app.test_cli_runner().invoke(args=["create-user", "baas@example.org", "--role", "admin", "--link"])
+    assert result.exit_code != 0
+    assert "Fout: De database is nog leeg: voer eerst 'dienstenwijzer init' uit." in result.output
+    with app.app_context():
+        db.engine.dispose()
