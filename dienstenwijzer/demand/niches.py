@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ..models import Category, DemandSignal, Niche, NicheAlert, NicheEvent, NicheKey, Service
@@ -170,6 +170,25 @@ def undo(session: Session, event: NicheEvent, actor: str) -> Niche:
     event.undone_by = actor
     session.flush()
     return back
+
+
+FORGOTTEN_TITLE = "(naam gewist na bewaartermijn)"
+
+
+def forget_history(session: Session, before: dt.datetime, gone_niche_ids: list[int]) -> int:
+    """Retention for the history: events of niches that `purge` removes go with them, and older
+    events lose the titles they keep (residents' words). Returns the events changed or removed."""
+    changed = 0
+    if gone_niche_ids:
+        changed += session.execute(delete(NicheEvent).where(NicheEvent.niche_id.in_(gone_niche_ids))).rowcount
+    for event in session.scalars(select(NicheEvent).where(NicheEvent.created_at < before,
+                                                          NicheEvent.other_title != FORGOTTEN_TITLE)):
+        event.other_title = FORGOTTEN_TITLE
+        if "niche" in (event.details or {}):
+            event.details = {**event.details, "niche": {**event.details["niche"], "title": FORGOTTEN_TITLE}}
+        changed += 1
+    session.flush()
+    return changed
 
 
 def _undo_merge(session: Session, event: NicheEvent, holder: Niche) -> Niche:

@@ -88,3 +88,23 @@ def test_history_of_another_region_cannot_be_undone(client, staff, add_services)
     assert client.post(f"/gent/beheer/niches/{a.id}/geschiedenis/{event.id}/ongedaan").status_code == 404
     assert client.post(f"/kortrijk/beheer/niches/{a.id}/geschiedenis/{event.id}/ongedaan").status_code == 403
     assert db.session.get(type(event), event.id).undone_at is None
+
+
+def test_purge_forgets_the_titles_kept_in_old_history(app, regisseur):
+    import datetime as dt
+
+    from dienstenwijzer.demand import niches
+    from dienstenwijzer.models import NicheEvent
+
+    a = miss("hond uitlaten").niche
+    b = miss("pianoles voor kinderen").niche
+    b_title = b.title
+    event = niches.merge(db.session, b, a, actor="regisseur@gent.example")
+    event.created_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=800)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["purge"])
+    assert result.exit_code == 0, result.output
+    db.session.expire_all()
+    kept = db.session.get(NicheEvent, event.id)
+    assert b_title not in kept.other_title and b_title not in str(kept.details)
+    assert kept.other_title == "(naam gewist na bewaartermijn)"
