@@ -26,7 +26,7 @@ from ..catalogue.freshness import hide_before, stale_before
 from ..db import db
 from ..models import FormSubmission, Niche, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
-from ..models.demand import NICHE_STATUSES
+from ..models.demand import EVENT_MERGED, NICHE_STATUSES
 from ..scope import niche_alert_of, niche_of, niches_of, region_view, services_of
 from ..web import region_or_404
 from . import monitoring, niches
@@ -218,7 +218,7 @@ def undo(region: Region, niche_id: int, event_id: int):
         return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     db.session.commit()
     flash(f"Ongedaan gemaakt: “{event.other_title}” is weer apart."
-          if event.kind == "samengevoegd" else "Ongedaan gemaakt: de vragen zijn terug.", "info")
+          if event.kind == EVENT_MERGED else "Ongedaan gemaakt: de vragen zijn terug.", "info")
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=back.id))
 
 
