@@ -1,12 +1,24 @@
 """The referral letter names the werkwinkel's own contact and can be printed with one button."""
 import re
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from dienstenwijzer.db import db
 from dienstenwijzer.models import Region
 from tests.conftest import login
 from tests.jobs.conftest import refer
+
+
+@pytest.fixture(autouse=True)
+def no_contact_set(app):
+    """Regions are reference data that PostgreSQL runs keep between tests: start and end clean."""
+    db.session.execute(update(Region).values(werkwinkel_contact=None))
+    db.session.commit()
+    yield
+    db.session.rollback()
+    db.session.execute(update(Region).values(werkwinkel_contact=None))
+    db.session.commit()
 
 
 def letter_of(client, referral):
