@@ -330,12 +330,13 @@ def niche_form(ctx: Ctx) -> dict:
 
 
 def merge_form(ctx: Ctx) -> dict:
-    return {"merge-into": str(ctx.id("other-niche"))}
+    return {"merge-into": str(ctx.id("other-niche")), "bevestigd": "ja"}  # past the confirm page
 
 
 def split_form(ctx: Ctx) -> dict:
     first = min(s.id for s in ctx.niche().signals)
-    return {"signal": [str(first)], "title": f"{NEED_WORD[ctx.case.obj_region]} deel {ctx.case.role}"}
+    return {"signal": [str(first)], "title": f"{NEED_WORD[ctx.case.obj_region]} deel {ctx.case.role}",
+            "bevestigd": "ja"}  # past the confirm page
 
 
 def archive_services(session: Session, world: World) -> None:
