@@ -7,7 +7,7 @@ from flask import Flask
 from flask_migrate import Migrate
 from flask_wtf.csrf import CSRFProtect
 
-from . import compression, dutch_forms, search
+from . import compression, search
 from .config import PROJECT_ROOT, load_config
 from .db import db, register_busy_handler
 
@@ -29,7 +29,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_busy_handler(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR)
     csrf.init_app(app)
-    dutch_forms.init_app(app)
     # Registered first so it runs last, after the other areas have set Cache-Control.
     compression.init_app(app)
     search.init_app(app)

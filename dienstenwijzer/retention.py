@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from .demand.niches import forget_history
 from .models import (
     DemandSignal,
     FormSubmission,
@@ -93,6 +94,7 @@ def _purge_niche_texts(session: Session, before: dt.datetime) -> tuple[int, int]
         )
     ]
     if not empty:
+        forget_history(session, before, [])
         return 0, 0
     in_empty = Niche.id.in_(empty)
     titles = session.execute(
@@ -101,6 +103,7 @@ def _purge_niche_texts(session: Session, before: dt.datetime) -> tuple[int, int]
                 title_from_residents=False)
     ).rowcount
     gone = [i for (i,) in session.execute(select(Niche.id).where(in_empty, Niche.confirmed.is_(False)))]
+    forget_history(session, before, gone)  # merge/split history: its titles, and events of gone niches
     if gone:
         session.execute(delete(NicheAlert).where(NicheAlert.niche_id.in_(gone)))
         session.execute(delete(NicheKey).where(NicheKey.niche_id.in_(gone)))

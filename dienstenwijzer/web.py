@@ -9,6 +9,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
+from . import i18n
 from .charts import bar_chart
 from .db import db
 from .models import Category, Region
@@ -69,6 +70,7 @@ def url_with(**changes) -> str:
 def init_app(app: Flask) -> None:
     """Runs before any blueprint is registered: routes bind their converters when added."""
     app.url_map.converters["int"] = IdConverter
+    i18n.init_app(app)
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["bar_chart"] = bar_chart
     app.jinja_env.filters["date_nl"] = date_nl

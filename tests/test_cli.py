@@ -87,3 +87,61 @@ def test_init_without_demo_has_reference_data_only(tmp_path):
         assert db.session.scalar(select(func.count(Region.id))) == 11
         assert search.search("gent", SearchRequest()).total == 0
         db.engine.dispose()
+
+
+def test_create_user_link_names_the_public_url_and_how_to_set_it(runner):
+    result = runner.invoke(args=["create-user", "nieuw@gent.example", "--role", "regisseur",
+                                 "--region", "gent", "--link"])
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:5000/" in result.output
+    assert "DIENSTENWIJZER_PUBLIC_URL" in result.output
+
+
+def test_create_user_link_uses_dienstenwijzer_public_url(app):
+    app.config["PUBLIC_URL"] = "https://wijzer.example.be/"
+    result = app.test_cli_runner().invoke(args=["create-user", "nieuw@gent.example", "--role",
+                                                "consulent", "--region", "gent", "--link"])
+    assert result.exit_code == 0, result.output
+    assert "\nhttps://wijzer.example.be/" in result.output
+    assert "127.0.0.1" not in result.output and "DIENSTENWIJZER_PUBLIC_URL" not in result.output
+
+
+def test_create_user_refuses_a_region_for_an_admin(runner):
+    from dienstenwijzer.models import User
+
+    result = runner.invoke(args=["create-user", "baas@example.org", "--role", "admin", "--region", "gent",
+                                 "--link"])
+    assert result.exit_code != 0
+    assert "Fout: Een admin beheert alle zorggebieden: laat --region weg." in result.output
+    assert "Error" not in result.output
+    assert db.session.scalar(select(func.count(User.id))) == 0
+
+
+def test_create_user_without_role_says_so_in_dutch(runner):
+    result = runner.invoke(args=["create-user", "iemand@example.org", "--link"])
+    assert result.exit_code != 0
+    assert "Geef met --role de rol op: regisseur, consulent, admin." in result.output
+
+
+def test_create_user_answers_a_password_mismatch_in_dutch(runner):
+    from dienstenwijzer.models import User
+
+    result = runner.invoke(
+        args=["create-user", "baas@example.org", "--role", "admin"],
+        input="Zonnebloem-Kaai-17-Vlinder\nZonnebloem-Kaai-17-Vlindr\n"
+              "Zonnebloem-Kaai-17-Vlinder\nZonnebloem-Kaai-17-Vlinder\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "De twee wachtwoorden zijn niet gelijk. Probeer het opnieuw." in result.output
+    assert "do not match" not in result.output
+    assert db.session.scalar(select(User.role).where(User.email == "baas@example.org")) == "admin"
+
+
+def test_create_user_on_an_empty_database_says_to_run_init(tmp_path):
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.sqlite3'}",
+                      "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "x"})
+    result = app.test_cli_runner().invoke(args=["create-user", "baas@example.org", "--role", "admin", "--link"])
+    assert result.exit_code != 0
+    assert "Fout: De database is nog leeg: voer eerst 'dienstenwijzer init' uit." in result.output
+    with app.app_context():
+        db.engine.dispose()

@@ -5,6 +5,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
@@ -51,8 +52,11 @@ def login():
         db.session.commit()  # the claimed guess counts before the (slow) password check
         if wait is not None:
             minutes = max(1, round(wait.total_seconds() / 60))
-            message = (f"Te veel mislukte pogingen. Om uw account te beschermen kunt u pas over "
-                       f"{minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw proberen.")
+            message = ngettext(
+                "Te veel mislukte pogingen. Om uw account te beschermen kunt u pas over "
+                "%(num)d minuut opnieuw proberen.",
+                "Te veel mislukte pogingen. Om uw account te beschermen kunt u pas over "
+                "%(num)d minuten opnieuw proberen.", minutes)
         else:
             user = db.session.scalar(select(User).where(User.email == email))
             if user is not None and user.active and verify_password(user.password_hash, form.password.data):

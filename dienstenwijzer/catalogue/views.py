@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from .. import search
+from .. import audit_display, search
 from ..db import db
 from ..models import Category, Provider, Region, Report
 from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
@@ -92,6 +93,11 @@ def _service_form(region: Region, service=None) -> ServiceForm:
         form.served_region.data = [m.nis_code for m in service.municipalities if m.nis_code in own]
         form.served_other.data = "; ".join(m.name for m in service.municipalities if m.nis_code not in own)
         form.town.data = service.municipality.name if service.municipality else ""
+    if service is None and not form.is_submitted() and query_id("aanbieder"):
+        # "Dienst toevoegen" on a provider's page: that provider, if it is one of the choices.
+        chosen = query_id("aanbieder")
+        if any(p.id == chosen for p in providers):
+            form.provider_id.data = chosen
     return form
 
 
@@ -272,7 +278,9 @@ def archive_provider(region: Region, provider_id: int):
     if request.method == "POST":
         editing.archive_provider(db.session, provider)
         commit_and_index()
-        flash(f"Aanbieder “{provider.name}” en {len(active)} dienst(en) zijn gearchiveerd.", "info")
+        flash(ngettext("Aanbieder “%(name)s” en %(num)d dienst zijn gearchiveerd.",
+                      "Aanbieder “%(name)s” en %(num)d diensten zijn gearchiveerd.",
+                      len(active), name=provider.name), "info")
         return redirect(url_for("catalogue.providers", gebied=region.slug))
     return render_template("catalogue/confirm_archive.html", region=region, obj=provider, kind="aanbieder",
                            services=active)
@@ -302,4 +310,5 @@ def history(region: Region):
         if query_id("id"):
             query = query.where(AuditEntry.entity_id == query_id("id"))
     page = paginate(query, 50)
-    return render_template("catalogue/history.html", region=region, page=page)
+    entries = audit_display.describe(db.session, page.items)
+    return render_template("catalogue/history.html", region=region, page=page, entries=entries)

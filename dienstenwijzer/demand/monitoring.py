@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from ..charts import Series
 from ..models import DemandSignal, Niche, QueryCount, Region, SearchCount, Service
 from ..models.catalogue import STATUS_ACTIVE
-from ..models.demand import NICHE_OPEN, NICHE_STATUSES, SOURCE_SEARCH
+from ..models.demand import KIND_UNMET, NICHE_OPEN, NICHE_STATUSES, SOURCE_SEARCH
 from ..search.analysis import words
 from .counting import week_of
 from .niches import figures
@@ -106,7 +106,9 @@ def signals_by_source(session: Session, region: Region, today: dt.date) -> Serie
     since = dt.datetime.combine(_first_week(today), dt.time())
     counts = dict(session.execute(
         select(DemandSignal.source, func.count(DemandSignal.id))
-        .where(DemandSignal.region_id == region.id, DemandSignal.created_at >= since).group_by(DemandSignal.source)
+        .where(DemandSignal.region_id == region.id, DemandSignal.created_at >= since,
+               DemandSignal.kind == KIND_UNMET)  # a miss caused by filters is no unmet demand
+        .group_by(DemandSignal.source)
     ).all())
     return Series(f"Onvervulde vragen per bron (laatste {WEEKS} weken)", ["Bron", "Vragen"],
                   [(s, counts.get(s, 0)) for s in ("zoekopdracht", "formulier", "balie")])

@@ -1,15 +1,16 @@
-"""The niche workflow: figures per niche, rename, status, merge, split, and new-service alerts."""
+"""The niche workflow: figures per niche, rename, status, merge, split (both undoable from the
+niche's history), and new-service alerts."""
 from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Category, DemandSignal, Niche, NicheAlert, NicheKey, Service
-from ..models.demand import NICHE_FILLED, NICHE_OPEN, NICHE_REJECTED
+from ..models import Category, DemandSignal, Niche, NicheAlert, NicheEvent, NicheKey, Service
+from ..models.demand import EVENT_MERGED, EVENT_SPLIT, NICHE_FILLED, NICHE_OPEN, NICHE_REJECTED
 from ..search.analysis import analyse, words
 
 RECENT_DAYS = 30
@@ -87,33 +88,160 @@ def update_niche(session: Session, niche: Niche, *, title: str, status: str, ser
     session.flush()
 
 
-def merge(session: Session, source: Niche, target: Niche) -> None:
-    """Move the signals and keys of `source` into `target`; new signals follow the keys."""
+def merge(session: Session, source: Niche, target: Niche, actor: str = "systeem") -> NicheEvent:
+    """Move the signals and keys of `source` into `target`; new signals follow the keys.
+
+    The merge is written in the target's history with what undoing it needs (`undo`).
+    """
     if source.region_id != target.region_id or source.id == target.id:
         raise ValueError("merge within one zorggebied, two different niches")
+    alerts = list(session.scalars(select(NicheAlert).where(NicheAlert.niche_id == source.id)))
+    events = list(session.scalars(select(NicheEvent).where(NicheEvent.niche_id == source.id)))
+    event = NicheEvent(
+        region_id=target.region_id, niche_id=target.id, kind=EVENT_MERGED,
+        other_niche_id=source.id, other_title=source.title, actor=actor,
+        details={
+            "niche": {"title": source.title, "status": source.status, "reason": source.reason,
+                      "service_id": source.service_id, "confirmed": source.confirmed,
+                      "title_from_residents": source.title_from_residents,
+                      "purged_count": source.purged_count,
+                      "created_at": source.created_at.isoformat() if source.created_at else None},
+            "signals": [s.id for s in source.signals],
+            "keys": [k.key for k in source.keys],
+            "alerts": [a.id for a in alerts],
+            "events": [e.id for e in events],
+        },
+    )
     for signal in list(source.signals):
         signal.niche = target
     for key in list(source.keys):
         key.niche = target
     target.purged_count += source.purged_count
     target.confirmed = True
-    for alert in session.scalars(select(NicheAlert).where(NicheAlert.niche_id == source.id)):
+    for alert in alerts:
         alert.niche = target
+    for earlier in events:  # the history travels with the signals
+        earlier.niche_id = target.id
+    session.add(event)
     session.flush()
     session.delete(source)
     session.flush()
+    return event
 
 
-def split(session: Session, niche: Niche, signal_ids: list[int], title: str) -> Niche:
+def split(session: Session, niche: Niche, signal_ids: list[int], title: str,
+          actor: str = "systeem") -> Niche:
     """Move some signals into a new niche of their own (without a key: it does not attract)."""
     new = Niche(region_id=niche.region_id, title=title.strip()[:200] or f"{niche.title} (deel)",
                 confirmed=True, title_from_residents=not title.strip() and niche.title_from_residents)
     session.add(new)
-    for signal in niche.signals:
+    moved = [signal.id for signal in niche.signals if signal.id in signal_ids]
+    for signal in list(niche.signals):
         if signal.id in signal_ids:
             signal.niche = new
     session.flush()
+    session.add(NicheEvent(region_id=niche.region_id, niche_id=niche.id, kind=EVENT_SPLIT,
+                           other_niche_id=new.id, other_title=new.title, actor=actor,
+                           details={"signals": moved}))
+    session.flush()
     return new
+
+
+class UndoRefused(ValueError):
+    """Why a merge or split cannot be undone, in Dutch."""
+
+
+def history(session: Session, niche: Niche) -> list[NicheEvent]:
+    return list(session.scalars(select(NicheEvent).where(NicheEvent.niche_id == niche.id)
+                                .order_by(NicheEvent.created_at.desc(), NicheEvent.id.desc())))
+
+
+def undo(session: Session, event: NicheEvent, actor: str) -> Niche:
+    """Undo a merge (the merged niche comes back with what it brought) or a split (the signals
+    go back). Returns the niche that reappears or takes the signals back."""
+    if event.undone_at is not None:
+        raise UndoRefused("Dit is al ongedaan gemaakt.")
+    holder = session.get(Niche, event.niche_id)
+    if event.kind == EVENT_MERGED:
+        back = _undo_merge(session, event, holder)
+    else:
+        back = _undo_split(session, event, holder)
+    event.undone_at = _now()
+    event.undone_by = actor
+    session.flush()
+    return back
+
+
+FORGOTTEN_TITLE = "(naam gewist na bewaartermijn)"
+
+
+def forget_history(session: Session, before: dt.datetime, gone_niche_ids: list[int]) -> int:
+    """Retention for the history: events of niches that `purge` removes go with them, and older
+    events lose the titles they keep (residents' words). Returns the events changed or removed."""
+    changed = 0
+    if gone_niche_ids:
+        changed += session.execute(delete(NicheEvent).where(NicheEvent.niche_id.in_(gone_niche_ids))).rowcount
+    for event in session.scalars(select(NicheEvent).where(NicheEvent.created_at < before,
+                                                          NicheEvent.other_title != FORGOTTEN_TITLE)):
+        event.other_title = FORGOTTEN_TITLE
+        if "niche" in (event.details or {}):
+            event.details = {**event.details, "niche": {**event.details["niche"], "title": FORGOTTEN_TITLE}}
+        changed += 1
+    session.flush()
+    return changed
+
+
+def _undo_merge(session: Session, event: NicheEvent, holder: Niche) -> Niche:
+    kept = event.details["niche"]
+    created = kept.get("created_at")
+    restored = Niche(
+        region_id=holder.region_id, title=kept["title"], status=kept["status"], reason=kept["reason"],
+        service_id=kept["service_id"], confirmed=kept["confirmed"],
+        title_from_residents=kept["title_from_residents"], purged_count=kept["purged_count"],
+        created_at=dt.datetime.fromisoformat(created) if created else None,
+    )
+    if restored.service_id is not None and session.get(Service, restored.service_id) is None:
+        restored.service_id = None
+    session.add(restored)
+    session.flush()
+    ids = set(event.details["signals"])
+    for signal in list(holder.signals):
+        if signal.id in ids:
+            signal.niche = restored
+    keys = set(event.details["keys"])
+    for key in list(holder.keys):
+        if key.key in keys:
+            key.niche = restored
+    holder.purged_count = max(0, holder.purged_count - kept["purged_count"])
+    alerts = event.details["alerts"]
+    if alerts:
+        for alert in session.scalars(select(NicheAlert).where(NicheAlert.id.in_(alerts),
+                                                              NicheAlert.niche_id == holder.id)):
+            alert.niche = restored
+    earlier = event.details["events"]
+    if earlier:
+        for moved in session.scalars(select(NicheEvent).where(NicheEvent.id.in_(earlier),
+                                                              NicheEvent.niche_id == holder.id)):
+            moved.niche_id = restored.id
+    return restored
+
+
+def _undo_split(session: Session, event: NicheEvent, holder: Niche) -> Niche:
+    part = session.get(Niche, event.other_niche_id) if event.other_niche_id else None
+    if part is None or part.region_id != holder.region_id:
+        raise UndoRefused(f"De afgesplitste niche “{event.other_title}” bestaat niet meer "
+                          "(samengevoegd met een andere?): maak dat eerst ongedaan.")
+    ids = set(event.details["signals"])
+    for signal in list(part.signals):
+        if signal.id in ids:
+            signal.niche = holder
+    session.flush()
+    session.expire(part, ["signals", "keys"])
+    has_history = session.scalar(select(func.count(NicheEvent.id)).where(NicheEvent.niche_id == part.id))
+    alerts = session.scalar(select(func.count(NicheAlert.id)).where(NicheAlert.niche_id == part.id))
+    if not part.signals and not part.keys and not has_history and not alerts and not part.purged_count:
+        session.delete(part)  # nothing of its own left: the split never happened
+    return holder
 
 
 def alert_matching_niches(session: Session, services: list[Service]) -> int:

@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..models import Category, DemandSignal, Niche, Region, User
-from ..models.demand import SOURCE_DESK, SOURCE_FORM, SOURCE_SEARCH
+from ..models.demand import KIND_FILTERED, SOURCE_DESK, SOURCE_FORM, SOURCE_SEARCH
 from ..search.synonyms import SynonymIndex
 from .grouping import grouping_key, niche_for_key, normalise, shared_title
+from .junk import is_junk
 from .privacy import strip_personal_data
 
 # Signals from searches that count per client (one keyed hash per address and day) per hour.
@@ -87,10 +88,34 @@ def record_search_miss(session: Session, region: Region, synonyms: SynonymIndex,
 
     None when this client already made SEARCH_SIGNALS_PER_CLIENT_HOUR signals in the last hour.
     """
+    if is_junk(strip_personal_data(text)):
+        return None  # numbers, operators, a letter or two: no need (the caller usually checked)
     if client_key and search_signals_this_hour(session, client_key) >= SEARCH_SIGNALS_PER_CLIENT_HOUR:
         return None
+    if _filters_chosen(filters) and _found_without_filters(region, text):
+        # The words find services; the resident's filters left none. Recorded as such, in no
+        # niche: it is no unmet demand (monitoring can still count it).
+        signal = DemandSignal(region_id=region.id, niche=None, source=SOURCE_SEARCH, kind=KIND_FILTERED,
+                              text=strip_personal_data(text)[:500], normalised="", filters=filters,
+                              municipality_nis=municipality_nis, client_key=client_key)
+        session.add(signal)
+        session.flush()
+        return signal
     return _signal(session, region, synonyms, text, SOURCE_SEARCH, filters=filters,
                    municipality_nis=municipality_nis, client_key=client_key)
+
+
+def _filters_chosen(filters: dict) -> bool:
+    return any(bool(value) for value in (filters or {}).values())
+
+
+def _found_without_filters(region: Region, text: str) -> bool:
+    """Do the same words, without filters, find services that match all of them?"""
+    from .. import search
+    from ..search import SearchRequest
+
+    result = search.search(region.slug, SearchRequest(text=text, per_page=1))
+    return result.total > 0 and not result.weak
 
 
 def record_request(session: Session, region: Region, synonyms: SynonymIndex, text: str, *,

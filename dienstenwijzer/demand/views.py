@@ -14,6 +14,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
@@ -25,7 +26,7 @@ from ..catalogue.freshness import hide_before, stale_before
 from ..db import db
 from ..models import Category, FormSubmission, Niche, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
-from ..models.demand import NICHE_STATUSES
+from ..models.demand import EVENT_MERGED, NICHE_STATUSES
 from ..scope import niche_alert_of, niche_of, niches_of, region_view, services_of
 from ..web import region_or_404
 from . import monitoring, niches
@@ -152,7 +153,9 @@ def niche_detail(region: Region, niche_id: int):
             return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     [fig] = niches.figures(db.session, [niche])
     return render_template("demand/niche.html", region=region, niche=niche, fig=fig, form=form,
-                           merge_form=_merge_form(region, niche), **_teach_choices(region, niche)), (400 if form.errors else 200)
+                           merge_form=_merge_form(region, niche),
+                           history=niches.history(db.session, niche),
+                           **_teach_choices(region, niche)), (400 if form.errors else 200)
 
 
 def _teach_choices(region: Region, niche: Niche) -> dict:
@@ -167,6 +170,12 @@ def _teach_choices(region: Region, niche: Niche) -> dict:
     }
 
 
+def _confirmed() -> bool:
+    """Merge and split change many signals: the first POST shows what will happen, the second
+    (with bevestigd=ja from that page) does it."""
+    return request.form.get("bevestigd") == "ja"
+
+
 @bp.post("/<gebied>/beheer/niches/<int:niche_id>/samenvoegen")
 @region_view()
 def merge(region: Region, niche_id: int):
@@ -176,9 +185,13 @@ def merge(region: Region, niche_id: int):
         flash("Kies de niche om mee samen te voegen.", "info")
         return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     target = niche_of(region, form.into.data)
-    niches.merge(db.session, niche, target)
+    if not _confirmed():
+        figs = {f.niche.id: f for f in niches.figures(db.session, [niche, target])}
+        return render_template("demand/niche_merge_confirm.html", region=region, niche=niche,
+                               target=target, figs=figs, form=form)
+    niches.merge(db.session, niche, target, actor=current_user.email)
     db.session.commit()
-    flash(f"Samengevoegd met “{target.title}”.", "info")
+    flash(f"Samengevoegd met “{target.title}”. Ongedaan maken kan hieronder bij Geschiedenis.", "info")
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=target.id))
 
 
@@ -192,10 +205,34 @@ def split(region: Region, niche_id: int):
     if not chosen or len(chosen) == len(own):
         flash("Kies een deel van de vragen om af te splitsen (niet geen en niet alle).", "info")
         return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
-    new = niches.split(db.session, niche, chosen, request.form.get("title", "")[:200])
+    title = request.form.get("title", "")[:200]
+    if not _confirmed():
+        return render_template("demand/niche_split_confirm.html", region=region, niche=niche, title=title,
+                               signals=[s for s in niche.signals if s.id in chosen])
+    new = niches.split(db.session, niche, chosen, title, actor=current_user.email)
     db.session.commit()
-    flash(f"{len(chosen)} vraag/vragen afgesplitst naar “{new.title}”.", "info")
+    flash(ngettext("%(num)d vraag afgesplitst naar “%(title)s”.", "%(num)d vragen afgesplitst naar “%(title)s”.",
+                   len(chosen), title=new.title), "info")
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=new.id))
+
+
+@bp.post("/<gebied>/beheer/niches/<int:niche_id>/geschiedenis/<int:event_id>/ongedaan")
+@region_view()
+def undo(region: Region, niche_id: int, event_id: int):
+    niche = niche_of(region, niche_id)
+    event = next((e for e in niches.history(db.session, niche) if e.id == event_id), None)
+    if event is None:
+        abort(404)
+    try:
+        back = niches.undo(db.session, event, actor=current_user.email)
+    except niches.UndoRefused as exc:
+        db.session.rollback()
+        flash(str(exc), "info")
+        return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
+    db.session.commit()
+    flash(f"Ongedaan gemaakt: “{event.other_title}” is weer apart."
+          if event.kind == EVENT_MERGED else "Ongedaan gemaakt: de vragen zijn terug.", "info")
+    return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=back.id))
 
 
 @bp.post("/<gebied>/beheer/niches/meldingen/<int:alert_id>/gezien")

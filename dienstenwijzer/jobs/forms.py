@@ -58,8 +58,10 @@ class VacancyForm(FlaskForm):
         InputRequired("Vul het aantal uren per week in."),
         NumberRange(1, 50, "Vul een aantal uren tussen 1 en 50 in."),
     ])
-    town = StringField("Plaats van het werk (gemeente)", validators=[
-        DataRequired("Vul de gemeente in waar het werk is."), Length(max=80)])
+    # Choices: the zorggebied's municipalities (set by the view); anything else is refused.
+    municipality = SelectField(
+        "Plaats van het werk (gemeente)", validators=[DataRequired("Kies de gemeente waar het werk is.")],
+        invalid_choice_message="Kies een gemeente uit de lijst: het werk is in dit zorggebied.")
     start_date = DateField("Begindatum (niet verplicht)", validators=[Optional()],
                            render_kw={"type": "date"})
     places = IntegerField("Aantal plaatsen", default=1, validators=[
@@ -94,4 +96,11 @@ class AppointmentForm(FlaskForm):
 class RuleSetForm(FlaskForm):
     document = TextAreaField("Regelset (YAML)", validators=[
         DataRequired("Plak de regelset in YAML."), Length(max=100_000, message="Een regelset is hoogstens 100 000 tekens."),
+    ])
+
+
+class WerkwinkelContactForm(FlaskForm):
+    contact = TextAreaField("Contact van de werkwinkel", validators=[
+        DataRequired("Vul in hoe een werkzoekende of werkgever de werkwinkel bereikt."),
+        Length(max=500, message="Schrijf hoogstens 500 tekens."),
     ])

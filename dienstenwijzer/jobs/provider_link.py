@@ -1,12 +1,15 @@
 """The provider's personal link to record a referral's outcome, without an account.
 
 The link is signed (itsdangerous, with the app's secret key and its own salt), expires after
-PROVIDER_LINK_DAYS, names exactly one referral, and works once: the token carries a random
-nonce that is stored on the referral and cleared when the outcome is recorded. Making a new link
-replaces the nonce, so older links stop working too.
+PROVIDER_LINK_DAYS, names exactly one referral, and works until a final outcome (aangeworven,
+niet weerhouden, afgehaakt, geen reactie) is reported: the provider can report "contact gelegd"
+today and "aangeworven" next week, each step with the moment it was reported. The token carries
+a random nonce that is stored on the referral and cleared with the final outcome. Making a new
+link replaces the nonce, so older links stop working too.
 
-Spending the link is one conditional UPDATE (`... WHERE link_nonce = :nonce`): of several
-submits at the same moment exactly one clears the nonce, the others find it gone.
+Using the link is one conditional UPDATE (`... WHERE link_nonce = :nonce`), and the step itself
+a conditional UPDATE of the status (referrals._move): of several submits at the same moment
+exactly one moves the referral on, the others are told it changed meanwhile.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..models import Referral
+from ..models.jobs import FINAL_STATUSES
 from . import referrals
 
 SALT = "jobs-provider-outcome"
@@ -71,17 +75,20 @@ def resolve(session: Session, secret: str, token: str, max_age_days: int) -> Ref
 
 
 def record_outcome(session: Session, referral: Referral, status: str) -> None:
-    """The provider's answer: spend the link, then walk the workflow to the outcome.
+    """The provider's answer: record the reported step; a final outcome spends the link.
 
     Raises LinkProblem when another request spent the link first, and ReferralError when the
-    werkwinkel moved the referral on meanwhile; the caller then rolls back.
+    werkwinkel (or another submit) moved the referral on meanwhile; the caller then rolls back.
     """
     nonce = referral.link_nonce
-    spent = session.execute(
+    values = {"link_used_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
+    if status in FINAL_STATUSES:
+        values["link_nonce"] = None
+    used = session.execute(
         update(Referral)
         .where(Referral.id == referral.id, Referral.link_nonce == nonce, Referral.link_nonce.is_not(None))
-        .values(link_nonce=None, link_used_at=dt.datetime.now(dt.UTC).replace(tzinfo=None))
+        .values(**values)
     ).rowcount
-    if spent != 1:
+    if used != 1:
         raise LinkProblem("gebruikt", USED)
     referrals.advance_to(session, referral, status, (None, referrals.PROVIDER_ACTOR))

@@ -60,7 +60,7 @@ def _no_store(response):
 
 @bp.route("/<gebied>/uitkomst/<token>", methods=["GET", "POST"])
 def provider_outcome(gebied: str, token: str):
-    """The provider records what became of one referral; no account, one use."""
+    """The provider reports each step of one referral, until the final outcome; no account."""
     region = region_or_404(gebied)
     try:
         referral = provider_link.resolve(db.session, current_app.config["SECRET_KEY"], token,
@@ -77,6 +77,13 @@ def provider_outcome(gebied: str, token: str):
         db.session.commit()
     if request.method == "POST":  # CSRFProtect has checked the token
         status = request.form.get("status", "")
+        if status in REFERRAL_STATUSES and status not in choices and status != referral.status:
+            # Chosen on a page opened before another step was reported: no longer possible.
+            now = referral.status_label.lower()
+            problem = provider_link.LinkProblem("gewijzigd", f"Deze doorverwijzing is intussen bijgewerkt "
+                                                             f"(nu: {now}). Open de link opnieuw om verder te gaan.")
+            page = render_template("jobs/outcome_problem.html", region=region, problem=problem)
+            return _no_store((page, 409))
         if status not in choices:
             error = "Kies wat er met deze kandidaat gebeurd is."
         else:

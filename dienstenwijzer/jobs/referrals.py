@@ -25,6 +25,7 @@ from ..models.jobs import (
     VACANCY_FILLED,
     VACANCY_OPEN,
 )
+from ..scope import referrals_of
 from .rules import RuleRef
 
 # The workflow: which status may follow which. Final statuses have no successor.
@@ -114,13 +115,18 @@ def next_statuses(referral: Referral) -> tuple[str, ...]:
 
 
 def advance(session: Session, referral: Referral, status: str, actor: tuple[int | None, str],
-            now: dt.datetime | None = None) -> ReferralStep:
-    """One step of the workflow; an illegal step is refused with ReferralError."""
+            now: dt.datetime | None = None, *, may_skip: bool = False) -> ReferralStep:
+    """One step of the workflow; an illegal step is refused with ReferralError.
+
+    `may_skip`: any later step is allowed (the provider reports where things stand); only the
+    reported step is recorded, the skipped ones are not invented.
+    """
     if referral.purged_at is not None:
         raise ReferralError("Deze doorverwijzing is ouder dan de bewaartermijn: de details zijn gewist.")
     if status not in REFERRAL_STATUSES:
         raise ReferralError("Onbekende stap.")
-    if status not in next_statuses(referral):
+    allowed = reachable(referral.status) if may_skip else next_statuses(referral)
+    if status not in allowed:
         current = REFERRAL_STATUSES[referral.status]
         if referral.status in FINAL_STATUSES:
             raise ReferralError(f"Deze doorverwijzing is afgerond ({current.lower()}): de status kan niet meer veranderen.")
@@ -177,13 +183,12 @@ def reachable(current: str) -> list[str]:
     return [s for s in REFERRAL_STATUSES if s != current and path_to(current, s)]
 
 
-def advance_to(session: Session, referral: Referral, target: str, actor: tuple[int | None, str]) -> list[ReferralStep]:
-    """Walk the workflow to target (the provider records the outcome in one go)."""
-    path = path_to(referral.status, target)
-    if not path:
+def advance_to(session: Session, referral: Referral, target: str, actor: tuple[int | None, str]) -> ReferralStep:
+    """The provider reports where the referral stands now: that one step is recorded, with the
+    moment it was reported. Steps in between that nobody reported are never back-filled."""
+    if not path_to(referral.status, target):
         raise ReferralError("Deze stap kan niet meer vanuit de huidige status.")
-    now = _now()
-    return [advance(session, referral, status, actor, now) for status in path]
+    return advance(session, referral, target, actor, _now(), may_skip=True)
 
 
 def _fill_when_complete(session: Session, vacancy: Vacancy, actor: tuple[int | None, str], now: dt.datetime) -> None:
@@ -207,6 +212,28 @@ def set_appointment(session: Session, referral: Referral, when: dt.datetime | No
     referral.appointment_at = when
     referral.appointment_with = with_whom or None
     session.flush()
+
+
+# -- the consulent's list ---------------------------------------------------------------------------
+
+# The default list shows open referrals and those closed this recently, so an outcome just
+# reported does not vanish from sight ("0 doorverwijzingen" right after a hire).
+RECENTLY_CLOSED_DAYS = 30
+LIST_STATES = {"lopend": f"Lopend en de laatste {RECENTLY_CLOSED_DAYS} dagen afgerond",
+               "afgerond": "Afgerond", "alle": "Alle"}
+
+
+def listed(region: Region, state: str, text: str = "", now: dt.datetime | None = None):
+    """The referrals of the list page (details not yet purged), last changed first."""
+    query = referrals_of(region).where(Referral.purged_at.is_(None))
+    if state == "lopend":
+        since = (now or _now()) - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
+        query = query.where(Referral.status.not_in(FINAL_STATUSES) | (Referral.closed_at >= since))
+    elif state == "afgerond":
+        query = query.where(Referral.status.in_(FINAL_STATUSES))
+    if text:
+        query = query.where(Referral.reference.ilike(f"%{text}%"))
+    return query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
 
 
 # -- every read is audited ------------------------------------------------------------------------

@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import ngettext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -105,11 +106,11 @@ class Condition:
             return {"at_least": f"{v} jaar of ouder", "at_most": f"hoogstens {v} jaar",
                     "below": f"jonger dan {v} jaar", "above": f"ouder dan {v} jaar"}[self.operator]
         if self.fact == "months_job_seeker":
-            unit = "maand" if v == 1 else "maanden"
-            return {"at_least": f"minstens {v} {unit} werkzoekend",
-                    "at_most": f"hoogstens {v} {unit} werkzoekend",
-                    "below": f"minder dan {v} {unit} werkzoekend",
-                    "above": f"meer dan {v} {unit} werkzoekend"}[self.operator]
+            months = ngettext("%(num)d maand", "%(num)d maanden", v)
+            return {"at_least": f"minstens {months} werkzoekend",
+                    "at_most": f"hoogstens {months} werkzoekend",
+                    "below": f"minder dan {months} werkzoekend",
+                    "above": f"meer dan {months} werkzoekend"}[self.operator]
         if self.fact == "diploma":
             if self.operator == "at_most":
                 return f"hoogstens {DIPLOMA_SHORT[v]}"
@@ -182,6 +183,26 @@ class Judgement:
     @property
     def label(self) -> str:
         return INSTRUMENTS.get(self.instrument, self.instrument)
+
+    @property
+    def missing_text(self) -> str:
+        """What is missing, one way to qualify per part: "minstens 12 maanden werkzoekend óf
+        leefloon" (one of them is enough), never a list that reads as if all were needed."""
+        return " óf ".join(f"({m})" if " en " in m and len(self.missing) > 1 else m for m in self.missing)
+
+
+def cited_sources(judgements: list[Judgement]) -> tuple[list[str], dict[str, int]]:
+    """The distinct sources of a verdict, in order, and per instrument the number of its source:
+    a long source is printed once under the table, the rows refer to it by number."""
+    sources: list[str] = []
+    number: dict[str, int] = {}
+    for judgement in judgements:
+        if not judgement.source:
+            continue
+        if judgement.source not in sources:
+            sources.append(judgement.source)
+        number[judgement.instrument] = sources.index(judgement.source) + 1
+    return sources, number
 
 
 # -- parsing and validation -------------------------------------------------------------------
@@ -418,9 +439,11 @@ def judge(rules: InForce, facts: dict[str, Any]) -> list[Judgement]:
                 ))
                 break
         else:
+            # Each rule is one way to qualify: what is missing per rule are alternatives ("óf"),
+            # the conditions within one rule all count ("en").
             missing = []
             for rule in instrument_rules.rules:
-                missing.append("; ".join(c.describe() for c in rule.unmet(facts)))
+                missing.append(" en ".join(c.describe() for c in rule.unmet(facts)))
             judgements.append(Judgement(instrument, False, instrument_rules.not_eligible, None, source,
                                         rule_set.title, missing=missing))
     return judgements

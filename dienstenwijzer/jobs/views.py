@@ -23,16 +23,16 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectChoice
 
-from ..catalogue import rules as field_rules
+from .. import audit_display
 from ..db import db
 from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
-from ..models.jobs import FINAL_STATUSES, INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
+from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
 from ..paging import paginate
 from ..places import cached_places
-from ..scope import providers_of, referral_of, referrals_of, region_view, vacancy_of
+from ..scope import providers_of, referral_of, region_view, vacancy_of
 from . import eligibility, followup, provider_link, referrals, rules, vacancies
-from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm
+from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm, WerkwinkelContactForm
 
 bp = Blueprint("jobs", __name__, url_prefix="/<gebied>/werkwinkel")
 
@@ -78,8 +78,10 @@ def check(region: Region):
             matches = eligibility.matching_vacancies(db.session, region, judgements, places, origin,
                                                      current_app.config["SECRET_KEY"])
     status = 400 if form.errors else 200
+    sources, source_number = rules.cited_sources(judgements or [])
     return _private((render_template("jobs/check.html", region=region, form=form, judgements=judgements,
-                                     matches=matches, with_postcode=bool(form.postcode.data)), status))
+                                     matches=matches, with_postcode=bool(form.postcode.data),
+                                     sources=sources, source_number=source_number), status))
 
 
 # -- vacancies ----------------------------------------------------------------------------------
@@ -116,8 +118,10 @@ def _vacancy_form(region: Region, vacancy: Vacancy | None = None) -> VacancyForm
     if vacancy is not None and vacancy.provider not in providers:
         providers = [vacancy.provider, *providers]
     form.provider_id.choices = [SelectChoice(0, "— kies een aanbieder —")] + [SelectChoice(p.id, p.name) for p in providers]
+    form.municipality.choices = [SelectChoice("", "— kies een gemeente —")] + [
+        SelectChoice(m.nis_code, m.name) for m in region.municipalities]
     if vacancy is not None and not form.is_submitted():
-        form.town.data = vacancy.municipality.name
+        form.municipality.data = vacancy.municipality_nis
     return form
 
 
@@ -128,16 +132,10 @@ def _save_vacancy(region: Region, form: VacancyForm, vacancy: Vacancy | None = N
     if provider is None:
         form.provider_id.errors = [*form.provider_id.errors, "Kies een aanbieder van deze dienstenwijzer."]
         return None
-    try:
-        place = field_rules.municipality(_places(), form.town.data, "gemeente")
-    except field_rules.RuleError as exc:
-        message = str(exc)
-        form.town.errors = [*form.town.errors, message[0].upper() + message[1:] + "."]
-        return None
     data = vacancies.VacancyData(
         provider=provider, title=form.title.data.strip(), description=form.description.data.strip(),
         instrument=form.instrument.data, hours_per_week=form.hours_per_week.data,
-        municipality_nis=place.nis_code, start_date=form.start_date.data, places=form.places.data,
+        municipality_nis=form.municipality.data, start_date=form.start_date.data, places=form.places.data,
         status=form.status.data,
     )
     saved = vacancies.save_vacancy(db.session, region, vacancy, data, _actor())
@@ -170,8 +168,8 @@ def edit_vacancy(region: Region, vacancy_id: int):
     linked = list(vacancy.referrals)
     for referral in linked:  # the list shows references: each is a read
         referrals.record_access(db.session, referral, _actor(), "lijst")
-    history = db.session.scalars(select(VacancyChange).where(VacancyChange.vacancy_id == vacancy.id)
-                                 .order_by(VacancyChange.id.desc()).limit(20)).all()
+    history = audit_display.describe_vacancy_changes(db.session, db.session.scalars(
+        select(VacancyChange).where(VacancyChange.vacancy_id == vacancy.id).order_by(VacancyChange.id.desc()).limit(20)))
     db.session.commit()
     return _private((render_template("jobs/vacancy_form.html", region=region, form=form, vacancy=vacancy,
                                      linked=linked, history=history,
@@ -234,21 +232,14 @@ def new_referral(region: Region):
 @region_view(manage=False)
 def referral_list(region: Region):
     state = request.args.get("toestand", "lopend")
-    state = state if state in ("lopend", "afgerond", "alle") else "lopend"
-    query = referrals_of(region).where(Referral.purged_at.is_(None))
-    if state == "lopend":
-        query = query.where(Referral.status.not_in(FINAL_STATUSES))
-    elif state == "afgerond":
-        query = query.where(Referral.status.in_(FINAL_STATUSES))
+    state = state if state in referrals.LIST_STATES else "lopend"
     text = request.args.get("q", "")[:40].strip()
-    if text:
-        query = query.where(Referral.reference.ilike(f"%{text}%"))
-    query = query.order_by(Referral.status_changed_at.desc(), Referral.id.desc())
-    page = paginate(query, PER_PAGE)
+    page = paginate(referrals.listed(region, state, text), PER_PAGE)
     for referral in page.items:
         referrals.record_access(db.session, referral, _actor(), "lijst")
     db.session.commit()
-    return _private(render_template("jobs/referrals.html", region=region, page=page, state=state, text=text))
+    return _private(render_template("jobs/referrals.html", region=region, page=page, state=state, text=text,
+                                    states=referrals.LIST_STATES, recent_days=referrals.RECENTLY_CLOSED_DAYS))
 
 
 def _detail(region: Region, referral: Referral, *, status_error: str | None = None, link: str | None = None,
@@ -329,6 +320,19 @@ def referral_letter(region: Region, referral_id: int):
     referrals.record_access(db.session, referral, _actor(), "brief")
     db.session.commit()
     return _private(render_template("jobs/letter.html", region=region, referral=referral))
+
+
+@bp.route("/instellingen", methods=["GET", "POST"])
+@region_view(manage=False)
+def werkwinkel_settings(region: Region):
+    """The werkwinkel's own contact, printed on every referral letter of this zorggebied."""
+    form = WerkwinkelContactForm(data={"contact": region.werkwinkel_contact or ""})
+    if form.validate_on_submit():
+        region.werkwinkel_contact = form.contact.data.strip()
+        db.session.commit()
+        flash("Het contact van de werkwinkel is bewaard. Het staat nu op elke brief.")
+        return redirect(url_for("jobs.werkwinkel_settings", gebied=region.slug))
+    return render_template("jobs/settings.html", region=region, form=form), (400 if form.errors else 200)
 
 
 # -- follow-up ----------------------------------------------------------------------------------

@@ -1,7 +1,16 @@
 """Typed SQLAlchemy 2.0 models, split by area."""
 from .accounts import LoginAttempt, LoginSession, User
 from .audit import AuditEntry, Report
-from .demand import DemandSignal, FormSubmission, Niche, NicheAlert, NicheKey, QueryCount, SearchCount
+from .demand import (
+    DemandSignal,
+    FormSubmission,
+    Niche,
+    NicheAlert,
+    NicheEvent,
+    NicheKey,
+    QueryCount,
+    SearchCount,
+)
 from .catalogue import IndexOutbox, Provider, Service, service_categories, service_municipalities
 from .imports import ImportJob, ImportJobChunk, ImportJobError
 from .jobs import Referral, ReferralAccess, ReferralStep, RuleSet, Vacancy, VacancyChange
@@ -13,6 +22,7 @@ __all__ = [
     "FormSubmission",
     "Niche",
     "NicheAlert",
+    "NicheEvent",
     "NicheKey",
     "QueryCount",
     "SearchCount",

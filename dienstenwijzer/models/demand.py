@@ -17,6 +17,11 @@ SOURCE_SEARCH = "zoekopdracht"
 SOURCE_FORM = "formulier"
 SOURCE_DESK = "balie"
 
+# What a search signal says: nothing found at all (unmet demand), or nothing only because of
+# the filters the resident chose (the same words find services without them: no niche).
+KIND_UNMET = "niet-gevonden"
+KIND_FILTERED = "door-filters"
+
 NICHE_NEW, NICHE_RESEARCHED, NICHE_FILLED, NICHE_REJECTED = "nieuw", "onderzocht", "ingevuld", "afgewezen"
 NICHE_STATUSES = (NICHE_NEW, NICHE_RESEARCHED, NICHE_FILLED, NICHE_REJECTED)
 NICHE_OPEN = (NICHE_NEW, NICHE_RESEARCHED)
@@ -68,6 +73,7 @@ class DemandSignal(Base):
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
     niche_id: Mapped[int | None] = mapped_column(ForeignKey("niche.id"), index=True)
     source: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(20), default=KIND_UNMET, server_default=KIND_UNMET)
     text: Mapped[str] = mapped_column(String(500))  # as typed
     normalised: Mapped[str] = mapped_column(String(250))  # stemmed, synonym-resolved key
     filters: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -83,6 +89,33 @@ class DemandSignal(Base):
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
 
     niche: Mapped[Niche | None] = relationship(back_populates="signals")
+
+
+EVENT_MERGED = "samengevoegd"
+EVENT_SPLIT = "afgesplitst"
+
+
+class NicheEvent(Base):
+    """A merge or split in a niche's history, with what undoing it needs.
+
+    Merge: on the niche that remains; `details` holds the merged niche's fields and the ids of
+    the signals, keys, alerts and events it brought. Split: on the niche split from; `details`
+    holds the ids of the signals that left for `other_niche_id`.
+    """
+
+    __tablename__ = "niche_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
+    niche_id: Mapped[int] = mapped_column(ForeignKey("niche.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    other_niche_id: Mapped[int | None] = mapped_column(Integer)  # may be gone: no foreign key
+    other_title: Mapped[str] = mapped_column(String(200))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    actor: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class NicheAlert(Base):

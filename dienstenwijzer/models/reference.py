@@ -21,6 +21,9 @@ class Region(Base):
     centre_lon: Mapped[float] = mapped_column(Float)
     contact_email: Mapped[str | None] = mapped_column(String(200))
     contact_phone: Mapped[str | None] = mapped_column(String(40))
+    # The werkwinkel's own contact (address, phone, e-mail; several lines) for referral letters:
+    # not the regisseur's, who keeps the catalogue. Set per zorggebied by an admin.
+    werkwinkel_contact: Mapped[str | None] = mapped_column(Text)
     # True while the catalogue holds the fictional demo data: the site says so on every page.
     demo_catalogue: Mapped[bool] = mapped_column(Boolean, default=False)
 

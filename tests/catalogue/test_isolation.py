@@ -40,6 +40,7 @@ from dienstenwijzer import create_app, search
 from dienstenwijzer.catalogue import editing, import_jobs
 from dienstenwijzer.catalogue.reports import file_report, handle_report
 from dienstenwijzer.db import db
+from dienstenwijzer.demand import niches
 from dienstenwijzer.demand.signals import record_search_miss
 from dienstenwijzer.models import (
     AuditEntry,
@@ -158,6 +159,13 @@ def build_world(app: Flask) -> tuple[dict, dict, dict]:
                     signal = record_search_miss(db.session, regions[slug], synonyms, text, {}, None)
                     ids.setdefault(("niche", slug, tag), signal.niche_id)
                 ids[("other-niche", slug, tag)] = signal.niche_id
+                # A split in the niche's history, for "undo" (its signal goes back).
+                extra = record_search_miss(db.session, regions[slug], synonyms,
+                                           f"{NEED_WORD[slug]} {tag}", {}, None)
+                niche = db.session.get(Niche, ids[("niche", slug, tag)])
+                assert extra.niche_id == niche.id
+                niches.split(db.session, niche, [extra.id], f"{NEED_WORD[slug]} apart {tag}")
+                ids[("niche_event", slug, tag)] = niches.history(db.session, niche)[0].id
                 alert = NicheAlert(niche_id=ids[("niche", slug, tag)], service_id=service.id)
                 db.session.add(alert)
                 db.session.flush()
@@ -337,12 +345,13 @@ def niche_form(ctx: Ctx) -> dict:
 
 
 def merge_form(ctx: Ctx) -> dict:
-    return {"merge-into": str(ctx.id("other-niche"))}
+    return {"merge-into": str(ctx.id("other-niche")), "bevestigd": "ja"}  # past the confirm page
 
 
 def split_form(ctx: Ctx) -> dict:
     first = min(s.id for s in ctx.niche().signals)
-    return {"signal": [str(first)], "title": f"{NEED_WORD[ctx.case.obj_region]} deel {ctx.case.role}"}
+    return {"signal": [str(first)], "title": f"{NEED_WORD[ctx.case.obj_region]} deel {ctx.case.role}",
+            "bevestigd": "ja"}  # past the confirm page
 
 
 def new_synonym_form(ctx: Ctx) -> dict:
@@ -426,6 +435,7 @@ EXPECTATIONS: dict[str, Expect] = {
     "demand.niche_detail": Expect(CATALOGUE, BOTH, form=niche_form),
     "demand.merge": Expect(CATALOGUE, POST, form=merge_form),
     "demand.split": Expect(CATALOGUE, POST, form=split_form),
+    "demand.undo": Expect(CATALOGUE, POST),
     "demand.dismiss_alert": Expect(CATALOGUE, POST),
     "demand.region_monitoring": Expect(CATALOGUE, GET),
     "demand.region_monitoring_csv": Expect(CATALOGUE, GET, args={"name": "needs"}),
@@ -442,7 +452,8 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts_admin.new_link": Expect(ADMIN, {"POST": 200}, changes=False),
 }
 OBJECT_ARGS = {"service_id": "service", "provider_id": "provider", "report_id": "report", "user_id": "user",
-               "niche_id": "niche", "alert_id": "alert", "job_id": "import_job", "synonym_id": "synonym"}
+               "niche_id": "niche", "alert_id": "alert", "job_id": "import_job", "synonym_id": "synonym",
+               "event_id": "niche_event"}
 
 
 # -- the URL map --------------------------------------------------------------------------------

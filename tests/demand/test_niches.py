@@ -65,7 +65,7 @@ def test_rename_and_move_through_the_workflow(regisseur):
 def test_merge_moves_signals_and_future_signals(regisseur):
     a = miss("hond uitlaten").niche
     b = miss("huisdieren verzorgen").niche
-    regisseur.post(f"/gent/beheer/niches/{b.id}/samenvoegen", data={"merge-into": str(a.id)})
+    regisseur.post(f"/gent/beheer/niches/{b.id}/samenvoegen", data={"merge-into": str(a.id), "bevestigd": "ja"})
     db.session.expire_all()
     assert db.session.get(Niche, b.id) is None
     later = miss("huisdieren verzorgen")
@@ -76,7 +76,8 @@ def test_merge_moves_signals_and_future_signals(regisseur):
 def test_split_moves_chosen_signals_to_a_new_niche(regisseur):
     one = miss("hond uitlaten")
     two = miss("honden uitlaten")
-    regisseur.post(f"/gent/beheer/niches/{one.niche_id}/splitsen", data={"signal": [str(two.id)], "title": "Grote honden"})
+    regisseur.post(f"/gent/beheer/niches/{one.niche_id}/splitsen", data={"signal": [str(two.id)], "title": "Grote honden",
+                                                                       "bevestigd": "ja"})
     db.session.expire_all()
     moved = db.session.get(DemandSignal, two.id)
     assert moved.niche_id != one.niche_id and moved.niche.title == "Grote honden"
@@ -104,7 +105,8 @@ def test_niches_stay_within_their_zorggebied(client, staff, add_services):
     assert client.post(f"/gent/beheer/niches/{kortrijk.id}", data={"title": "x", "status": "afgewezen", "reason": "x"}).status_code == 404
     assert client.get("/kortrijk/beheer/niches").status_code == 403
     gent = miss("zwemles").niche
-    client.post(f"/gent/beheer/niches/{gent.id}/samenvoegen", data={"merge-into": str(kortrijk.id)})
+    client.post(f"/gent/beheer/niches/{gent.id}/samenvoegen", data={"merge-into": str(kortrijk.id),
+                                                                     "bevestigd": "ja"})
     db.session.expire_all()
     assert db.session.get(Niche, gent.id) is not None  # not merged across regions
     assert db.session.get(Niche, kortrijk.id).title == "hond uitlaten"

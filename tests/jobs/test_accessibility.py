@@ -38,7 +38,7 @@ def pages(app, world):
     used = refer(world.invoeg_far, reference="GENT-25-015")
     token = provider_link.issue(db.session, referral, app.config["SECRET_KEY"])
     used_token = provider_link.issue(db.session, used, app.config["SECRET_KEY"])
-    provider_link.record_outcome(db.session, used, "contact")
+    provider_link.record_outcome(db.session, used, "afgehaakt")  # a final outcome spends the link
     db.session.commit()
     service = db.session.scalar(select(Service).where(Service.external_id == "g1"))
     return {"referral": referral.id, "vacancy": world.invoeg.id, "service": service.id, "token": token,
@@ -105,6 +105,7 @@ def test_jobs_pages_have_no_axe_violations(live_server, pages):
         c.click("#stap-keuze ~ button"); c.check("doorverwijzing, fout", ".error-summary")
         c.click("text=Link voor de aanbieder maken"); c.check("doorverwijzing met link", "#aanbieder-link")
         c.goto(f"/gent/werkwinkel/doorverwijzingen/{pages['referral']}/brief"); c.check("brief", ".letter")
+        c.goto("/gent/werkwinkel/instellingen"); c.check("contact werkwinkel", "#contact")
         c.goto("/gent/werkwinkel/doorverwijzingen"); c.check("doorverwijzingen", "table.data")
         c.goto("/gent/werkwinkel/doorverwijzingen?q=niemand"); c.check("doorverwijzingen, leeg")
         c.goto("/gent/werkwinkel/vacatures"); c.check("vacatures", "table.data")
@@ -124,5 +125,5 @@ def test_jobs_pages_have_no_axe_violations(live_server, pages):
         page.fill("#document", "id: X"); c.click("main form button[type=submit]")
         c.check("nieuwe regelset, fouten", ".error-summary a")
         c.goto(f"/gent/werkwinkel/vacatures/{pages['vacancy'] + 4}/verwijderen"); c.check("verwijderen bevestigen")
-    assert len(c.checked) == 29, c.checked
+    assert len(c.checked) == 30, c.checked
     assert not c.problems, f"{len(c.problems)} axe-core violation(s):\n\n" + "\n\n".join(c.problems)

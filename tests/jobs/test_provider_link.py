@@ -1,4 +1,5 @@
-"""The provider's outcome link: signed, expiring, one referral, one use."""
+"""The provider's outcome link: signed, expiring, one referral, usable until a final outcome."""
+import datetime as dt
 import time
 
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
@@ -28,18 +29,42 @@ def test_the_provider_records_the_outcome_without_an_account(app, client, world)
     assert thanks.status_code == 200 and "Bedankt" in thanks.get_data(as_text=True)
     db.session.expire_all()
     steps = db.session.scalars(select(ReferralStep).where(ReferralStep.referral_id == referral.id).order_by(ReferralStep.id)).all()
-    assert [s.status for s in steps] == ["doorverwezen", "contact", "niet-weerhouden"]
+    # Only what the provider reported: no "contact" step is invented before the outcome.
+    assert [s.status for s in steps] == ["doorverwezen", "niet-weerhouden"]
     assert steps[-1].set_by == "aanbieder (persoonlijke link)" and steps[-1].set_by_id is None
 
 
-def test_a_used_link_is_refused(app, client, world):
+def test_the_link_works_for_each_step_until_a_final_outcome(app, client, world):
     path = _link(app, refer(world.invoeg))
-    assert client.post(path, data={"status": "contact"}).status_code == 200
-    again = client.post(path, data={"status": "afgehaakt"})
+    first = client.post(path, data={"status": "contact"})
+    assert first.status_code == 200 and "Gebruik dezelfde link" in first.get_data(as_text=True)
+    page = client.get(path)
+    assert page.status_code == 200 and "Contact gelegd" in page.get_data(as_text=True)
+    assert client.post(path, data={"status": "afgehaakt"}).status_code == 200
+    again = client.post(path, data={"status": "gesprek"})
     assert again.status_code == 410 and "al gebruikt" in again.get_data(as_text=True)
     assert client.get(path).status_code == 410
     db.session.expire_all()
-    assert db.session.scalar(select(Referral.status)) == "contact"
+    assert db.session.scalar(select(Referral.status)) == "afgehaakt"
+    assert db.session.scalars(select(ReferralStep.status).order_by(ReferralStep.id)).all() == [
+        "doorverwezen", "contact", "afgehaakt"]
+
+
+def test_each_step_has_the_moment_it_was_reported(app, client, world):
+    referral = refer(world.invoeg)
+    path = _link(app, referral)
+    client.post(path, data={"status": "contact"})
+    contact_step = db.session.scalar(select(ReferralStep).where(ReferralStep.status == "contact"))
+    reported = contact_step.set_at - dt.timedelta(days=3)
+    contact_step.set_at = reported  # as if reported three days ago
+    db.session.commit()
+    client.post(path, data={"status": "aangeworven"})
+    db.session.expire_all()
+    steps = db.session.scalars(select(ReferralStep).where(ReferralStep.referral_id == referral.id)
+                               .order_by(ReferralStep.id)).all()
+    assert [s.status for s in steps] == ["doorverwezen", "contact", "aangeworven"]
+    assert steps[1].set_at == reported  # not moved, and no interview step back-filled
+    assert steps[2].set_at > reported + dt.timedelta(days=2)
 
 
 def test_a_new_link_replaces_the_old_one(app, client, world):

@@ -1,4 +1,7 @@
-"""Concurrency cannot beat the provider's single-use link, nor move a finished referral back."""
+"""Concurrency cannot beat the provider's link (one legal path, one final outcome), nor move a
+finished referral back."""
+from itertools import pairwise
+
 import pytest
 import requests
 from sqlalchemy import select
@@ -7,13 +10,16 @@ from sqlalchemy.orm import Session
 from dienstenwijzer.db import db
 from dienstenwijzer.jobs import provider_link, referrals
 from dienstenwijzer.models import Referral, ReferralStep, Vacancy
+from dienstenwijzer.models.jobs import FINAL_STATUSES
 from tests.concurrency import at_once, served
 from tests.jobs.conftest import make_vacancy, refer
 
 OUTCOMES = ["aangeworven", "contact", "niet-weerhouden", "gesprek", "afgehaakt"]
 
 
-def test_twenty_submits_of_one_provider_link_are_accepted_once(app, world):
+def test_twenty_submits_of_one_provider_link_make_one_legal_path(app, world):
+    """The link stays usable until a final outcome, so several submits may each record a step;
+    but together they form one legal forward path, with at most one final outcome, last."""
     referral = refer(world.invoeg)
     token = provider_link.issue(db.session, referral, app.config["SECRET_KEY"])
     db.session.commit()
@@ -23,16 +29,20 @@ def test_twenty_submits_of_one_provider_link_are_accepted_once(app, world):
             f"{base}/gent/uitkomst/{token}", data={"status": chosen[i]},
             headers={"Host": "dienstenwijzer.test"}, timeout=60).status_code)
     accepted = codes.count(200)
-    assert accepted == 1 and set(codes) <= {200, 410}, f"{accepted} of 20 accepted: {codes}"
-    winner = chosen[codes.index(200)]
+    assert accepted >= 1 and set(codes) <= {200, 409, 410}, codes
     db.session.expire_all()
     row = db.session.get(Referral, referral.id)
     steps = db.session.scalars(select(ReferralStep.status)
                                .where(ReferralStep.referral_id == referral.id)
                                .order_by(ReferralStep.id)).all()
-    # The referral shows exactly the one accepted answer, reached by one legal path.
-    assert row.status == winner and row.link_nonce is None and row.link_used_at is not None
-    assert steps == ["doorverwezen", *referrals.path_to("doorverwezen", winner)]
+    assert steps[0] == "doorverwezen" and len(steps) == accepted + 1
+    assert sorted(steps[1:]) == sorted(chosen[i] for i, code in enumerate(codes) if code == 200)
+    for before, after in pairwise(steps):
+        assert referrals.path_to(before, after), f"{before} -> {after} in {steps}"
+    finals = [s for s in steps if s in FINAL_STATUSES]
+    assert len(finals) <= 1 and (not finals or steps[-1] == finals[0])
+    assert row.status == steps[-1]
+    assert (row.link_nonce is None) == bool(finals) and row.link_used_at is not None
 
 
 def test_a_final_outcome_is_not_overwritten_by_a_step_chosen_from_an_older_status(app, world):
