@@ -1,7 +1,7 @@
 """Words regisseurs teach the search per zorggebied: region_synonym and its version counter.
 
 Revision ID: 0008_region_synonyms
-Revises: 0006_import_jobs
+Revises: 0007_uuids
 """
 
 import sqlalchemy as sa

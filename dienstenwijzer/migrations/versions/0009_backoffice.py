@@ -1,14 +1,14 @@
 """Back office: signal kind (filters), niche history (merge/split undo), werkwinkel contact.
 
 Revision ID: 0009_backoffice
-Revises: 0006_import_jobs
+Revises: 0008_region_synonyms
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0009_backoffice"
-down_revision = "0006_import_jobs"
+down_revision = "0008_region_synonyms"
 branch_labels = None
 depends_on = None
 
