@@ -64,7 +64,11 @@ def test_the_import_accepts_the_catalogue_and_the_site_answers_every_request(
 
     writer = QueryWriter(ref, seed=2)
     for query in writer.distinct(60, set()):
-        assert client.get(query.html_path()).status_code == 200, query.html_path()
+        # A page past the last one redirects to the last page (no dead ends): that page answers.
+        html = client.get(query.html_path())
+        if html.status_code == 302 and "page=" in query.html_path():
+            html = client.get(html.headers["Location"])
+        assert html.status_code == 200, query.html_path()
         assert client.get(query.api_path()).status_code == 200, query.api_path()
     found = client.get(f"/gent/api/v1/services?search={a_word(catalogue['gent'][0])}").get_json()
     assert found["total_items"] > 0
