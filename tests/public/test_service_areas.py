@@ -43,9 +43,12 @@ def test_services_that_come_to_you_are_listed_before_those_near_you(client, add_
     for query in ("q=poetsen&", ""):
         page = text_of(client.get(f"/gent/zoeken?{query}postcode=9820&km=20"))
         assert page.index("Poetshulp Proper") < page.index("Poetsdienst Ledeberg")
-        assert page.index("Poetsdienst Ledeberg") < page.index("Poetsploeg Noord")
+        assert page.index("Poetshulp Proper") < page.index("Poetsploeg Noord")
         # Near, not coming: the distance, with a Dutch decimal comma.
         assert re.search(r"Poetsdienst Ledeberg .*?Op \d+,\d km", page)
+    # Browsing (no words) lists the rest nearest first; a text search ranks them by relevance.
+    page = text_of(client.get("/gent/zoeken?postcode=9820&km=20"))
+    assert page.index("Poetsdienst Ledeberg") < page.index("Poetsploeg Noord")
 
 
 def test_the_municipality_filter_lists_every_served_municipality_with_counts(client, add_services):
