@@ -75,6 +75,12 @@ def _bad_request(fields: dict[str, list[str]]):
     return jsonify(body), 400
 
 
+@bp.errorhandler(BadParameters)
+def _bad_parameters(bad: BadParameters):
+    """Any view that reads its parameters answers a bad value the same way."""
+    return _bad_request(bad.fields)
+
+
 def _page_url(region: Region | None, places: Places):
     """The residents' page of a service: in this zorggebied, or the first one it serves."""
     def url(service: Service) -> str | None:
@@ -113,10 +119,7 @@ def root(gebied: str | None):
 def services(gebied: str | None):
     region = _region(gebied)
     places = app_places()
-    try:
-        q = read(request.args, places)
-    except BadParameters as bad:
-        return _bad_request(bad.fields)
+    q = read(request.args, places)
     page_url = _page_url(region, places)
     if q.uses_search:
         if region is None:
@@ -204,10 +207,7 @@ def service(gebied: str | None, service_id: str):
 def service_at_locations(gebied: str | None):
     region = _region(gebied)
     places = app_places()
-    try:
-        q = read(request.args, places)
-    except BadParameters as bad:
-        return _bad_request(bad.fields)
+    q = read(request.args, places)
     query = queries.with_address(queries.filtered_services(region, q, places))
     total = queries.count(db.session, query)
     rows = queries.page_of(db.session, query, q.page, q.per_page)
@@ -229,10 +229,7 @@ def service_at_location(gebied: str | None, sal_id: str):
 @route("/organizations")
 def organizations(gebied: str | None):
     region = _region(gebied)
-    try:
-        q = read(request.args, app_places())
-    except BadParameters as bad:
-        return _bad_request(bad.fields)
+    q = read(request.args, app_places())
     query = queries.organizations(region)
     total = queries.count(db.session, query)
     rows = db.session.scalars(query.order_by(Provider.id)
@@ -266,10 +263,7 @@ def taxonomy(gebied: str | None, taxonomy_id: str):
 @route("/taxonomy_terms")
 def taxonomy_terms(gebied: str | None):
     _region(gebied)
-    try:
-        q = read(request.args, app_places())
-    except BadParameters as bad:
-        return _bad_request(bad.fields)
+    q = read(request.args, app_places())
     query = queries.taxonomy_terms()
     if q.taxonomy_id and q.taxonomy_id != hsds.TAXONOMY_ID:
         return jsonify(hsds.page(0, q.page, q.per_page, []))
