@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -190,3 +191,16 @@ def staff(app):
         "other": make_user("regisseur@kortrijk.example", "regisseur", "kortrijk"),
         "admin": make_user("admin@dienstenwijzer.example", "admin"),
     }
+
+
+@pytest.fixture
+def regisseur(client, staff, add_services):
+    """The Gent regisseur, logged in, with one Gent service (tests that need more override it)."""
+    add_services("gent", [service_row(extern_id="a")])
+    login(client, "regisseur@gent.example")
+    return client
+
+
+def text_of(html: str) -> str:
+    """A page's words without its tags, white space folded: what a reader sees, for asserts."""
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())

@@ -2,25 +2,13 @@
 import datetime as dt
 import re
 
-import pytest
 from sqlalchemy import select
 
 from dienstenwijzer.audit_display import date_text, describe, moment_text
 from dienstenwijzer.db import db
 from dienstenwijzer.models import AuditEntry
 from tests.catalogue.test_editing import form_data
-from tests.conftest import login, service_row
-
-
-@pytest.fixture
-def regisseur(client, staff, add_services):
-    add_services("gent", [service_row(extern_id="a")])
-    login(client, "regisseur@gent.example")
-    return client
-
-
-def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+from tests.conftest import text_of
 
 
 def last_change(entries=1):

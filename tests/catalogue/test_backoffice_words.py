@@ -1,23 +1,11 @@
 """The back office reads as plain Dutch: plurals, every count a link, short paths to a new service."""
 import re
 
-import pytest
 from sqlalchemy import select
 
 from dienstenwijzer.db import db
 from dienstenwijzer.models import Provider, Report, Service
-from tests.conftest import login, service_row
-
-
-@pytest.fixture
-def regisseur(client, staff, add_services):
-    add_services("gent", [service_row(extern_id="a")])
-    login(client, "regisseur@gent.example")
-    return client
-
-
-def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+from tests.conftest import login, service_row, text_of
 
 
 def add_report(message="Het telefoonnummer klopt niet."):

@@ -1,5 +1,4 @@
 """A regisseur edits the catalogue; residents see it at once; nothing typed is lost."""
-import datetime as dt
 
 import pytest
 from sqlalchemy import select
@@ -8,14 +7,7 @@ from dienstenwijzer import search
 from dienstenwijzer.db import db
 from dienstenwijzer.models import AuditEntry, Provider, Service
 from dienstenwijzer.search import SearchRequest
-from tests.conftest import login, service_row
-
-
-@pytest.fixture
-def regisseur(client, staff, add_services):
-    add_services("gent", [service_row(extern_id="a")])
-    login(client, "regisseur@gent.example")
-    return client
+from tests.conftest import service_row
 
 
 def form_data(**changes):

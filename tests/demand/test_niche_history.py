@@ -1,24 +1,12 @@
 """Merge and split ask first, and the niche's history can undo them."""
 import re
 
-import pytest
 from sqlalchemy import select
 
 from dienstenwijzer.db import db
 from dienstenwijzer.models import DemandSignal, Niche, NicheKey
-from tests.conftest import login, service_row
+from tests.conftest import login, text_of
 from tests.demand.test_niches import miss
-
-
-@pytest.fixture
-def regisseur(client, staff, add_services):
-    add_services("gent", [service_row(extern_id="a")])
-    login(client, "regisseur@gent.example")
-    return client
-
-
-def text_of(html: str) -> str:
-    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
 
 
 def test_merge_first_shows_what_will_happen_and_changes_nothing(regisseur):
