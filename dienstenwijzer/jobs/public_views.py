@@ -6,7 +6,7 @@ from flask import Blueprint, abort, current_app, make_response, render_template,
 from ..db import db
 from ..models import Vacancy
 from ..models.catalogue import STATUS_ACTIVE
-from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_OPEN
+from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, REFERRED, VACANCY_OPEN
 from ..paging import paginate
 from ..scope import vacancies_of
 from ..web import region_or_404
@@ -77,11 +77,18 @@ def provider_outcome(gebied: str, token: str):
         db.session.commit()
     if request.method == "POST":  # CSRFProtect has checked the token
         status = request.form.get("status", "")
-        if status in REFERRAL_STATUSES and status not in choices and status != referral.status:
-            # Chosen on a page opened before another step was reported: no longer possible.
+        if status in REFERRAL_STATUSES and status != REFERRED and status not in choices:
+            # Chosen on a page opened before another step was reported (or sent twice, by a
+            # double click or a second tab): no longer possible, and not an error of the form.
+            # "doorverwezen" is never offered, so sending it is an error of the form.
             now = referral.status_label.lower()
-            problem = provider_link.LinkProblem("gewijzigd", f"Deze doorverwijzing is intussen bijgewerkt "
-                                                             f"(nu: {now}). Open de link opnieuw om verder te gaan.")
+            if status == referral.status:
+                message = (f"Deze stap is al doorgegeven (nu: {now}). "
+                           f"Open de link opnieuw om een volgende stap door te geven.")
+            else:
+                message = (f"Deze doorverwijzing is intussen bijgewerkt (nu: {now}). "
+                           f"Open de link opnieuw om verder te gaan.")
+            problem = provider_link.LinkProblem("gewijzigd", message)
             page = render_template("jobs/outcome_problem.html", region=region, problem=problem)
             return _no_store((page, 409))
         if status not in choices:

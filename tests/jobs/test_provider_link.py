@@ -115,3 +115,15 @@ def test_the_provider_must_choose_a_reachable_outcome(app, client, world):
     page = client.post(path, data={"status": "doorverwezen"})
     assert page.status_code == 400 and "Er is een probleem" in page.get_data(as_text=True)
     assert client.get(path).status_code == 200  # not spent
+
+
+def test_the_same_step_sent_twice_is_recorded_once_and_says_so(app, client, world):
+    """A double click or a second tab: the repeat is told the step is already in, not that
+    the form was filled in wrongly (that would be a 400 asking to choose again)."""
+    path = _link(app, refer(world.invoeg))
+    assert client.post(path, data={"status": "contact"}).status_code == 200
+    again = client.post(path, data={"status": "contact"})
+    assert again.status_code == 409 and "al doorgegeven" in again.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalars(select(ReferralStep.status).order_by(ReferralStep.id)).all() == [
+        "doorverwezen", "contact"]
