@@ -15,6 +15,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from dienstenwijzer import create_app, search
@@ -97,9 +98,21 @@ def app_config(database_template, tmp_path) -> dict:
     }
 
 
+class ReadingClient(FlaskClient):
+    """Reads every response to its end and closes it, as a WSGI server does.
+
+    A streamed response (sitemap, NDJSON export) that a test never reads keeps its
+    stream_with_context generator, holding the app context it pushed; when the garbage
+    collector closes it during a later test, it pops that test's context instead."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = ReadingClient
     with app.app_context():
         search.rebuild_index()
         yield app
