@@ -21,6 +21,7 @@ import snowballstemmer
 from whoosh.analysis import Filter, RegexTokenizer
 from whoosh.lang.stopwords import stoplists
 
+from . import cache_sizes
 from .decompound import decompound
 from .lemmas import doer_verb, lemma
 
@@ -55,7 +56,7 @@ def words(text: str) -> list[str]:
     return WORD_RE.findall(fold(text))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=cache_sizes.PARTS)
 def stem(word: str) -> str:
     """Stem a folded word to a fixpoint and apply the aliases."""
     once = _stemmer.stemWord(word)
@@ -80,7 +81,7 @@ def _is_part(word: str) -> bool:
     return len(word) >= MIN_PART_LENGTH and (word in _PARTS_RAW or stem(word) in _PARTS_STEMMED)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=cache_sizes.PARTS)
 def split_compound(word: str) -> tuple[str, ...]:
     """Split a folded word into its parts, or return () if it is not a compound.
 
@@ -137,7 +138,7 @@ def variants(word: str, word_stem: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=cache_sizes.WORDS)
 def word_forms(word: str) -> WordForms | None:
     """The forms of a folded word, or None for a stop word or a single letter."""
     if word in STOP_WORDS or len(word) < 2:
@@ -150,7 +151,7 @@ def word_forms(word: str) -> WordForms | None:
     return WordForms(word_stem, variants(word, word_stem), tuple(parts))
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=cache_sizes.WORDS)
 def index_forms(word: str) -> tuple[str, ...]:
     """What a folded word is indexed as: its stem, its variants, then its parts' variants and
     last its parts' stems (synonyms.py reads a compound's head from the end)."""
@@ -168,7 +169,7 @@ def index_forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
-@lru_cache(maxsize=500_000)
+@lru_cache(maxsize=cache_sizes.WORDS)
 def token_forms(token: str) -> tuple[str, ...]:
     """Index forms of a raw token as the tokenizer gives it (case and accents still in)."""
     return index_forms(fold(token))

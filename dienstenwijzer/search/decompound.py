@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from whoosh.lang.stopwords import stoplists
 
+from . import cache_sizes
 from .lemmas import SEPARABLE_PARTICLES, doer_verb
 from .lexicon import zipf
 
@@ -52,7 +53,7 @@ def _is_particle_verb(parts: tuple[str, ...]) -> bool:
     return parts[0] in SEPARABLE_PARTICLES
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=cache_sizes.PARTS)
 def _splits(rest: str, first: bool) -> tuple[tuple[tuple[str, ...], float], ...]:
     """Every segmentation of `rest` into scored parts: ((parts, sum of Zipf), ...)."""
     out = []
@@ -78,7 +79,7 @@ def _score(parts: tuple[str, ...], total: float) -> float:
     return total / len(parts) - PART_PENALTY * (len(parts) - 1)
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=cache_sizes.PARTS)
 def decompound(word: str) -> tuple[str, ...]:
     """The parts of a folded compound word, or () when it is best left whole."""
     if len(word) < MIN_WORD_LENGTH or not word.isalpha() or zipf(word) >= COMMON_WORD_ZIPF:

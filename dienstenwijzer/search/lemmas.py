@@ -12,6 +12,7 @@ from functools import lru_cache
 
 import simplemma
 
+from . import cache_sizes
 from .lexicon import KNOWN_ZIPF, is_word, zipf
 
 # A participle starting with ge- is never of a separable verb (that one is "afgestreken"),
@@ -26,7 +27,7 @@ DIMINUTIVE = "je"
 COMPARATIVE = "er"
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=cache_sizes.PARTS)
 def lemma(word: str) -> str | None:
     """The dictionary form of a folded word when it differs from the word, else None."""
     if len(word) < MIN_LENGTH or not word.isalpha() or not (
@@ -65,7 +66,7 @@ def _weak_participle(word: str) -> str | None:
     return verb if is_word(verb) else None
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=cache_sizes.PARTS)
 def doer_verb(word: str) -> str | None:
     """The verb of a doer's noun: "wasser" -> "wassen", "naaister" -> "naaien", else None.
 

@@ -28,7 +28,14 @@ from .schema import surface_words
 from .store import AppliedState, Generation, IndexStore
 
 BATCH = 1000
-WRITER_LIMIT_MB = 128
+# Whoosh's pool counts about half of what its postings take in Python, and spills to sorted
+# runs past its limit (merging runs costs CPU: at 16 a 100 000 rebuild took 87 s CPU, at 64
+# 65 s). At 48 a process writing a region levels off at ~260 MB however large the catalogue;
+# at 128 it grew with the file (280 MB at 100 000 services, 395 MB at 200 000).
+WRITER_LIMIT_MB = 48
+# Distinct words (names, streets, e-mail addresses) grow with the region: write them out
+# as we go instead of counting a whole region in memory.
+VOCABULARY_FLUSH_WORDS = 50_000
 # Below this many services a second process costs more (start-up, imports) than it saves.
 PARALLEL_MIN_SERVICES = 3000
 MAX_PROCESSES = 2
@@ -141,6 +148,9 @@ def build_regions(
                 for doc in builder.documents_by_region(chunk, only={slug}).get(slug, []):
                     writer.add_document(**doc)
                     vocabulary.update(surface_words(doc["text"]))
+                if len(vocabulary) > VOCABULARY_FLUSH_WORDS:  # appended lines add up on reading
+                    generation.add_vocabulary(slug, vocabulary)
+                    vocabulary.clear()
                 if progress:
                     progress(len(chunk))
         except BaseException:

@@ -43,3 +43,22 @@ def test_a_rebuild_holds_every_region_s_services_and_says_how_far_it_is(
 def test_regions_are_split_over_processes_by_size():
     parts = rebuild.split_regions({"gent": 50, "kortrijk": 30, "genk": 20, "lennik": 5}, 2)
     assert parts == [["gent", "lennik"], ["genk", "kortrijk"]]
+
+
+def test_word_counts_written_out_along_the_way_add_up_to_the_same_vocabulary(
+    app, add_services, monkeypatch
+):
+    """The typo speller's vocabulary is the same whether a region's words are counted in one
+    go or written out every few words to keep a large rebuild's memory flat."""
+    add_services("gent", ROWS)
+    store = app.extensions["search"].store
+
+    def vocabulary(flush_every: int):
+        monkeypatch.setattr(rebuild, "VOCABULARY_FLUSH_WORDS", flush_every)
+        with db.session() as session:
+            generation = rebuild.rebuild(session, store, processes=1)
+        return generation.read_vocabulary("gent")
+
+    whole, flushed = vocabulary(10**9), vocabulary(1)
+    assert whole["poetsdienst"] == 1 and whole["strijkdienst"] == 1
+    assert flushed == whole
