@@ -105,7 +105,9 @@ class Service(Base):
     status: Mapped[str] = mapped_column(String(20), default=STATUS_ACTIVE, index=True)
     last_checked: Mapped[dt.date] = mapped_column(Date, default=lambda: _utcnow().date())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+    # Indexed: a harvester's `modified_after` reads only what changed since its last run.
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow,
+                                                    index=True)
 
     region: Mapped[Region] = relationship()
     provider: Mapped[Provider] = relationship(back_populates="services")
