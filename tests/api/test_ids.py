@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 from dienstenwijzer import search
 from dienstenwijzer.db import db
 from dienstenwijzer.models import Category, Provider, Service
-from tests.conftest import import_rows, service_row
+from tests.conftest import csv_text, import_rows, service_row
 
 
 def _ids(client, prefix="/gent/api/v1"):
@@ -95,3 +95,41 @@ def test_the_migration_gives_existing_rows_their_ids(tmp_path):
     ids = [u for row in services for u in row] + [provider]
     assert len(set(ids)) == 5 and all(uuid.UUID(u) for u in ids)
     assert category == "da058e69-b043-5c49-a9f4-1bf50ab0c390"
+
+
+def _published_ids(client) -> dict[str, tuple]:
+    """Per service name: its id, its organization's id, its service_at_location's and location's."""
+    ids = {}
+    for s in client.get("/gent/api/v1/services?full=true&per_page=50").get_json()["contents"]:
+        places = [(sal["id"], sal["location_id"]) for sal in s.get("service_at_locations", [])]
+        ids[s["name"]] = (s["id"], s["organization"]["id"], places)
+    return ids
+
+
+def test_ids_survive_the_reindex_command_and_importing_the_same_and_an_edited_csv(
+        app, client, tmp_path):
+    """What an operator does: import, `reindex`, import the same file, then an edited one.
+    A harvester keyed on our ids must see the same services, providers and places throughout."""
+    runner = app.test_cli_runner()
+    path = tmp_path / "aanbod.csv"
+    rows = [service_row(extern_id="a"),
+            service_row(extern_id="b", naam="Strijkdienst", straat="Markt 5")]
+    path.write_text(csv_text(rows))
+    assert runner.invoke(args=["import", str(path), "--region", "gent"]).exit_code == 0
+    first = _published_ids(client)
+    assert len(first) == 2 and all(places for _, _, places in first.values())
+
+    assert runner.invoke(args=["reindex"]).exit_code == 0
+    assert _published_ids(client) == first
+    result = runner.invoke(args=["import", str(path), "--region", "gent"])
+    assert "0 nieuw" in result.output, result.output
+    assert _published_ids(client) == first
+
+    rows[1].update(straat="Veldstraat 20", omschrijving="Wij strijken nu ook op zaterdag.")
+    path.write_text(csv_text(rows))
+    result = runner.invoke(args=["import", str(path), "--region", "gent"])
+    assert "1 bijgewerkt" in result.output, result.output
+    assert _published_ids(client) == first
+    moved = client.get(f"/gent/api/v1/services/{first['Strijkdienst'][0]}").get_json()
+    address = moved["service_at_locations"][0]["location"]["addresses"][0]
+    assert address["address_1"] == "Veldstraat 20"
