@@ -66,8 +66,9 @@ def organization(provider: Provider, *, full: bool = False) -> dict:
     item = {
         "id": provider.uuid,
         "name": provider.name,
-        # HSDS requires a description; providers have none of their own yet.
-        "description": "",
+        # HSDS requires a description, and a CSV reads an empty one as missing; providers
+        # have none of their own yet.
+        "description": f"{provider.name} biedt diensten aan via de dienstenwijzer.",
         "email": provider.email,
         "website": provider.website,
     }

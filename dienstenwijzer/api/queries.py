@@ -124,6 +124,21 @@ def stream(session: Session, query: Select) -> Iterator[Service]:
         session.expunge_all()
 
 
+def stream_organizations(session: Session, query: Select) -> Iterator[Provider]:
+    """Every provider of the query in id order, in batches, like `stream`."""
+    after = 0
+    while True:
+        batch = session.scalars(
+            query.where(Provider.id > after).order_by(Provider.id).limit(STREAM_BATCH)
+            .options(joinedload(Provider.municipality))
+        ).all()
+        if not batch:
+            return
+        yield from batch
+        after = batch[-1].id
+        session.expunge_all()
+
+
 def by_internal_ids(session: Session, ids: list[int]) -> list[Service]:
     """Services in the order given (the search's ranking)."""
     rows = {s.id: s for s in session.scalars(

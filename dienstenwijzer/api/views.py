@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import tempfile
 import uuid
 
 from flask import (
@@ -24,6 +25,7 @@ from flask import (
 from flask_cors import CORS
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
+from werkzeug.http import is_resource_modified
 
 from .. import search
 from ..catalogue.freshness import hide_before
@@ -33,7 +35,7 @@ from ..models.catalogue import STATUS_ACTIVE
 from ..places import Places, app_places
 from ..public.search_form import build_form, to_request
 from ..web import region_or_404
-from . import hsds, openapi, queries
+from . import hsds, openapi, queries, tabular
 from .params import BadParameters, read
 
 bp = Blueprint("api", __name__)
@@ -112,6 +114,8 @@ def root(gebied: str | None):
         "license": LICENSE,
         "name": region.name if region else "Dienstenwijzers van Vlaanderen",
         "bulk_download": url_for("api.services", gebied=gebied, format="ndjson", _external=True),
+        # Extension: the same catalogue as an HSDS tabular data package (CSV files, zipped).
+        "x-tabular_download": url_for("api.download_zip", gebied=gebied, _external=True),
     })
 
 
@@ -191,6 +195,46 @@ def _ndjson(query, page_url) -> Response:
     if newest is not None:
         response.last_modified = newest.replace(tzinfo=dt.UTC)
         response.make_conditional(request)
+    return response
+
+
+@route("/download.zip")
+def download_zip(gebied: str | None):
+    """The catalogue as an HSDS tabular data package, built from the database into a
+    temporary file; 304 without building it when nothing changed since If-Modified-Since."""
+    region = _region(gebied)
+    services = queries.published_services(region)
+    newest = queries.last_change(db.session, services)
+    last_modified = newest.replace(tzinfo=dt.UTC) if newest is not None else None
+    if last_modified is not None and not is_resource_modified(request.environ,
+                                                               last_modified=last_modified):
+        response = Response(status=304)
+        response.last_modified = last_modified
+        return response
+    title = region.name if region else "Dienstenwijzers van Vlaanderen"
+    package = tabular.descriptor(title, LICENSE, url_for("api.root", gebied=gebied,
+                                                         _external=True))
+    # Deleted when closed: after it is sent, or when building it fails.
+    target = tempfile.TemporaryFile()  # noqa: SIM115
+    try:
+        tabular.write_package(db.session, services, queries.organizations(region),
+                              _page_url(region, app_places()), package, target)
+    except BaseException:
+        target.close()
+        raise
+    size = target.tell()
+    target.seek(0)
+
+    def chunks():
+        while chunk := target.read(64 * 1024):
+            yield chunk
+
+    name = f"dienstenwijzer-{region.slug if region else 'vlaanderen'}-hsds.zip"
+    response = Response(chunks(), mimetype="application/zip")
+    response.headers["Content-Length"] = str(size)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.last_modified = last_modified
+    response.call_on_close(target.close)
     return response
 
 
