@@ -32,6 +32,7 @@ from ..catalogue.freshness import hide_before
 from ..db import db
 from ..models import Category, Provider, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
+from ..open_data import DATA_LICENSE
 from ..places import Places, app_places
 from ..public.search_form import build_form, to_request
 from ..web import region_or_404
@@ -42,10 +43,7 @@ bp = Blueprint("api", __name__)
 # Anyone's web page may read the open data; only GET exists here, so no preflight is needed.
 CORS(bp, origins="*", methods=["GET"], send_wildcard=True)
 
-LICENSE = {
-    "name": "Modellicentie Gratis Hergebruik v1.0",
-    "url": "https://data.vlaanderen.be/doc/licentie/modellicentie-gratis-hergebruik/v1.0",
-}
+LICENSE = DATA_LICENSE
 PROFILE = "https://docs.openreferral.org/en/latest/hsds/overview.html"
 CACHE_CONTROL = "public, max-age=1"
 
@@ -112,6 +110,8 @@ def root(gebied: str | None):
         "profile": PROFILE,
         "openapi_url": url_for("api.openapi_document", gebied=gebied, _external=True),
         "license": LICENSE,
+        # Extension: the page that explains this API to people, in Dutch.
+        "x-documentation": url_for("public.open_data", gebied=gebied, _external=True),
         "name": region.name if region else "Dienstenwijzers van Vlaanderen",
         "bulk_download": url_for("api.services", gebied=gebied, format="ndjson", _external=True),
         # Extension: the same catalogue as an HSDS tabular data package (CSV files, zipped).
@@ -212,7 +212,7 @@ def download_zip(gebied: str | None):
         response.last_modified = last_modified
         return response
     title = region.name if region else "Dienstenwijzers van Vlaanderen"
-    package = tabular.descriptor(title, LICENSE, url_for("api.root", gebied=gebied,
+    package = tabular.descriptor(title, LICENSE, url_for("public.open_data", gebied=gebied,
                                                          _external=True))
     # Deleted when closed: after it is sent, or when building it fails.
     target = tempfile.TemporaryFile()  # noqa: SIM115

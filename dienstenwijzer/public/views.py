@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from .. import search
 from ..catalogue.freshness import hide_before
-from ..catalogue.queries import public_service
+from ..catalogue.queries import public_service, serves_region
 from ..db import db
 from ..demand.capture import note_search
-from ..models import Region
+from ..models import Region, Service
+from ..models.catalogue import STATUS_ACTIVE
+from ..open_data import DATA_LICENSE, attribution
 from ..paging import keep_in_range, page_number
 from ..places import cached_places
 from ..search.facets import distance_km
@@ -59,7 +61,33 @@ def home():
 @bp.get("/over")
 def about():
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
-    return render_template("public/about.html", regions=regions)
+    return render_template("public/about.html", regions=regions, licence=DATA_LICENSE)
+
+
+@bp.get("/open-data", defaults={"gebied": None})
+@bp.get("/<gebied>/open-data")
+def open_data(gebied: str | None):
+    """For people who build websites and apps: the API, examples and the licence."""
+    region = region_or_404(gebied) if gebied is not None else None
+    regions = db.session.scalars(select(Region).order_by(Region.name)).all()
+    example_service = _example_service(region)
+    # Flanders' examples search where that service is, so that they find something.
+    example = region or (example_service.region if example_service else None) or (
+        regions[0] if regions else None)
+    return render_template(
+        "public/open_data.html", region=region, regions=regions, example=example,
+        example_service=example_service.uuid if example_service else None,
+        since=(dt.datetime.now(dt.UTC) - dt.timedelta(days=7)).strftime("%Y-%m-%dT00:00:00Z"),
+        licence=DATA_LICENSE, attribution=attribution(region.name if region else None),
+    )
+
+
+def _example_service(region: Region | None) -> Service | None:
+    """A real service for the 'one service' example, so the example works when copied."""
+    query = select(Service).where(Service.status == STATUS_ACTIVE)
+    if region is not None:
+        query = query.where(serves_region(region))
+    return db.session.scalar(query.order_by(Service.uuid).limit(1))
 
 
 # When the accessibility statement was last reviewed (the Flemish model asks for the date).

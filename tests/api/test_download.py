@@ -64,7 +64,7 @@ def test_the_package_validates_against_its_hsds_tabular_schema(client, catalogue
     tables = _unzip(client.get(f"{prefix}/download.zip"), tmp_path)
     package = json.loads((tmp_path / "datapackage.json").read_text(encoding="utf-8"))
     assert {r["path"] for r in package["resources"]} == TABLES
-    assert package["licenses"][0]["name"] == "Modellicentie Gratis Hergebruik v1.0"
+    assert package["licenses"][0]["name"] == "Modellicentie Gratis Hergebruik – Vlaanderen v1.0"
     for resource in package["resources"]:
         with (tmp_path / resource["path"]).open(encoding="utf-8", newline="") as f:
             header = next(csv.reader(f))

@@ -47,7 +47,7 @@ def test_etag_and_304_hold_with_gzip(client, catalogue, add_services):
 
 def test_the_root_names_the_licence_and_the_bulk_download(client, catalogue):
     root = client.get("/gent/api/v1/").get_json()
-    assert root["license"]["name"] == "Modellicentie Gratis Hergebruik v1.0"
+    assert root["license"]["name"] == "Modellicentie Gratis Hergebruik – Vlaanderen v1.0"
     bulk = client.get(root["bulk_download"])
     assert bulk.status_code == 200 and bulk.mimetype == "application/x-ndjson"
 

@@ -62,13 +62,15 @@ PAGES = [
     ("zoeken, komt naar u", "/gent/zoeken?postcode=9030&km=2", 200, ".reach-home"),
     ("fout melden", "/gent/diensten/{service_id}/melden", 200, "details summary"),
     ("toegankelijkheid", "/toegankelijkheid", 200, "h1"),
+    ("open data", "/open-data", 200, "pre.example-url"),
+    ("open data, gebied", "/gent/open-data", 200, "pre.example-url"),
     ("afdrukken", "/gent/zoeken/afdrukken?q=poetsen", 200, ".print-service"),
     ("aanbieder", "/gent/aanbieders/{provider_id}", 200, ".facts .call"),
     ("404", "/gent/bestaat-niet/", 404, "h1"),
 ]
 # Pages also checked at a phone's width: the layout changes there (one column).
 MOBILE_PAGES = {"home", "gebied", "zoekresultaten", "formulierfouten", "paginering", "dienst",
-                "fout melden", "aanbieder"}
+                "fout melden", "aanbieder", "open data, gebied"}
 # WCAG 1.4.10 (reflow), which axe-core cannot check: no sideways scrolling at 320 CSS pixels.
 REFLOW = {"width": 320, "height": 800}
 
