@@ -119,6 +119,13 @@ def main() -> None:
     seconds = time.perf_counter() - start
     print(f"bulk download /gent/api/v1/services?format=ndjson: {lines} services in {seconds:.1f} s "
           f"({lines / seconds:.0f}/s)   load {before}->{load()}")
+    for path in ("/gent/api/v1/download.zip", "/api/v1/download.zip"):
+        before, start = load(), time.perf_counter()
+        response = client.get(path)
+        size = sum(len(chunk) for chunk in response.response)
+        response.close()
+        print(f"data package {path}: {size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s"
+              f"   load {before}->{load()}")
 
 
 if __name__ == "__main__":
