@@ -23,6 +23,7 @@ from .. import search
 from ..accounts.admin_views import admin_required
 from ..accounts.throttle import client_hash
 from ..catalogue.freshness import hide_before, stale_before
+from ..clock import utcnow
 from ..db import db
 from ..models import Category, FormSubmission, Niche, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
@@ -57,7 +58,7 @@ def resident_need(gebied: str):
             return render_template("demand/thanks.html", region=region)
         secret = current_app.config["SECRET_KEY"]
         client = client_hash(secret, request.remote_addr)
-        since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
+        since = utcnow() - dt.timedelta(hours=1)
         recent = db.session.scalar(select(func.count(FormSubmission.id)).where(
             FormSubmission.client_hash == client, FormSubmission.created_at > since))
         if recent >= int(current_app.config["NEED_FORM_LIMIT_PER_HOUR"]):
