@@ -9,8 +9,6 @@ areas share lives in a lower module under a public name.
 import ast
 from pathlib import Path
 
-import pytest
-
 import dienstenwijzer
 
 PACKAGE = Path(dienstenwijzer.__file__).parent
@@ -91,7 +89,6 @@ def test_areas_are_found():
     assert {"catalogue", "demand", "jobs", "public", "api", "accounts"} <= area_names()
 
 
-@pytest.mark.xfail(strict=True, reason="two known imports, moved in the next commits")
 def test_no_area_imports_another_areas_views_or_private_names():
     areas = area_names()
     found = [

@@ -20,15 +20,15 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from .. import search
-from ..accounts.admin_views import admin_required
 from ..accounts.throttle import client_hash
 from ..catalogue.freshness import hide_before, stale_before
 from ..clock import utcnow
 from ..db import db
+from ..guards import admin_required, region_view
 from ..models import Category, FormSubmission, Niche, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.demand import EVENT_MERGED, NICHE_STATUSES
-from ..scope import niche_alert_of, niche_of, niches_of, region_view, services_of
+from ..scope import niche_alert_of, niche_of, niches_of, services_of
 from ..web import region_or_404
 from . import monitoring, niches
 from .forms import MergeForm, NeedForm, NicheForm, ResidentNeedForm

@@ -25,12 +25,13 @@ from wtforms import SelectChoice
 
 from .. import audit_display
 from ..db import db
+from ..guards import region_view
 from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
 from ..paging import paginate
 from ..places import cached_places
-from ..scope import providers_of, referral_of, region_view, vacancy_of
+from ..scope import providers_of, referral_of, vacancy_of
 from . import eligibility, followup, provider_link, referrals, rules, vacancies
 from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm, WerkwinkelContactForm
 
