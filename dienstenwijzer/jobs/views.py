@@ -30,7 +30,7 @@ from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
 from ..paging import paginate
-from ..places import cached_places
+from ..places import app_places
 from ..scope import providers_of, referral_of, vacancy_of
 from . import eligibility, followup, provider_link, referrals, rules, vacancies
 from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm, WerkwinkelContactForm
@@ -38,10 +38,6 @@ from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm, Werk
 bp = Blueprint("jobs", __name__, url_prefix="/<gebied>/werkwinkel")
 
 PER_PAGE = 25
-
-
-def _places():
-    return cached_places(db.session, current_app.config["DATABASE_URL"])
 
 
 def _actor() -> tuple[int | None, str]:
@@ -63,7 +59,7 @@ def check(region: Region):
     form = ProfileForm()
     judgements = matches = None
     if request.method == "POST" and form.validate():
-        places = _places()
+        places = app_places()
         origin = None
         if form.postcode.data:
             origin = places.coordinates(form.postcode.data)
