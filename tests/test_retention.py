@@ -14,7 +14,7 @@ def test_purge_removes_old_contact_details_but_keeps_the_reports(app, add_servic
     add_services("gent", [service_row(extern_id="a")])
     service = db.session.get(Service, 1)
     old = file_report(db.session, service, "Oud", "oud@voorbeeld.be", True)
-    new = file_report(db.session, service, "Nieuw", "nieuw@voorbeeld.be", True)
+    file_report(db.session, service, "Nieuw", "nieuw@voorbeeld.be", True)
     db.session.add(LoginAttempt(email="x@y.example", client_hash="h" * 64))
     db.session.commit()
     long_ago = utcnow() - dt.timedelta(days=200)

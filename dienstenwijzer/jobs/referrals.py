@@ -49,7 +49,7 @@ class ReferralError(ValueError):
 
 REFERENCE_HINT = "Kies een code met minstens één cijfer, bv. GENT-25-014."
 _ALLOWED = re.compile(r"^[A-Za-z0-9À-ÿ ._/-]{3,40}$")
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+|\bat\b.*\bdot\b", re.I)
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+|\bat\b.*\bdot\b", re.IGNORECASE)
 _NATIONAL_NUMBER = re.compile(r"\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}")
 _DIGIT_RUN = re.compile(r"\+?\d(?:[ ./-]?\d)+")
 _WORD = re.compile(r"^[A-Za-zÀ-ÿ'-]{2,}$")

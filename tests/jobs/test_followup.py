@@ -25,7 +25,7 @@ def test_figures_and_csv(client, world):
     region = world.invoeg.region
 
     assert [r.id for r in followup.waiting_referrals(db.session, region, 14)] == [waiting.id]
-    candidates = dict((row[0], row[1]) for row in followup.candidates_series(db.session, region).rows)
+    candidates = {row[0]: row[1] for row in followup.candidates_series(db.session, region).rows}
     assert candidates["Medewerker strijkatelier (Invoegbedrijf De Schakel)"] == 1
     assert candidates["Boekhouder (Invoegbedrijf De Schakel)"] == 0
     assert followup.time_to_fill_series(db.session, region).rows == [("Invoegeconomie", 10.0, 1)]
