@@ -12,6 +12,7 @@ from itertools import chain
 from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session
 
+from .clock import utcnow
 from .models import AuditEntry, Provider, Service
 from .models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 
@@ -96,7 +97,7 @@ def _action(changes: dict, new: bool) -> str:
 def _record(session: Session, flush_context) -> None:
     user_id, label = _actor.get()
     rows = []
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = utcnow()
     for obj in chain(session.new, session.dirty):
         if type(obj) not in TRACKED:
             continue
@@ -119,7 +120,7 @@ def record_created(session: Session, model: type, created: list[tuple[int, int, 
     if not created:
         return
     user_id, label = _actor.get()
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = utcnow()
     entity = "service" if model is Service else "provider"
     session.connection().execute(insert(AuditEntry), [
         {

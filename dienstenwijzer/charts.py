@@ -51,8 +51,8 @@ def bar_chart(series: Series) -> Markup:
     height = max(1, len(series.rows)) * group + GAP
     plot = CHART_WIDTH - LABEL_WIDTH - 60
     parts = [
-        f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height}" width="100%" role="presentation" '
-        f'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+        (f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height}" width="100%" role="presentation" '
+         f'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">')
     ]
     for i, row in enumerate(series.rows):
         y0 = GAP + i * group

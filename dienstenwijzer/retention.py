@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import String, cast, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from .clock import utcnow
 from .demand.niches import forget_history
 from .models import (
     DemandSignal,
@@ -38,7 +39,7 @@ def purge(session: Session, *, report_contact_days: int, login_attempt_days: int
           signal_days: int, referral_months: int | None = None,
           now: dt.datetime | None = None) -> PurgeSummary:
     """Remove personal data past its retention period; keep the reports themselves."""
-    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = now or utcnow()
     summary = PurgeSummary()
     summary.report_contacts = session.execute(
         update(Report)

@@ -6,8 +6,6 @@ another zorggebied's rows: objects of another zorggebied are simply not found (4
 """
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
@@ -40,19 +38,6 @@ def staff_region(slug: str, *, manage: bool = True) -> Region:
     if not allowed:
         abort(403)
     return region
-
-
-def region_view(manage: bool = True):
-    """Decorator: replace the URL's `gebied` by the checked Region as `region`."""
-
-    def decorate(view):
-        @wraps(view)
-        def wrapper(gebied: str, **kwargs):
-            return view(region=staff_region(gebied, manage=manage), **kwargs)
-
-        return wrapper
-
-    return decorate
 
 
 def services_of(region: Region):

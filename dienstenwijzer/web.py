@@ -79,7 +79,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.lstrip_blocks = True
 
     @app.teardown_appcontext
-    def _end_session(exc):  # noqa: ARG001
+    def _end_session(exc):
         db.session.remove()
 
     @app.after_request

@@ -4,6 +4,7 @@ import datetime as dt
 from sqlalchemy import select, update
 
 from dienstenwijzer.catalogue.reports import file_report
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.models import LoginAttempt, Report, Service
 from tests.conftest import service_row
@@ -13,10 +14,10 @@ def test_purge_removes_old_contact_details_but_keeps_the_reports(app, add_servic
     add_services("gent", [service_row(extern_id="a")])
     service = db.session.get(Service, 1)
     old = file_report(db.session, service, "Oud", "oud@voorbeeld.be", True)
-    new = file_report(db.session, service, "Nieuw", "nieuw@voorbeeld.be", True)
+    file_report(db.session, service, "Nieuw", "nieuw@voorbeeld.be", True)
     db.session.add(LoginAttempt(email="x@y.example", client_hash="h" * 64))
     db.session.commit()
-    long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=200)
+    long_ago = utcnow() - dt.timedelta(days=200)
     db.session.execute(update(Report).where(Report.id == old.id).values(created_at=long_ago))
     db.session.execute(update(LoginAttempt).values(created_at=long_ago))
     db.session.commit()

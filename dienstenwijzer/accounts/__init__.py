@@ -40,7 +40,7 @@ def init_app(app: Flask) -> None:
             g.audit_token = set_actor(current_user.id, current_user.email)
 
     @app.teardown_request
-    def _forget_request_user(exc):  # noqa: ARG001
+    def _forget_request_user(exc):
         # Request-scoped, also when an outer app context lives on (commands, tests): the next
         # request must load its user and session row afresh.
         token = g.pop("audit_token", None)

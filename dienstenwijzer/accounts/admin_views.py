@@ -1,14 +1,13 @@
 """Admins manage staff accounts: create, change role or zorggebied, deactivate, new link."""
 from __future__ import annotations
 
-from functools import wraps
-
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from wtforms import SelectChoice
 
 from ..db import db
+from ..guards import admin_required
 from ..models import Region, User
 from . import sessions
 from .forms import UserForm
@@ -16,17 +15,6 @@ from .tokens import make_token
 from .views import landing_url, regions
 
 bp = Blueprint("accounts_admin", __name__, url_prefix="/beheer")
-
-
-def admin_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_admin:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 @bp.get("/")

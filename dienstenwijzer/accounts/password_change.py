@@ -1,11 +1,10 @@
 """Setting a new password: once per link, and never over a change made meanwhile."""
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import User
 from . import sessions
 from .passwords import hash_password
@@ -23,7 +22,7 @@ def replace_password(session: Session, user: User, password: str, keep: str | No
         unchanged = User.password_hash.is_(None)
     else:
         unchanged = User.password_hash == user.password_hash
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = utcnow()
     changed = session.execute(
         update(User).where(User.id == user.id, unchanged)
         .values(password_hash=new_hash, password_changed_at=now)

@@ -7,13 +7,10 @@ import secrets
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import LoginSession, User
 
 TOUCH_EVERY = dt.timedelta(minutes=1)
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def start_session(session: Session, user: User) -> str:
@@ -25,7 +22,7 @@ def start_session(session: Session, user: User) -> str:
 
 def load_session_user(session: Session, token: str, idle: dt.timedelta) -> User | None:
     row = session.get(LoginSession, token)
-    now = _now()
+    now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     if now - row.last_seen_at > idle:
@@ -42,7 +39,7 @@ def load_session_user(session: Session, token: str, idle: dt.timedelta) -> User 
 
 def revoke(session: Session, token: str) -> None:
     session.execute(
-        update(LoginSession).where(LoginSession.id == token, LoginSession.revoked_at.is_(None)).values(revoked_at=_now())
+        update(LoginSession).where(LoginSession.id == token, LoginSession.revoked_at.is_(None)).values(revoked_at=utcnow())
     )
 
 
@@ -51,7 +48,7 @@ def revoke_all(session: Session, user: User, keep: str | None = None) -> int:
     condition = [LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)]
     if keep:
         condition.append(LoginSession.id != keep)
-    return session.execute(update(LoginSession).where(*condition).values(revoked_at=_now())).rowcount
+    return session.execute(update(LoginSession).where(*condition).values(revoked_at=utcnow())).rowcount
 
 
 def active_sessions(session: Session, user: User) -> list[LoginSession]:

@@ -13,6 +13,7 @@ import hmac
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import LoginAttempt
 
 MAX_FAILURES = 5
@@ -23,14 +24,10 @@ def client_hash(secret: str, address: str | None) -> str:
     return hmac.new(secret.encode(), (address or "?").encode(), hashlib.sha256).hexdigest()
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def blocked_for(session: Session, email: str, client: str, window: dt.timedelta,
                 ignore: int | None = None) -> dt.timedelta | None:
     """How long this account or client must still wait, or None when it may try."""
-    since = _now() - window
+    since = utcnow() - window
     for condition in (LoginAttempt.email == email, LoginAttempt.client_hash == client):
         query = select(LoginAttempt.created_at).where(condition, LoginAttempt.created_at > since)
         if ignore is not None:
@@ -39,7 +36,7 @@ def blocked_for(session: Session, email: str, client: str, window: dt.timedelta,
         latest = session.scalars(query).all()
         if len(latest) == MAX_FAILURES:
             # Blocked until the oldest of the last five failures leaves the window.
-            return max(latest[-1] + window - _now(), dt.timedelta(seconds=1))
+            return max(latest[-1] + window - utcnow(), dt.timedelta(seconds=1))
     return None
 
 
@@ -77,5 +74,5 @@ def clear_failures(session: Session, email: str) -> None:
 
 
 def purge_old(session: Session, window: dt.timedelta) -> int:
-    old = LoginAttempt.created_at < _now() - window
+    old = LoginAttempt.created_at < utcnow() - window
     return session.execute(delete(LoginAttempt).where(old)).rowcount

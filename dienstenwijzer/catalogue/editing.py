@@ -14,7 +14,6 @@ from ..models import Category, Municipality, Provider, Region, Service
 from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 from ..places import Places
 
-
 # Where and how to reach a provider or a service: the same fields and rules for both.
 ADDRESS_FIELDS = ("street", "postcode", "municipality_nis", "phone", "email", "website")
 

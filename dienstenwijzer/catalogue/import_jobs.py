@@ -36,10 +36,10 @@ from sqlalchemy.orm import Session
 
 from .. import search
 from ..audit import reset_actor, set_actor
+from ..clock import utcnow
 from ..db import db
 from ..demand.niches import alert_matching_niches
 from ..models import ImportJob, ImportJobChunk, ImportJobError, Region, User
-from ..models.catalogue import _utcnow
 from ..models.imports import (
     CANCELLED,
     CHECKED,
@@ -123,7 +123,7 @@ def confirm_job(session: Session, job: ImportJob, user: User | None) -> bool:
             .values(
                 status=WAITING_IMPORT,
                 confirmed_by_id=user.id if user else None,
-                confirmed_at=_utcnow(),
+                confirmed_at=utcnow(),
                 rows_done=0,
             )
         ).rowcount
@@ -139,7 +139,7 @@ def cancel_job(session: Session, job: ImportJob) -> bool:
         session.execute(
             update(ImportJob)
             .where(ImportJob.id == job.id, ImportJob.status.in_((WAITING_CHECK, CHECKED)))
-            .values(status=CANCELLED, finished_at=_utcnow())
+            .values(status=CANCELLED, finished_at=utcnow())
         ).rowcount
         == 1
     )
@@ -207,7 +207,7 @@ def claim_next(worker: str) -> int | None:
                     .values(
                         status=NEXT_STEP[candidate.status],
                         worker=worker,
-                        heartbeat_at=_utcnow(),
+                        heartbeat_at=utcnow(),
                         rows_done=0,
                     )
                 ).rowcount
@@ -219,7 +219,7 @@ def claim_next(worker: str) -> int | None:
 
 
 def requeue_stale(session: Session) -> None:
-    cutoff = _utcnow() - STALE_AFTER
+    cutoff = utcnow() - STALE_AFTER
     for running, waiting in ((CHECKING, WAITING_CHECK), (IMPORTING, WAITING_IMPORT)):
         session.execute(
             update(ImportJob)
@@ -232,14 +232,14 @@ def expire_unconfirmed(session: Session, keep: dt.timedelta) -> None:
     """Checked jobs nobody confirmed in time end, and their file goes."""
     old = session.scalars(
         select(ImportJob.id).where(
-            ImportJob.status == CHECKED, ImportJob.checked_at < _utcnow() - keep
+            ImportJob.status == CHECKED, ImportJob.checked_at < utcnow() - keep
         )
     ).all()
     for job_id in old:
         if session.execute(
             update(ImportJob)
             .where(ImportJob.id == job_id, ImportJob.status == CHECKED)
-            .values(status=EXPIRED, finished_at=_utcnow())
+            .values(status=EXPIRED, finished_at=utcnow())
         ).rowcount:
             _delete_file(session, job_id)
 
@@ -277,7 +277,7 @@ def _check(session: Session, job: ImportJob) -> None:
         _refuse(session, job, plan)
         return
     _count(job, plan.summary)
-    job.status, job.checked_at, job.rows_done = CHECKED, _utcnow(), plan.rows
+    job.status, job.checked_at, job.rows_done = CHECKED, utcnow(), plan.rows
 
 
 def _import(session: Session, job: ImportJob) -> None:
@@ -360,7 +360,7 @@ def _count(job: ImportJob, summary) -> None:
 
 
 def _end(session: Session, job: ImportJob, status: str, problem: str | None = None) -> None:
-    job.status, job.finished_at = status, _utcnow()
+    job.status, job.finished_at = status, utcnow()
     if problem:
         job.problem = problem
     _delete_file(session, job.id)
@@ -415,5 +415,5 @@ class _Progress:
             connection.execute(
                 update(ImportJob)
                 .where(ImportJob.id == self.job_id)
-                .values(heartbeat_at=_utcnow(), **values)
+                .values(heartbeat_at=utcnow(), **values)
             )

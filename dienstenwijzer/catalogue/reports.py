@@ -1,10 +1,9 @@
 """Residents' reports of wrong information, and the regisseur handling them."""
 from __future__ import annotations
 
-import datetime as dt
-
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import Report, Service, User
 
 
@@ -23,7 +22,7 @@ def file_report(session: Session, service: Service, message: str, email: str | N
 
 
 def handle_report(session: Session, report: Report, user: User, note: str | None) -> None:
-    report.handled_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    report.handled_at = utcnow()
     report.handled_by_id = user.id
     report.note = (note or "").strip() or None
     session.flush()

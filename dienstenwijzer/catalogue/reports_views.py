@@ -5,9 +5,10 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import db
+from ..guards import region_view
 from ..models import Region, Report
 from ..paging import paginate
-from ..scope import region_view, report_of, reports_of
+from ..scope import report_of, reports_of
 from .blueprint import bp
 from .reports import handle_report
 

@@ -80,7 +80,7 @@ def email(value: str) -> str:
 
 def website(value: str) -> str:
     value = value.strip()
-    if not re.match(r"^https?://", value, re.I):
+    if not re.match(r"^https?://", value, re.IGNORECASE):
         value = "https://" + value
     parsed = urlparse(value)
     host = parsed.hostname or ""

@@ -8,8 +8,9 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..db import db
+from ..guards import region_view
 from ..models import ImportJob, Region
-from ..scope import import_job_of, import_jobs_of, region_view
+from ..scope import import_job_of, import_jobs_of
 from . import export, import_jobs
 from .blueprint import bp
 from .forms import ImportForm

@@ -8,12 +8,13 @@ from wtforms import SelectChoice
 
 from .. import audit_display, search
 from ..db import db
+from ..demand.niches import alert_matching_niches
+from ..guards import region_view
 from ..models import Category, Provider, Region, Report
 from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 from ..paging import paginate
 from ..places import cached_places
-from ..scope import audit_of, provider_of, providers_of, region_view, reports_of, service_of
-from ..demand.niches import alert_matching_niches
+from ..scope import audit_of, provider_of, providers_of, reports_of, service_of
 from ..web import query_id
 from . import editing, queries
 from .blueprint import bp

@@ -9,16 +9,13 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import Category, DemandSignal, Niche, NicheAlert, NicheEvent, NicheKey, Service
 from ..models.demand import EVENT_MERGED, EVENT_SPLIT, NICHE_FILLED, NICHE_OPEN, NICHE_REJECTED
 from ..search.analysis import analyse, words
 
 RECENT_DAYS = 30
 BEFORE_DAYS = 90
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass
@@ -43,7 +40,7 @@ class NicheFigures:
 
 
 def figures(session: Session, niches: list[Niche], now: dt.datetime | None = None) -> list[NicheFigures]:
-    now = now or _now()
+    now = now or utcnow()
     ids = [n.id for n in niches]
     if not ids:
         return []
@@ -166,7 +163,7 @@ def undo(session: Session, event: NicheEvent, actor: str) -> Niche:
         back = _undo_merge(session, event, holder)
     else:
         back = _undo_split(session, event, holder)
-    event.undone_at = _now()
+    event.undone_at = utcnow()
     event.undone_by = actor
     session.flush()
     return back
@@ -283,7 +280,7 @@ def open_alerts(session: Session, region_id: int) -> list[NicheAlert]:
 
 
 def dismiss(session: Session, alert: NicheAlert) -> None:
-    alert.dismissed_at = _now()
+    alert.dismissed_at = utcnow()
     session.flush()
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import Category, DemandSignal, Niche, Region, User
 from ..models.demand import KIND_FILTERED, SOURCE_DESK, SOURCE_FORM, SOURCE_SEARCH
 from ..search.synonyms import SynonymIndex
@@ -21,10 +22,6 @@ from .privacy import strip_personal_data
 
 # Signals from searches that count per client (one keyed hash per address and day) per hour.
 SEARCH_SIGNALS_PER_CLIENT_HOUR = 3
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _signal(session: Session, region: Region, synonyms: SynonymIndex, text: str, source: str,
@@ -75,7 +72,7 @@ def _named_by_category(niche: Niche) -> bool:
 
 
 def search_signals_this_hour(session: Session, client_key: str, now: dt.datetime | None = None) -> int:
-    since = (now or _now()) - dt.timedelta(hours=1)
+    since = (now or utcnow()) - dt.timedelta(hours=1)
     return session.scalar(select(func.count(DemandSignal.id)).where(
         DemandSignal.client_key == client_key, DemandSignal.source == SOURCE_SEARCH,
         DemandSignal.created_at > since)) or 0

@@ -20,14 +20,15 @@ from sqlalchemy import func, select
 from wtforms import SelectChoice
 
 from .. import search
-from ..accounts.admin_views import admin_required
 from ..accounts.throttle import client_hash
 from ..catalogue.freshness import hide_before, stale_before
+from ..clock import utcnow
 from ..db import db
+from ..guards import admin_required, region_view
 from ..models import Category, FormSubmission, Niche, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.demand import EVENT_MERGED, NICHE_STATUSES
-from ..scope import niche_alert_of, niche_of, niches_of, region_view, services_of
+from ..scope import niche_alert_of, niche_of, niches_of, services_of
 from ..web import region_or_404
 from . import monitoring, niches
 from .forms import MergeForm, NeedForm, NicheForm, ResidentNeedForm
@@ -57,7 +58,7 @@ def resident_need(gebied: str):
             return render_template("demand/thanks.html", region=region)
         secret = current_app.config["SECRET_KEY"]
         client = client_hash(secret, request.remote_addr)
-        since = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
+        since = utcnow() - dt.timedelta(hours=1)
         recent = db.session.scalar(select(func.count(FormSubmission.id)).where(
             FormSubmission.client_hash == client, FormSubmission.created_at > since))
         if recent >= int(current_app.config["NEED_FORM_LIMIT_PER_HOUR"]):

@@ -9,14 +9,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..charts import Series
+from ..clock import utcnow
 from ..models import Referral, Region, Vacancy
 from ..models.jobs import (
+    DROPPED_OUT,
     FINAL_STATUSES,
     HIRED,
     INSTRUMENTS,
     NO_RESPONSE,
     NOT_SELECTED,
-    DROPPED_OUT,
     REFERRAL_STATUSES,
     VACANCY_FILLED,
     VACANCY_OPEN,
@@ -26,13 +27,9 @@ from ..scope import referrals_of, vacancies_of
 FIGURES = ("wachtend", "kandidaten", "invultijd", "uitkomsten")
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 def waiting_referrals(session: Session, region: Region, days: int, now: dt.datetime | None = None) -> list[Referral]:
     """Open referrals whose last step is older than `days`, longest waiting first."""
-    now = now or _now()
+    now = now or utcnow()
     return list(session.scalars(
         referrals_of(region)
         .where(Referral.status.not_in(FINAL_STATUSES), Referral.status_changed_at < now - dt.timedelta(days=days))

@@ -13,13 +13,13 @@ exactly one moves the referral on, the others are told it changed meanwhile.
 """
 from __future__ import annotations
 
-import datetime as dt
 import secrets
 
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import Referral
 from ..models.jobs import FINAL_STATUSES
 from . import referrals
@@ -47,7 +47,7 @@ def issue(session: Session, referral: Referral, secret: str) -> str:
         raise referrals.ReferralError("Voor een afgeronde doorverwijzing maakt u geen link meer.")
     nonce = secrets.token_urlsafe(16)
     referral.link_nonce = nonce
-    referral.link_issued_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    referral.link_issued_at = utcnow()
     referral.link_used_at = None
     session.flush()
     return _serializer(secret).dumps({"r": referral.id, "n": nonce})
@@ -81,7 +81,7 @@ def record_outcome(session: Session, referral: Referral, status: str) -> None:
     werkwinkel (or another submit) moved the referral on meanwhile; the caller then rolls back.
     """
     nonce = referral.link_nonce
-    values = {"link_used_at": dt.datetime.now(dt.UTC).replace(tzinfo=None)}
+    values = {"link_used_at": utcnow()}
     if status in FINAL_STATUSES:
         values["link_nonce"] = None
     used = session.execute(

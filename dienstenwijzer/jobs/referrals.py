@@ -11,6 +11,7 @@ from collections import deque
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import Referral, ReferralAccess, ReferralStep, Region, Vacancy, VacancyChange
 from ..models.jobs import (
     CONTACT,
@@ -40,10 +41,6 @@ for _final in FINAL_STATUSES:
 PROVIDER_ACTOR = "aanbieder (persoonlijke link)"
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
-
-
 class ReferralError(ValueError):
     """A refused referral action, with a Dutch message for the consulent."""
 
@@ -52,7 +49,7 @@ class ReferralError(ValueError):
 
 REFERENCE_HINT = "Kies een code met minstens één cijfer, bv. GENT-25-014."
 _ALLOWED = re.compile(r"^[A-Za-z0-9À-ÿ ._/-]{3,40}$")
-_EMAIL = re.compile(r"[^\s@]+@[^\s@]+|\bat\b.*\bdot\b", re.I)
+_EMAIL = re.compile(r"[^\s@]+@[^\s@]+|\bat\b.*\bdot\b", re.IGNORECASE)
 _NATIONAL_NUMBER = re.compile(r"\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}")
 _DIGIT_RUN = re.compile(r"\+?\d(?:[ ./-]?\d)+")
 _WORD = re.compile(r"^[A-Za-zÀ-ÿ'-]{2,}$")
@@ -97,7 +94,7 @@ def create_referral(session: Session, region: Region, vacancy: Vacancy, referenc
     if vacancy.status != VACANCY_OPEN:
         raise ReferralError("Deze vacature is niet meer open: u kunt er niemand meer naar doorverwijzen.")
     reference = check_reference(reference)
-    now = _now()
+    now = utcnow()
     referral = Referral(
         region_id=region.id, vacancy=vacancy, instrument=vacancy.instrument, reference=reference,
         rule_set_key=rule.rule_set_key, rule_set_version=rule.rule_set_version, rule_id=rule.rule_id,
@@ -132,7 +129,7 @@ def advance(session: Session, referral: Referral, status: str, actor: tuple[int 
             raise ReferralError(f"Deze doorverwijzing is afgerond ({current.lower()}): de status kan niet meer veranderen.")
         allowed = ", ".join(REFERRAL_STATUSES[s].lower() for s in next_statuses(referral))
         raise ReferralError(f"Na “{current.lower()}” kan alleen: {allowed}.")
-    now = now or _now()
+    now = now or utcnow()
     _move(session, referral, status, now)
     step = ReferralStep(status=status, set_at=now, set_by_id=actor[0], set_by=actor[1])
     referral.steps.append(step)
@@ -188,7 +185,7 @@ def advance_to(session: Session, referral: Referral, target: str, actor: tuple[i
     moment it was reported. Steps in between that nobody reported are never back-filled."""
     if not path_to(referral.status, target):
         raise ReferralError("Deze stap kan niet meer vanuit de huidige status.")
-    return advance(session, referral, target, actor, _now(), may_skip=True)
+    return advance(session, referral, target, actor, utcnow(), may_skip=True)
 
 
 def _fill_when_complete(session: Session, vacancy: Vacancy, actor: tuple[int | None, str], now: dt.datetime) -> None:
@@ -227,7 +224,7 @@ def listed(region: Region, state: str, text: str = "", now: dt.datetime | None =
     """The referrals of the list page (details not yet purged), last changed first."""
     query = referrals_of(region).where(Referral.purged_at.is_(None))
     if state == "lopend":
-        since = (now or _now()) - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
+        since = (now or utcnow()) - dt.timedelta(days=RECENTLY_CLOSED_DAYS)
         query = query.where(Referral.status.not_in(FINAL_STATUSES) | (Referral.closed_at >= since))
     elif state == "afgerond":
         query = query.where(Referral.status.in_(FINAL_STATUSES))
@@ -266,7 +263,7 @@ def purge_referrals(session: Session, months: int, now: dt.datetime | None = Non
     follow-up figures keep counting. What goes: the reference, the rule, the appointment, the
     provider link, who referred, every step with its author, and the log of reads.
     """
-    now = now or _now()
+    now = now or utcnow()
     cutoff = months_before(now, months)
     ids = list(session.scalars(select(Referral.id).where(Referral.created_at < cutoff, Referral.purged_at.is_(None))))
     if not ids:

@@ -1,29 +1,17 @@
 """Rule sets for the eligibility check (all zorggebieden): staff read them, admins add newer ones."""
 from __future__ import annotations
 
-from functools import wraps
-
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from ..db import db
+from ..guards import staff_required
 from ..models import RuleSet
 from ..models.jobs import INSTRUMENTS
 from . import rules
 from .forms import RuleSetForm
 
 bp = Blueprint("jobs_rules", __name__, url_prefix="/werkwinkel")
-
-
-def staff_required(view):
-    @wraps(view)
-    @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user.is_admin and current_user.region_id is None:
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapper
 
 
 @bp.get("/regels")

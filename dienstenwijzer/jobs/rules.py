@@ -214,16 +214,16 @@ def parse_document(text: str) -> ParsedRuleSet:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" op regel {mark.line + 1}" if mark is not None else ""
-        raise RuleSetError([f"Dit is geen geldige YAML: fout{where}. Zet een zin met een dubbelepunt tussen "
-                            "aanhalingstekens of gebruik >- en schrijf hem op de volgende regel."]) from None
+        raise RuleSetError([(f"Dit is geen geldige YAML: fout{where}. Zet een zin met een dubbelepunt tussen "
+                             "aanhalingstekens of gebruik >- en schrijf hem op de volgende regel.")]) from None
     return parse_data(data)
 
 
 def parse_data(data: Any) -> ParsedRuleSet:
     problems: list[str] = []
     if not isinstance(data, dict):
-        raise RuleSetError(["Een regelset is een YAML-document met de sleutels id, version, title, "
-                            "effective_from, source en instruments."])
+        raise RuleSetError([("Een regelset is een YAML-document met de sleutels id, version, title, "
+                             "effective_from, source en instruments.")])
     unknown = set(data) - {"id", "version", "title", "effective_from", "source", "instruments"}
     if unknown:
         problems.append(f"Onbekende sleutel(s): {', '.join(sorted(map(str, unknown)))}.")
@@ -369,8 +369,8 @@ def store(session: Session, document: str, actor: str = "systeem") -> RuleSet:
     parsed = parse_document(document)
     existing = session.scalar(select(RuleSet).where(RuleSet.key == parsed.key, RuleSet.version == parsed.version))
     if existing is not None:
-        raise RuleSetError([f"Regelset {parsed.key} versie {parsed.version} bestaat al. "
-                            "Geef de nieuwe regels een hoger versienummer."])
+        raise RuleSetError([(f"Regelset {parsed.key} versie {parsed.version} bestaat al. "
+                             "Geef de nieuwe regels een hoger versienummer.")])
     rule_set = RuleSet(key=parsed.key, version=parsed.version, title=parsed.title,
                        effective_from=parsed.effective_from, source=parsed.source, document=document,
                        rules=parsed.raw, created_by=actor)

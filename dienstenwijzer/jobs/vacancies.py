@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import Municipality, Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.jobs import VACANCY_FILLED, VACANCY_OPEN
@@ -61,7 +62,7 @@ def save_vacancy(session: Session, region: Region, vacancy: Vacancy | None, data
             changes[name] = [None if new else _plain(old), _plain(value)]
         setattr(vacancy, name, value)
     if "status" in changes and data.status == VACANCY_FILLED:
-        vacancy.filled_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        vacancy.filled_at = utcnow()
     elif "status" in changes:
         vacancy.filled_at = None
     session.flush()

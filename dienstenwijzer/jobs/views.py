@@ -25,22 +25,19 @@ from wtforms import SelectChoice
 
 from .. import audit_display
 from ..db import db
+from ..guards import region_view
 from ..models import Provider, Referral, Region, Vacancy, VacancyChange
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
 from ..paging import paginate
-from ..places import cached_places
-from ..scope import providers_of, referral_of, region_view, vacancy_of
+from ..places import app_places
+from ..scope import providers_of, referral_of, vacancy_of
 from . import eligibility, followup, provider_link, referrals, rules, vacancies
 from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm, WerkwinkelContactForm
 
 bp = Blueprint("jobs", __name__, url_prefix="/<gebied>/werkwinkel")
 
 PER_PAGE = 25
-
-
-def _places():
-    return cached_places(db.session, current_app.config["DATABASE_URL"])
 
 
 def _actor() -> tuple[int | None, str]:
@@ -62,7 +59,7 @@ def check(region: Region):
     form = ProfileForm()
     judgements = matches = None
     if request.method == "POST" and form.validate():
-        places = _places()
+        places = app_places()
         origin = None
         if form.postcode.data:
             origin = places.coordinates(form.postcode.data)

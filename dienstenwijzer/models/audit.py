@@ -6,9 +6,10 @@ import datetime as dt
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..db import Base
 from .accounts import User
-from .catalogue import Service, _utcnow
+from .catalogue import Service
 
 
 class AuditEntry(Base):
@@ -24,7 +25,7 @@ class AuditEntry(Base):
     entity_id: Mapped[int] = mapped_column(Integer, index=True)
     action: Mapped[str] = mapped_column(String(20))  # "create" | "update" | "archive" | "restore" | "check"
     changes: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> [old, new]
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     user: Mapped[User | None] = relationship()
 
@@ -40,7 +41,7 @@ class Report(Base):
     message: Mapped[str] = mapped_column(Text)
     contact_email: Mapped[str | None] = mapped_column(String(200))
     contact_consent: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     handled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     note: Mapped[str | None] = mapped_column(Text)

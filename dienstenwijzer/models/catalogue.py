@@ -19,16 +19,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..db import Base
 from .ids import new_uuid
 from .reference import Category, Municipality, Region
 
 STATUS_ACTIVE = "active"
 STATUS_ARCHIVED = "archived"
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 service_categories = Table(
@@ -64,8 +61,8 @@ class Provider(Base):
     email: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default=STATUS_ACTIVE, server_default=STATUS_ACTIVE)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     region: Mapped[Region] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
@@ -103,10 +100,10 @@ class Service(Base):
     target_group: Mapped[str | None] = mapped_column(String(300))
     opening_hours: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(20), default=STATUS_ACTIVE, index=True)
-    last_checked: Mapped[dt.date] = mapped_column(Date, default=lambda: _utcnow().date())
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    last_checked: Mapped[dt.date] = mapped_column(Date, default=lambda: utcnow().date())
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # Indexed: a harvester's `modified_after` reads only what changed since its last run.
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow,
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
                                                     index=True)
 
     region: Mapped[Region] = relationship()
@@ -137,4 +134,4 @@ class IndexOutbox(Base):
         BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     )
     service_id: Mapped[int] = mapped_column(Integer, index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

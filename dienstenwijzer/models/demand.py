@@ -7,11 +7,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..db import Base
-from .catalogue import Service, _utcnow
+from .catalogue import Service
 
 SOURCE_SEARCH = "zoekopdracht"
 SOURCE_FORM = "formulier"
@@ -44,8 +56,8 @@ class Niche(Base):
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The title is made of residents' words (not staff's, not a category): purge clears it.
     title_from_residents: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     service: Mapped[Service | None] = relationship()
     keys: Mapped[list[NicheKey]] = relationship(back_populates="niche", cascade="all, delete-orphan")
@@ -86,7 +98,7 @@ class DemandSignal(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # Keyed hash of the client's address and the day (privacy.client_key), never the address.
     client_key: Mapped[str | None] = mapped_column(String(64), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
     niche: Mapped[Niche | None] = relationship(back_populates="signals")
 
@@ -113,7 +125,7 @@ class NicheEvent(Base):
     other_title: Mapped[str] = mapped_column(String(200))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     actor: Mapped[str] = mapped_column(String(200))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     undone_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     undone_by: Mapped[str | None] = mapped_column(String(200))
 
@@ -126,7 +138,7 @@ class NicheAlert(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     niche_id: Mapped[int] = mapped_column(ForeignKey("niche.id"), index=True)
     service_id: Mapped[int] = mapped_column(ForeignKey("service.id"))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     dismissed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
     niche: Mapped[Niche] = relationship()
@@ -166,4 +178,4 @@ class FormSubmission(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     client_hash: Mapped[str] = mapped_column(String(64), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

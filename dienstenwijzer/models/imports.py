@@ -7,9 +7,9 @@ import datetime as dt
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..db import Base
 from .accounts import User
-from .catalogue import _utcnow
 from .reference import Region
 
 # A job waits for the worker, runs, and ends; "checked" waits for the regisseur to confirm.
@@ -49,7 +49,7 @@ class ImportJob(Base):
     problem: Mapped[str | None] = mapped_column(Text)  # a message about the file as a whole
     worker: Mapped[str | None] = mapped_column(String(100))  # host:pid that claimed it
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     checked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime)

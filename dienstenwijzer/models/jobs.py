@@ -11,9 +11,10 @@ import datetime as dt
 from sqlalchemy import JSON, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..db import Base
 from .accounts import User
-from .catalogue import Provider, _utcnow
+from .catalogue import Provider
 from .reference import Municipality, Region
 
 # Social-economy instruments: code -> label shown to people. The order is the order on screen.
@@ -68,8 +69,8 @@ class Vacancy(Base):
     start_date: Mapped[dt.date | None] = mapped_column(Date)
     places: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(20), default=VACANCY_OPEN, index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
     # When the status last became "ingevuld": for the time-to-fill figure.
     filled_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
 
@@ -99,7 +100,7 @@ class VacancyChange(Base):
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(20))  # "create" | "update" | "delete"
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 
 
 class RuleSet(Base):
@@ -120,7 +121,7 @@ class RuleSet(Base):
     source: Mapped[str] = mapped_column(Text)
     document: Mapped[str] = mapped_column(Text)
     rules: Mapped[dict] = mapped_column(JSON)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     created_by: Mapped[str] = mapped_column(String(200), default="systeem")
 
 
@@ -142,8 +143,8 @@ class Referral(Base):
     appointment_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     appointment_with: Mapped[str | None] = mapped_column(String(120))
     status: Mapped[str] = mapped_column(String(20), default=REFERRED, index=True)
-    status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    status_changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
     closed_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     # The provider's outcome link: the nonce in the signed token; cleared when the link is used.
@@ -180,7 +181,7 @@ class ReferralStep(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
     status: Mapped[str] = mapped_column(String(20))
-    set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     set_by: Mapped[str] = mapped_column(String(200))  # e-mail, or "aanbieder (persoonlijke link)"
 
@@ -202,4 +203,4 @@ class ReferralAccess(Base):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(20))  # "bekeken" | "brief" | "link"
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)

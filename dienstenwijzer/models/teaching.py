@@ -10,8 +10,9 @@ import datetime as dt
 from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..clock import utcnow
 from ..db import Base
-from .catalogue import Service, _utcnow
+from .catalogue import Service
 from .reference import Category, Region
 
 
@@ -28,8 +29,8 @@ class RegionSynonym(Base):
     term: Mapped[str] = mapped_column(String(120))  # folded as typed: "ramenlapper"
     category_id: Mapped[str | None] = mapped_column(ForeignKey("category.id"))
     service_id: Mapped[int | None] = mapped_column(ForeignKey("service.id"), index=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow, onupdate=_utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     region: Mapped[Region | None] = relationship()
     category: Mapped[Category | None] = relationship()
@@ -48,4 +49,4 @@ class SynonymVersion(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     version: Mapped[int] = mapped_column(Integer, default=0)
-    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_utcnow)
+    changed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

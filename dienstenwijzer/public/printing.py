@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from flask import current_app, render_template, request
+from flask import render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -18,7 +18,7 @@ from .. import search
 from ..catalogue.freshness import hide_before
 from ..db import db
 from ..models import Service
-from ..places import cached_places
+from ..places import app_places
 from ..web import category_labels, region_or_404
 from .blueprint import bp
 from .search_form import build_form, resident_place, to_request
@@ -29,7 +29,7 @@ PRINT_LIMIT = 200
 @bp.get("/<gebied>/zoeken/afdrukken")
 def print_list(gebied: str):
     region = region_or_404(gebied)
-    places = cached_places(db.session, current_app.config["DATABASE_URL"])
+    places = app_places()
     form = build_form(db.session, region, places, request.args)
     form.validate()
     search_request = dataclasses.replace(

@@ -15,16 +15,12 @@ from ..models import Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..open_data import DATA_LICENSE, attribution
 from ..paging import keep_in_range, page_number
-from ..places import cached_places
+from ..places import app_places
 from ..search.facets import distance_km
 from ..web import category_labels, region_or_404
 from .blueprint import bp
 from .nearby import municipality_choices, served_count
 from .search_form import DISTANCES_KM, build_form, resident_place, to_request
-
-
-def _places():
-    return cached_places(db.session, current_app.config["DATABASE_URL"])
 
 
 @bp.get("/")
@@ -33,7 +29,7 @@ def home():
     typed = request.args.get("plaats", "").strip()[:100]
     outcome = None
     if typed:
-        places = _places()
+        places = app_places()
         place, point = places.find(typed)
         if place and place.region_slug:
             return redirect(url_for("public.region_home", gebied=place.region_slug))
@@ -104,7 +100,7 @@ def accessibility():
 @bp.get("/<gebied>/")
 def region_home(gebied: str):
     region = region_or_404(gebied)
-    overview = search.search(region.slug, to_request(_empty_form(region), _places(), 10, hide_before()))
+    overview = search.search(region.slug, to_request(_empty_form(region), app_places(), 10, hide_before()))
     return render_template(
         "public/region_home.html",
         region=region,
@@ -117,7 +113,7 @@ def region_home(gebied: str):
 def search_page(gebied: str):
     region = region_or_404(gebied)
     asked = page_number()  # not a number: to page 1
-    places = _places()
+    places = app_places()
     form = build_form(db.session, region, places, request.args)
     form.validate()
     per_page = int(current_app.config["SEARCH_PER_PAGE"])
@@ -153,7 +149,7 @@ def service_page(gebied: str, service_id: int):
 
 
 def _empty_form(region: Region):
-    return build_form(db.session, region, _places(), request.args.__class__())
+    return build_form(db.session, region, app_places(), request.args.__class__())
 
 
 def _related_categories(category_ids, labels) -> list:

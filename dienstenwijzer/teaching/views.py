@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 from .. import search
 from ..db import db
+from ..guards import region_view
 from ..models import Category, CategorySynonym, Niche, Region, RegionSynonym, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..paging import paginate
-from ..scope import niche_of, region_view, services_of, synonym_of, synonyms_of
+from ..scope import niche_of, services_of, synonym_of, synonyms_of
 from ..search.analysis import words as split_words
 from . import words
 from .forms import CATEGORY, SERVICE, WordForm

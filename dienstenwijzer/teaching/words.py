@@ -7,7 +7,6 @@ the word in it (search/documents.py). Every change leaves an audit row.
 """
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import func, select, update
@@ -15,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from ..audit import current_actor
+from ..clock import utcnow
 from ..demand.grouping import niche_for_key, normalise
 from ..demand.niches import merge, update_niche
 from ..models import (
@@ -39,10 +39,6 @@ MAX_TERM_LENGTH = 120
 
 class WordError(ValueError):
     """A Dutch message for the person who typed the word."""
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 @dataclass(frozen=True)
@@ -86,22 +82,22 @@ def bump_version(session: Session) -> None:
     """Raise the one version row (made on first use): every process reloads the words."""
     dialect = session.get_bind().dialect.name
     maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(maker(SynonymVersion).values(id=VERSION_ROW, version=0, changed_at=_now())
+    session.execute(maker(SynonymVersion).values(id=VERSION_ROW, version=0, changed_at=utcnow())
                     .on_conflict_do_nothing(index_elements=["id"]))
     session.execute(update(SynonymVersion).where(SynonymVersion.id == VERSION_ROW)
-                    .values(version=SynonymVersion.version + 1, changed_at=_now()))
+                    .values(version=SynonymVersion.version + 1, changed_at=utcnow()))
 
 
 def _reindex(service: Service | None) -> None:
     # A new updated_at makes the outbox hook write a row: its document gets the new words.
     if service is not None:
-        service.updated_at = _now()
+        service.updated_at = utcnow()
 
 
 def _audit(session: Session, region: Region, entity: str, entity_id: int, action: str, changes: dict) -> None:
     user_id, label = current_actor()
     session.add(AuditEntry(region_id=region.id, user_id=user_id, actor=label, entity=entity,
-                           entity_id=entity_id, action=action, changes=changes, created_at=_now()))
+                           entity_id=entity_id, action=action, changes=changes, created_at=utcnow()))
 
 
 def _describe(synonym: RegionSynonym) -> dict:
@@ -137,7 +133,7 @@ def change_word(session: Session, region: Region, synonym: RegionSynonym, term: 
     _reindex(synonym.service)
     synonym.term, synonym.category, synonym.service = term, target.category, target.service
     _reindex(target.service)
-    synonym.updated_at = _now()
+    synonym.updated_at = utcnow()
     bump_version(session)
     session.flush()
     after = _describe(synonym)

@@ -3,6 +3,7 @@ import datetime as dt
 
 from sqlalchemy import func, select, update
 
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.models import LoginAttempt
 from tests.conftest import PASSWORD, login
@@ -63,7 +64,7 @@ def test_the_block_is_counted_in_the_database_and_ends(client, staff):
     assert all(len(a.client_hash) == 64 and "127.0.0.1" not in a.client_hash
                for a in db.session.scalars(select(LoginAttempt)))
     assert login(client, "regisseur@gent.example").status_code == 400
-    past = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(minutes=16)
+    past = utcnow() - dt.timedelta(minutes=16)
     db.session.execute(update(LoginAttempt).values(created_at=past))
     db.session.commit()
     assert login(client, "regisseur@gent.example").status_code == 302

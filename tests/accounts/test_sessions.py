@@ -3,6 +3,7 @@ import datetime as dt
 
 from sqlalchemy import select, update
 
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.models import LoginSession
 from tests.conftest import PASSWORD, login
@@ -51,7 +52,7 @@ def test_passwords_are_stored_with_scrypt(staff):
 
 def test_an_idle_session_expires(client, staff):
     login(client, "regisseur@gent.example")
-    old = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=3)
+    old = utcnow() - dt.timedelta(hours=3)
     db.session.execute(update(LoginSession).values(last_seen_at=old))
     db.session.commit()
     assert client.get("/gent/beheer/").status_code == 302

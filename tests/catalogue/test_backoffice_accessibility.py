@@ -88,7 +88,7 @@ def _axe(page, name, viewport, url, axe) -> list[str]:
     return [_describe(name, viewport, url, v) for v in result["violations"]]
 
 
-def test_staff_pages_and_resident_forms_have_no_axe_violations(live_server, data):
+def test_staff_pages_and_resident_forms_have_no_axe_violations(live_server, data):  # noqa: F811 (the imported fixture)
     axe = _axe_source()
     problems: list[str] = []
     checked = 0

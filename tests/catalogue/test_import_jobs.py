@@ -12,6 +12,7 @@ from werkzeug.test import encode_multipart
 from dienstenwijzer import search
 from dienstenwijzer.catalogue import import_jobs
 from dienstenwijzer.catalogue.import_jobs import claim_next, create_job, run_pending_jobs
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.models import (
     AuditEntry,
@@ -166,7 +167,7 @@ def test_a_job_whose_worker_died_is_run_again(app, staff):
     db.session.commit()
     assert claim_next("dead-worker") is not None  # ...which then never reports back
     assert run_pending_jobs() == 0
-    long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(hours=1)
+    long_ago = utcnow() - dt.timedelta(hours=1)
     db.session.execute(update(ImportJob).values(heartbeat_at=long_ago))
     db.session.commit()
     assert run_pending_jobs() == 1 and job().status == "checked"
@@ -175,7 +176,7 @@ def test_a_job_whose_worker_died_is_run_again(app, staff):
 def test_an_unconfirmed_check_expires_and_its_file_is_deleted(regisseur):
     upload(regisseur, csv_text([service_row()]).encode())
     run_pending_jobs()
-    long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=2)
+    long_ago = utcnow() - dt.timedelta(days=2)
     db.session.execute(update(ImportJob).values(checked_at=long_ago))
     db.session.commit()
     run_pending_jobs()

@@ -53,7 +53,8 @@ def free_port() -> int:
 
 def cli(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("dienstenwijzer")
-    return subprocess.run([str(exe), *args], env=env, input=stdin, capture_output=True, text=True, timeout=300)
+    return subprocess.run([str(exe), *args], env=env, input=stdin, capture_output=True, text=True,
+                          timeout=300, check=False)
 
 
 def nonsense_word() -> str:
@@ -114,7 +115,7 @@ class Forms(HTMLParser):
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             text = self._textarea["text"]
-            text = text[2:] if text.startswith("\r\n") else text[1:] if text.startswith("\n") else text
+            text = text[2:] if text.startswith("\r\n") else text.removeprefix("\n")
             self._add(self._textarea["name"], text)  # a browser drops the first newline
             self._textarea = None
 

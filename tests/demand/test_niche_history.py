@@ -3,6 +3,7 @@ import re
 
 from sqlalchemy import select
 
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.models import DemandSignal, Niche, NicheKey
 from tests.conftest import login, text_of
@@ -88,7 +89,7 @@ def test_purge_forgets_the_titles_kept_in_old_history(app, regisseur):
     b = miss("pianoles voor kinderen").niche
     b_title = b.title
     event = niches.merge(db.session, b, a, actor="regisseur@gent.example")
-    event.created_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=800)
+    event.created_at = utcnow() - dt.timedelta(days=800)
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["purge"])
     assert result.exit_code == 0, result.output

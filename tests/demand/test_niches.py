@@ -5,6 +5,7 @@ import pytest
 from sqlalchemy import select, update
 
 from dienstenwijzer import search
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.demand.signals import record_search_miss
 from dienstenwijzer.models import DemandSignal, Niche, NicheAlert, Region
@@ -20,7 +21,7 @@ def miss(text, slug="gent", nis=None, days_ago=0, client=None):
     miss.clients += 1
     signal = record_search_miss(db.session, region(slug), search.synonyms(), text, {}, nis,
                                 client_key=client or f"client-{miss.clients}")
-    signal.created_at = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=days_ago)
+    signal.created_at = utcnow() - dt.timedelta(days=days_ago)
     db.session.commit()
     return signal
 

@@ -74,7 +74,7 @@ class Checker:
         self.checked.append(name)
 
 
-def test_jobs_pages_have_no_axe_violations(live_server, pages):
+def test_jobs_pages_have_no_axe_violations(live_server, pages):  # noqa: F811 (the imported fixture)
     with chromium_page() as page:
         c = Checker(page, live_server)
         # Residents.

@@ -3,6 +3,7 @@ import datetime as dt
 
 from sqlalchemy import update
 
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.jobs import followup, referrals
 from dienstenwijzer.models import Referral, Vacancy
@@ -16,7 +17,7 @@ def test_figures_and_csv(client, world):
     for s in ("contact", "gesprek", "aangeworven"):
         referrals.advance(db.session, hired, s, (None, "x"))
     db.session.commit()
-    long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=30)
+    long_ago = utcnow() - dt.timedelta(days=30)
     db.session.execute(update(Referral).where(Referral.id == waiting.id).values(status_changed_at=long_ago))
     db.session.execute(update(Vacancy).where(Vacancy.id == world.invoeg_far.id).values(
         created_at=long_ago, filled_at=long_ago + dt.timedelta(days=10)))
@@ -24,7 +25,7 @@ def test_figures_and_csv(client, world):
     region = world.invoeg.region
 
     assert [r.id for r in followup.waiting_referrals(db.session, region, 14)] == [waiting.id]
-    candidates = dict((row[0], row[1]) for row in followup.candidates_series(db.session, region).rows)
+    candidates = {row[0]: row[1] for row in followup.candidates_series(db.session, region).rows}
     assert candidates["Medewerker strijkatelier (Invoegbedrijf De Schakel)"] == 1
     assert candidates["Boekhouder (Invoegbedrijf De Schakel)"] == 0
     assert followup.time_to_fill_series(db.session, region).rows == [("Invoegeconomie", 10.0, 1)]

@@ -3,6 +3,7 @@ import datetime as dt
 
 from sqlalchemy import func, select, update
 
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.jobs import followup, provider_link, referrals
 from dienstenwijzer.models import Referral, ReferralAccess, ReferralStep
@@ -10,7 +11,7 @@ from tests.jobs.conftest import refer
 
 
 def _age(referral, **delta):
-    when = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(**delta)
+    when = utcnow() - dt.timedelta(**delta)
     db.session.execute(update(Referral).where(Referral.id == referral.id).values(created_at=when))
     db.session.commit()
 

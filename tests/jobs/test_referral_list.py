@@ -3,6 +3,7 @@ import datetime as dt
 
 from sqlalchemy import update
 
+from dienstenwijzer.clock import utcnow
 from dienstenwijzer.db import db
 from dienstenwijzer.jobs import referrals
 from dienstenwijzer.models import Referral
@@ -27,7 +28,7 @@ def test_a_referral_just_closed_stays_on_the_default_list(client, world):
 def test_after_thirty_days_a_closed_referral_is_under_afgerond_only(client, world):
     referral = refer(world.invoeg)
     referrals.advance(db.session, referral, "afgehaakt", (None, "consulent@gent.example"))
-    long_ago = dt.datetime.now(dt.UTC).replace(tzinfo=None) - dt.timedelta(days=31)
+    long_ago = utcnow() - dt.timedelta(days=31)
     db.session.execute(update(Referral).values(closed_at=long_ago, status_changed_at=long_ago))
     db.session.commit()
     login(client, "consulent@gent.example")

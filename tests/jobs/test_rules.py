@@ -176,17 +176,17 @@ def test_same_id_and_version_is_refused(rule_sets):
     ("a: [", "geen geldige YAML"),
     ("- 1", "YAML-document met de sleutels"),
     ("id: X\nversion: 0\ntitle: t\neffective_from: morgen\nsource: kort\ninstruments: {}", "id:"),
-    ("id: x-1\nversion: 1\ntitle: t\neffective_from: 2020-01-01\nsource: Decreet van 1 januari 2020\n"
-     "instruments:\n  toverdienst:\n    rules: []", "onbekend instrument"),
-    ("id: x-1\nversion: 1\ntitle: t\neffective_from: 2020-01-01\nsource: Decreet van 1 januari 2020\n"
-     "instruments:\n  regulier:\n    not_eligible: nee\n    rules:\n      - id: r1\n        reason: ok\n"
-     "        all:\n          - {fact: shoe_size, at_least: 40}", "onbekend gegeven"),
-    ("id: x-1\nversion: 1\ntitle: t\neffective_from: 2020-01-01\nsource: Decreet van 1 januari 2020\n"
-     "instruments:\n  regulier:\n    not_eligible: nee\n    rules:\n      - id: r1\n        reason: ok\n"
-     "        all:\n          - {fact: diploma, at_most: doctoraat}", "onbekend diploma"),
-    ("id: x-1\nversion: 1\ntitle: t\neffective_from: 2020-01-01\nsource: Decreet van 1 januari 2020\n"
-     "instruments:\n  regulier:\n    not_eligible: nee\n    rules:\n      - id: r1\n        reason: ok\n"
-     "        all:\n          - {fact: age, is: true}", "kan niet bij age"),
+    (("id: x-1\nversion: 1\ntitle: t\neffective_from: 2020-01-01\nsource: Decreet van 1 januari 2020\n"
+      "instruments:\n  toverdienst:\n    rules: []"), "onbekend instrument"),
+    (("id: x-1\nversion: 1\ntitle: t\neffective_from: 2020-01-01\nsource: Decreet van 1 januari 2020\n"
+      "instruments:\n  regulier:\n    not_eligible: nee\n    rules:\n      - id: r1\n        reason: ok\n"
+      "        all:\n          - {fact: shoe_size, at_least: 40}"), "onbekend gegeven"),
+    (("id: x-1\nversion: 1\ntitle: t\neffective_from: 2020-01-01\nsource: Decreet van 1 januari 2020\n"
+      "instruments:\n  regulier:\n    not_eligible: nee\n    rules:\n      - id: r1\n        reason: ok\n"
+      "        all:\n          - {fact: diploma, at_most: doctoraat}"), "onbekend diploma"),
+    (("id: x-1\nversion: 1\ntitle: t\neffective_from: 2020-01-01\nsource: Decreet van 1 januari 2020\n"
+      "instruments:\n  regulier:\n    not_eligible: nee\n    rules:\n      - id: r1\n        reason: ok\n"
+      "        all:\n          - {fact: age, is: true}"), "kan niet bij age"),
 ])
 def test_invalid_rule_sets_are_refused_with_a_dutch_message(rule_sets, document, message):
     with pytest.raises(rules.RuleSetError) as caught:

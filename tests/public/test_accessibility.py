@@ -46,8 +46,8 @@ PAGES = [
     ("gebied", "/gent/", 200, ".tiles .tile"),
     ("zoekresultaten", "/gent/zoeken?q=poetsen", 200, ".filters input[type=checkbox]"),
     ("zoekresultaten met filters aan",
-     "/gent/zoeken?q=poetsen&categorie=poetsen&gemeente=44021&dienstencheques=y"
-     "&postcode=9000&km=10",
+     ("/gent/zoeken?q=poetsen&categorie=poetsen&gemeente=44021&dienstencheques=y"
+      "&postcode=9000&km=10"),
      200, ".result"),
     ("geen resultaten", "/gent/zoeken?q=xyzzyq", 200, ".no-results"),
     ("formulierfouten", "/gent/zoeken?q=poetsen&postcode=12&km=500", 200,

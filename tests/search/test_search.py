@@ -138,8 +138,8 @@ def test_municipality_filter(catalogue, add_services):
 
 
 def test_distance_filter_from_a_postcode(catalogue, app):
-    from dienstenwijzer.places import Places
     from dienstenwijzer.db import db
+    from dienstenwijzer.places import Places
 
     places = Places(db.session)
     sint_amandsberg = places.coordinates("9040")
@@ -150,8 +150,8 @@ def test_distance_filter_from_a_postcode(catalogue, app):
 
 
 def test_browsing_with_a_postcode_lists_the_nearest_first(catalogue, app):
-    from dienstenwijzer.places import Places
     from dienstenwijzer.db import db
+    from dienstenwijzer.places import Places
 
     origin = Places(db.session).coordinates("9052")
     result = search.search("gent", SearchRequest(filters=Filters(origin=origin), per_page=50))
