@@ -12,7 +12,7 @@ from dienstenwijzer.catalogue.reports import file_report
 from dienstenwijzer.db import db
 from dienstenwijzer.demand.signals import record_search_miss
 from dienstenwijzer.models import Region, Service
-from tests.conftest import PASSWORD, service_row
+from tests.conftest import service_row
 from tests.public.test_accessibility import (  # noqa: F401  (fixtures)
     AXE_TAGS,
     DESKTOP,
@@ -23,6 +23,7 @@ from tests.public.test_accessibility import (  # noqa: F401  (fixtures)
     app_config,
     chromium_page,
     live_server,
+    log_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -71,14 +72,6 @@ def data(app, add_services, staff) -> dict:
     return {"service_id": service.id, "provider_id": service.provider_id, "niche_id": signal.niche_id}
 
 
-def _login(page, base: str) -> None:
-    page.goto(base + "/aanmelden")
-    page.fill("#email", "admin@dienstenwijzer.example")
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_load_state("load")
-
-
 def _axe(page, name, viewport, url, axe) -> list[str]:
     page.add_script_tag(content=axe)
     result = page.evaluate(
@@ -107,7 +100,7 @@ def test_staff_pages_and_resident_forms_have_no_axe_violations(live_server, data
                 problems += _axe(page, f"{name} (fouten)", viewport, url, axe)
                 checked += 2
         page.set_viewport_size(DESKTOP)
-        _login(page, live_server)
+        log_in(page, live_server, "admin@dienstenwijzer.example")
         for viewport in (DESKTOP, MOBILE):
             page.set_viewport_size(viewport)
             for name, path, selector in STAFF_PAGES:

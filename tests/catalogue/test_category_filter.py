@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD, service_row
+from tests.conftest import service_row
 from tests.public.test_accessibility import (  # noqa: F401  (live_server is a fixture)
     chromium_page,
     live_server,
+    log_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -21,11 +22,7 @@ def test_typing_in_the_filter_box_leaves_the_matching_categories_and_the_checked
         live_server, add_services, staff):  # noqa: F811
     add_services("gent", [service_row(extern_id="a")])
     with chromium_page() as page:
-        page.goto(live_server + "/aanmelden")
-        page.fill("#email", "regisseur@gent.example")
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
+        log_in(page, live_server, "regisseur@gent.example")
         page.goto(live_server + "/gent/beheer/diensten/nieuw")
         assert page.is_visible("#cat-filter")  # shown once JavaScript runs
         page.check("#cat-poetsen")

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import PASSWORD
 from tests.public.test_accessibility import (  # noqa: F401  (live_server is a fixture)
     chromium_page,
     live_server,
+    log_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -37,11 +37,7 @@ def app_config(app_config):
 def test_no_word_of_the_verdict_breaks_mid_word(live_server, world, width):  # noqa: F811
     with chromium_page() as page:
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(live_server + "/aanmelden")
-        page.fill("#email", "consulent@gent.example")
-        page.fill("#password", PASSWORD)
-        with page.expect_navigation():
-            page.click("main button[type=submit]")
+        log_in(page, live_server, "consulent@gent.example")
         page.goto(live_server + "/gent/werkwinkel/")
         page.fill("#age", "35")
         page.select_option("#diploma", "secundair")

@@ -20,7 +20,7 @@ from werkzeug.serving import make_server
 
 from dienstenwijzer.db import db
 from dienstenwijzer.models import Region, Service
-from tests.conftest import service_row
+from tests.conftest import PASSWORD, service_row
 
 pytestmark = pytest.mark.browser
 
@@ -158,6 +158,15 @@ def chromium_page():
             yield context.pages[0] if context.pages else context.new_page()
         finally:
             context.close()
+
+
+def log_in(page, base: str, email: str) -> None:
+    """Sign in through the login form, as a member of staff does, and wait for the next page."""
+    page.goto(base + "/aanmelden")
+    page.fill("#email", email)
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
 
 
 def _axe_source() -> str:
