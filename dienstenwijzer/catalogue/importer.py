@@ -31,6 +31,7 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from ..audit import record_created
+from ..clock import utcnow
 from ..models import (
     Category,
     Municipality,
@@ -636,7 +637,7 @@ def _insert_services(
 ) -> list[int]:
     """Insert new services with their categories and places, audit and outbox rows."""
     session, region_id = catalogue.session, catalogue.region.id
-    now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = utcnow()
     ids = _insert_returning_ids(
         session,
         [

@@ -11,7 +11,6 @@ sequence), so each generation keeps a gap-aware cursor (store.AppliedState): eve
 """
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from collections import Counter
 from itertools import chain
@@ -20,6 +19,7 @@ from sqlalchemy import event, insert, or_, select
 from sqlalchemy.orm import Session
 from whoosh.index import LockError
 
+from ..clock import utcnow
 from ..models import IndexOutbox, Provider, Service
 from .documents import DocumentBuilder
 from .schema import surface_words
@@ -30,10 +30,6 @@ log = logging.getLogger(__name__)
 BATCH = 2000
 # An "OR id BETWEEN …" per gap; more gaps than this wait for the next pass.
 MAX_GAP_RANGES_PER_QUERY = 200
-
-
-def _utcnow() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
 
 
 def _changed_service_ids(session: Session) -> set[int]:
@@ -54,7 +50,7 @@ def record_services(session: Session, service_ids) -> None:
     """Outbox rows for these services, in the session's transaction. The flush hook calls it;
     so does a bulk insert (an import's new services), which no flush sees."""
     if service_ids:
-        now = _utcnow()
+        now = utcnow()
         session.connection().execute(
             insert(IndexOutbox), [{"service_id": i, "created_at": now} for i in sorted(service_ids)]
         )
@@ -63,7 +59,7 @@ def record_services(session: Session, service_ids) -> None:
 def _bump_versions(session: Session, flush_context, instances) -> None:
     # A change of only categories or served municipalities updates no column of the service
     # row, but does change its document: give it a new version for the index self-check.
-    now = _utcnow()
+    now = utcnow()
     for obj in session.dirty:
         if isinstance(obj, Service) and session.is_modified(obj):
             obj.updated_at = now
@@ -134,7 +130,7 @@ def apply_outbox(session: Session, store: IndexStore, *, wait: float = 0.0) -> i
             return 0
         bind = session.get_bind()
         while True:
-            now = _utcnow()
+            now = utcnow()
             state = generation.read_applied()
             fresh = state.expire(now)
             # A session per batch: its own snapshot and identity map, so memory stays flat

@@ -20,6 +20,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..models import IndexOutbox, Municipality, Region, Service, service_municipalities
 from ..models.catalogue import STATUS_ACTIVE
 from .documents import DocumentBuilder
@@ -110,7 +111,7 @@ def outbox_mark(session: Session, now: dt.datetime | None = None) -> AppliedStat
     Ids below the highest one that are not visible yet belong to transactions still open (or
     rolled back): they become gaps, so their changes are applied when they commit.
     """
-    now = now or dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    now = now or utcnow()
     upto = session.scalar(select(func.max(IndexOutbox.id))) or 0
     first = max(1, upto - GAP_SCAN + 1)
     seen = session.scalars(
