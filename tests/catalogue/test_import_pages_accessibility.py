@@ -9,7 +9,7 @@ import pytest
 from dienstenwijzer.catalogue.import_jobs import create_job, run_pending_jobs
 from dienstenwijzer.db import db
 from dienstenwijzer.models import Region
-from tests.catalogue.test_backoffice_accessibility import _axe, _login
+from tests.catalogue.test_backoffice_accessibility import _axe
 from tests.conftest import csv_text, service_row
 from tests.public.test_accessibility import (  # noqa: F401  (fixtures)
     AXE_TAGS,
@@ -21,6 +21,7 @@ from tests.public.test_accessibility import (  # noqa: F401  (fixtures)
     app_config,
     chromium_page,
     live_server,
+    log_in,
 )
 
 pytestmark = pytest.mark.browser
@@ -58,7 +59,7 @@ def test_import_pages_have_no_axe_violations(live_server, jobs):  # noqa: F811  
     problems = []
     with chromium_page() as page:
         page.set_viewport_size(DESKTOP)
-        _login(page, live_server)
+        log_in(page, live_server, "admin@dienstenwijzer.example")
         for viewport in (DESKTOP, MOBILE):
             page.set_viewport_size(viewport)
             for name, path, selector in pages:
