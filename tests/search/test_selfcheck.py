@@ -8,6 +8,7 @@ from dienstenwijzer import search
 from dienstenwijzer.db import db
 from dienstenwijzer.models import Service, service_municipalities
 from dienstenwijzer.search import SearchRequest
+from dienstenwijzer.search.documents import DocumentBuilder
 from tests.conftest import service_row
 
 
@@ -68,6 +69,21 @@ def test_a_lost_document_is_put_back(app, add_services):
     assert drift_of("gent").missing == {service_id}
     search.check_index(repair_drift=True)
     assert found("poetsen") == ["Poetsdienst De Bezem"]
+
+
+def test_a_service_indexed_twice_is_written_once_again(app, add_services):
+    add_services("gent", [service_row(extern_id="a")])
+    service_id = db.session.scalar(select(Service.id))
+    generation = current_app.extensions["search"].store.current()
+    builder = DocumentBuilder(db.session)
+    [doc] = builder.documents_by_region(builder.load([service_id]))["gent"]
+    writer = generation.open_region("gent").writer()
+    writer.add_document(**doc)  # as a crash halfway through a rewrite might leave it
+    writer.commit()
+    assert drift_of("gent").stale == {service_id}
+    search.check_index(repair_drift=True)
+    assert drift_of("gent").ok
+    assert len(search.search("gent", SearchRequest(text="poetsen")).hits) == 1
 
 
 def test_check_index_prints_the_comparison_and_fails_on_drift(app, add_services):
