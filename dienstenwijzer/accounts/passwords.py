@@ -6,9 +6,9 @@ common passwords, keyboard patterns, repeats, sequences and dates that guessing 
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from werkzeug.security import check_password_hash, generate_password_hash
-from zxcvbn import zxcvbn
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
@@ -45,8 +45,13 @@ WARNINGS_NL = {
 }
 ADVICE = ("Kies bijvoorbeeld een zin van drie of vier gewone woorden die niet bij elkaar horen, "
           "zoals “paarse olifant danst op zolder”.")
-# A valid hash to compare against when the account does not exist, so timing does not tell.
-_DUMMY = generate_password_hash("dummy-password-for-timing", method="scrypt")
+
+
+@cache
+def _dummy_hash() -> str:
+    """A valid hash to compare against when the account does not exist, so timing does not tell.
+    Made on first use: every web worker imports this module, few of them ever log anyone in."""
+    return generate_password_hash("dummy-password-for-timing", method="scrypt")
 
 
 def personal_words(*values: str | None) -> list[str]:
@@ -61,6 +66,10 @@ def password_problem(password: str, personal: list[str] | tuple[str, ...] = ()) 
         return f"Kies een wachtwoord van minstens {MIN_LENGTH} tekens."
     if len(password) > MAX_LENGTH:
         return f"Een wachtwoord mag hoogstens {MAX_LENGTH} tekens lang zijn."
+    # Imported here: its word lists take 11 MB in every process that imports it, and only the
+    # few requests that set a password need them.
+    from zxcvbn import zxcvbn
+
     result = zxcvbn(password, user_inputs=[*GUESSABLE_WORDS, *personal])
     if result["score"] >= MIN_SCORE:
         return None
@@ -82,6 +91,6 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
-        check_password_hash(_DUMMY, password)
+        check_password_hash(_dummy_hash(), password)
         return False
     return check_password_hash(password_hash, password)
