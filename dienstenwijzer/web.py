@@ -12,7 +12,7 @@ from werkzeug.routing import IntegerConverter
 from . import i18n
 from .charts import bar_chart
 from .db import db
-from .models import Category, Region
+from .models import Region
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -107,9 +107,7 @@ def _private(req) -> bool:
     return req.endpoint in PRIVATE_ENDPOINTS or current_user.is_authenticated
 
 
-def category_labels() -> dict[str, Category]:
-    return {c.id: c for c in db.session.scalars(db.select(Category).order_by(Category.position))}
-
-
 def region_or_404(slug: str) -> Region:
+    """The zorggebied of a URL, read now: for staff pages and pages that write (residents'
+    read-only pages take the process's copy, reference_cache.public_region_or_404)."""
     return db.first_or_404(db.select(Region).where(Region.slug == slug))

@@ -35,7 +35,7 @@ from ..models.catalogue import STATUS_ACTIVE
 from ..open_data import DATA_LICENSE
 from ..places import Places, app_places
 from ..public.search_form import build_form, to_request
-from ..web import region_or_404
+from ..reference_cache import public_region_or_404
 from . import hsds, openapi, queries, tabular
 from .params import BadParameters, read
 
@@ -67,7 +67,7 @@ def _reuse_headers(response: Response) -> Response:
 
 
 def _region(gebied: str | None) -> Region | None:
-    return region_or_404(gebied) if gebied is not None else None
+    return public_region_or_404(gebied) if gebied is not None else None
 
 
 def _bad_request(fields: dict[str, list[str]]):

@@ -19,7 +19,7 @@ from ..catalogue.freshness import hide_before
 from ..db import db
 from ..models import Service
 from ..places import app_places
-from ..web import category_labels, region_or_404
+from ..reference_cache import category_labels, public_region_or_404
 from .blueprint import bp
 from .search_form import build_form, resident_place, to_request
 
@@ -28,7 +28,7 @@ PRINT_LIMIT = 200
 
 @bp.get("/<gebied>/zoeken/afdrukken")
 def print_list(gebied: str):
-    region = region_or_404(gebied)
+    region = public_region_or_404(gebied)
     places = app_places()
     form = build_form(db.session, region, places, request.args)
     form.validate()

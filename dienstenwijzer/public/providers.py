@@ -12,7 +12,7 @@ from ..db import db
 from ..jobs.vacancies import open_vacancies_of_provider
 from ..models import Provider, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
-from ..web import region_or_404
+from ..reference_cache import public_region_or_404
 from .blueprint import bp
 
 
@@ -31,7 +31,7 @@ def public_services_of_provider(session: Session, region: Region, provider_id: i
 
 @bp.get("/<gebied>/aanbieders/<int:provider_id>")
 def provider_page(gebied: str, provider_id: int):
-    region = region_or_404(gebied)
+    region = public_region_or_404(gebied)
     services = public_services_of_provider(db.session, region, provider_id)
     if not services or services[0].provider.status != STATUS_ACTIVE:
         abort(404, description="Deze aanbieder heeft (nu) geen diensten in deze dienstenwijzer.")

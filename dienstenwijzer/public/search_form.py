@@ -3,10 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, IntegerField, SelectMultipleField, StringField
@@ -18,9 +16,10 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..models import Category, Region
+from ..models import Region
 from ..paging import MAX_PAGE
 from ..places import Place, Places
+from ..reference_cache import category_labels
 from ..search import Filters, SearchRequest
 
 MAX_QUERY_LENGTH = 200
@@ -94,24 +93,9 @@ class SearchForm(FlaskForm):
             raise ValidationError("Vul ook uw postcode of gemeente in om op afstand te zoeken.")
 
 
-CATEGORY_CACHE_SECONDS = 300
-_category_ids: dict[object, tuple[float, frozenset[str]]] = {}
-
-
-def category_ids(session: Session) -> frozenset[str]:
-    """The taxonomy ids; reference data changes only with `init`, like the places cache."""
-    key = session.get_bind().url
-    hit = _category_ids.get(key)
-    if hit and time.monotonic() - hit[0] < CATEGORY_CACHE_SECONDS:
-        return hit[1]
-    ids = frozenset(session.scalars(select(Category.id)))
-    _category_ids[key] = (time.monotonic(), ids)
-    return ids
-
-
 def build_form(session: Session, region: Region, places: Places, args: MultiDict) -> SearchForm:
     form = SearchForm(formdata=args)
-    form._category_ids = category_ids(session)
+    form._category_ids = frozenset(category_labels())
     form._municipality_codes = {m.nis_code for m in region.municipalities}
     form._places = places
     form.categorie.choices = sorted(form._category_ids)

@@ -19,7 +19,7 @@ from ..db import db
 from ..models import Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..paging import page_number
-from ..web import region_or_404
+from ..reference_cache import public_region_or_404
 from .blueprint import bp
 
 SITEMAP_PART_URLS = 50_000
@@ -101,7 +101,7 @@ def sitemap_pages():
 @bp.get("/<gebied>/sitemap.xml")
 def sitemap_region(gebied: str):
     """One part of a zorggebied's service pages and their providers' pages, streamed."""
-    region = region_or_404(gebied)
+    region = public_region_or_404(gebied)
     part = page_number()
     rows = db.session.execute(
         select(Service.id, Service.last_checked, Service.provider_id)

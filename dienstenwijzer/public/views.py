@@ -16,8 +16,8 @@ from ..models.catalogue import STATUS_ACTIVE
 from ..open_data import DATA_LICENSE, attribution
 from ..paging import keep_in_range, page_number
 from ..places import app_places
+from ..reference_cache import category_labels, public_region_or_404
 from ..search.facets import distance_km
-from ..web import category_labels, region_or_404
 from .blueprint import bp
 from .nearby import municipality_choices, served_count
 from .search_form import DISTANCES_KM, build_form, resident_place, to_request
@@ -64,7 +64,7 @@ def about():
 @bp.get("/<gebied>/open-data")
 def open_data(gebied: str | None):
     """For people who build websites and apps: the API, examples and the licence."""
-    region = region_or_404(gebied) if gebied is not None else None
+    region = public_region_or_404(gebied) if gebied is not None else None
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     example_service = _example_service(region)
     # Flanders' examples search where that service is, so that they find something.
@@ -99,7 +99,7 @@ def accessibility():
 
 @bp.get("/<gebied>/")
 def region_home(gebied: str):
-    region = region_or_404(gebied)
+    region = public_region_or_404(gebied)
     overview = search.search(region.slug, to_request(_empty_form(region), app_places(), 10, hide_before()))
     return render_template(
         "public/region_home.html",
@@ -111,7 +111,7 @@ def region_home(gebied: str):
 
 @bp.get("/<gebied>/zoeken")
 def search_page(gebied: str):
-    region = region_or_404(gebied)
+    region = public_region_or_404(gebied)
     asked = page_number()  # not a number: to page 1
     places = app_places()
     form = build_form(db.session, region, places, request.args)
@@ -141,7 +141,7 @@ def search_page(gebied: str):
 
 @bp.get("/<gebied>/diensten/<int:service_id>")
 def service_page(gebied: str, service_id: int):
-    region = region_or_404(gebied)
+    region = public_region_or_404(gebied)
     service = public_service(db.session, region, service_id)
     if service is None or service.last_checked < hide_before():
         abort(404, description="Deze dienst bestaat niet (meer) in deze dienstenwijzer.")
@@ -175,7 +175,7 @@ def report_service(gebied: str, service_id: int):
     from ..catalogue.forms import ReportForm
     from ..catalogue.reports import file_report
 
-    region = region_or_404(gebied)
+    region = public_region_or_404(gebied)
     service = public_service(db.session, region, service_id)
     if service is None:
         abort(404, description="Deze dienst bestaat niet (meer) in deze dienstenwijzer.")
