@@ -124,8 +124,8 @@ def evaluate(queries: list[LabelledQuery]) -> Report:
     from sqlalchemy import select
 
     from dienstenwijzer import search
-    from dienstenwijzer.catalogue.freshness import hide_before
     from dienstenwijzer.db import db
+    from dienstenwijzer.freshness import hide_before
     from dienstenwijzer.models import Service
 
     external = dict(db.session.execute(select(Service.id, Service.external_id)).all())

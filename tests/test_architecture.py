@@ -84,6 +84,41 @@ def bad_imports(path: Path, source: str, areas: set[str]) -> list[str]:
     return found
 
 
+def area_edges(path: Path, source: str, areas: set[str]) -> set[tuple[str, str, str]]:
+    """(importing area, imported area, "file:line") for each import that crosses an edge."""
+    importer = module_name(path)
+    own_area = area_of(importer, areas)
+    if own_area is None:
+        return set()
+    edges = set()
+    for line, module, name in imported(ast.parse(source), importer, path.name == "__init__.py"):
+        shown = f"{module}.{name}" if name else module
+        other = area_of(shown if name and is_module(shown) else module, areas)
+        if other is not None and other != own_area:
+            edges.add((own_area, other, f"{path.relative_to(PACKAGE.parent)}:{line}"))
+    return edges
+
+
+def cycles(edges: set[tuple[str, str, str]]) -> list[list[str]]:
+    """Every loop in the graph of areas (a -> b -> ... -> a), each once, as the areas in it."""
+    graph: dict[str, set[str]] = {}
+    for a, b, _ in edges:
+        graph.setdefault(a, set()).add(b)
+    found: set[tuple[str, ...]] = set()
+
+    def walk(path: list[str]) -> None:
+        for nxt in sorted(graph.get(path[-1], ())):
+            if nxt == path[0]:
+                turn = path.index(min(path))
+                found.add(tuple(path[turn:] + path[:turn]))
+            elif nxt not in path and nxt > path[0]:
+                walk([*path, nxt])
+
+    for start in sorted(graph):
+        walk([start])
+    return [list(c) for c in sorted(found)]
+
+
 def test_areas_are_found():
     """The test reads the real tree: the areas named in docs/architecture.md are there."""
     assert {"catalogue", "demand", "jobs", "public", "api", "accounts"} <= area_names()
@@ -115,3 +150,23 @@ def test_the_check_catches_a_view_import_and_a_private_name():
         "2 imports the private name dienstenwijzer.public.places._places from public",
         "3 imports dienstenwijzer.public.views from a view module of public",
     ]
+
+
+def test_areas_depend_one_way():
+    """Areas form layers: when catalogue uses demand, demand does not use catalogue, however
+    indirectly. What both need moves down to a module outside the areas (freshness, places)."""
+    areas = area_names()
+    edges = set().union(*(area_edges(p, p.read_text(encoding="utf-8"), areas)
+                          for p in sorted(PACKAGE.rglob("*.py"))))
+    loops = cycles(edges)
+    where = [f"{' -> '.join([*loop, loop[0]])}: " + ", ".join(
+        sorted(w for a, b, w in edges if (a, b) in zip(loop, [*loop[1:], loop[0]], strict=True)))
+        for loop in loops]
+    assert not loops, "Areas that use each other:\n" + "\n".join(where)
+
+
+def test_the_one_way_check_finds_a_loop_through_three_areas():
+    edges = {("catalogue", "demand", "a:1"), ("demand", "search", "b:2"),
+             ("search", "catalogue", "c:3"), ("public", "search", "d:4")}
+    assert cycles(edges) == [["catalogue", "demand", "search"]]
+    assert cycles(edges - {("search", "catalogue", "c:3")}) == []

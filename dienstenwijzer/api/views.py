@@ -28,8 +28,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import is_resource_modified
 
 from .. import search
-from ..catalogue.freshness import hide_before
 from ..db import db
+from ..freshness import hide_before
 from ..models import Category, Provider, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..open_data import DATA_LICENSE

@@ -9,6 +9,7 @@ from wtforms import SelectChoice
 from .. import audit_display, search
 from ..db import db
 from ..demand.niches import alert_matching_niches
+from ..freshness import freshness, hide_before, stale_before
 from ..guards import region_view
 from ..models import Category, Provider, Region, Report
 from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
@@ -19,7 +20,6 @@ from ..web import query_id
 from . import editing, queries
 from .blueprint import bp
 from .forms import ProviderForm, ServiceForm
-from .freshness import freshness, hide_before, stale_before
 
 PER_PAGE = 25
 FRESHNESS_CHOICES = [("", "Alle"), ("te-controleren", "Te controleren"), ("verborgen", "Verborgen voor inwoners")]

@@ -21,9 +21,9 @@ from wtforms import SelectChoice
 
 from .. import search
 from ..accounts.throttle import client_hash
-from ..catalogue.freshness import hide_before, stale_before
 from ..clock import utcnow
 from ..db import db
+from ..freshness import hide_before, stale_before
 from ..guards import admin_required, region_view
 from ..models import Category, FormSubmission, Niche, Region, Service
 from ..models.catalogue import STATUS_ACTIVE

@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from .. import search
-from ..catalogue.freshness import hide_before
 from ..db import db
+from ..freshness import hide_before
 from ..models import Service
 from ..places import app_places
 from ..reference_cache import category_labels, public_region_or_404

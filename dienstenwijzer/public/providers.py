@@ -6,9 +6,9 @@ from flask import abort, render_template
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..catalogue.freshness import hide_before
 from ..catalogue.queries import serves_region
 from ..db import db
+from ..freshness import hide_before
 from ..jobs.vacancies import open_vacancies_of_provider
 from ..models import Provider, Region, Service
 from ..models.catalogue import STATUS_ACTIVE

@@ -13,9 +13,9 @@ from xml.sax.saxutils import escape
 from flask import Response, current_app, stream_with_context, url_for
 from sqlalchemy import func, select
 
-from ..catalogue.freshness import hide_before
 from ..catalogue.queries import serves_region
 from ..db import db
+from ..freshness import hide_before
 from ..models import Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..paging import page_number

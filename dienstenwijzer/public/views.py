@@ -7,10 +7,10 @@ from flask import abort, current_app, redirect, render_template, request, url_fo
 from sqlalchemy import select
 
 from .. import search
-from ..catalogue.freshness import hide_before
 from ..catalogue.queries import public_service, serves_region
 from ..db import db
 from ..demand.capture import note_search
+from ..freshness import hide_before
 from ..models import Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..open_data import DATA_LICENSE, attribution
