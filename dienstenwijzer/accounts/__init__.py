@@ -20,7 +20,11 @@ login_manager.session_protection = None
 
 @login_manager.user_loader
 def _load_user(token: str):
-    return load_session_user(db.session, token, idle=dt.timedelta(minutes=_idle_minutes()))
+    # Where a staff request starts, so it commits like a view: the session's last use or end.
+    user = load_session_user(db.session, token, idle=dt.timedelta(minutes=_idle_minutes()))
+    if db.session.dirty:
+        db.session.commit()
+    return user
 
 
 def _idle_minutes() -> int:

@@ -21,17 +21,17 @@ def start_session(session: Session, user: User) -> str:
 
 
 def load_session_user(session: Session, token: str, idle: dt.timedelta) -> User | None:
+    """The user of a live session, noting its use (at most once a minute) or its end when it
+    was idle too long; the caller commits those."""
     row = session.get(LoginSession, token)
     now = utcnow()
     if row is None or row.revoked_at is not None or not row.user.active:
         return None
     if now - row.last_seen_at > idle:
         row.revoked_at = now
-        session.commit()
         return None
     if now - row.last_seen_at > TOUCH_EVERY:
         row.last_seen_at = now
-        session.commit()
     user = row.user
     user.session_token = token
     return user
