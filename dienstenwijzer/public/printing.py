@@ -3,7 +3,8 @@
 The same parameters as /<gebied>/zoeken (so a search, a category or a municipality's
 "wegwijzer" prints the same way), up to PRINT_LIMIT services, with everything needed without
 a screen: what, when, price, phone and address, the date printed and the dienstenwijzer's own
-contact. Read-only; large type comes from site.css's print rules.
+contact. Read-only; large type comes from site.css's print rules (the PDF: print_pdf.py).
+PRINT_LIMIT bounds the work of one request, for the page and for its PDF.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from .. import search
 from ..catalogue.freshness import hide_before
 from ..db import db
-from ..models import Service
+from ..models import Region, Service
 from ..places import app_places
 from ..web import category_labels, region_or_404
 from .blueprint import bp
@@ -29,6 +30,12 @@ PRINT_LIMIT = 200
 @bp.get("/<gebied>/zoeken/afdrukken")
 def print_list(gebied: str):
     region = region_or_404(gebied)
+    return render_template("public/print.html", **print_context(region))
+
+
+def print_context(region: Region) -> dict:
+    """What the print view and its PDF show: the search of the request's parameters, at most
+    PRINT_LIMIT services, grouped by category."""
     places = app_places()
     form = build_form(db.session, region, places, request.args)
     form.validate()
@@ -37,18 +44,18 @@ def print_list(gebied: str):
     result = search.search(region.slug, search_request)
     labels = category_labels()
     services = _services_in_order([h.service_id for h in result.hits])
-    return render_template(
-        "public/print.html",
-        region=region,
-        result=result,
-        groups=group_by_category(services, labels),
-        typed=(form.q.data or "").strip(),
-        home=resident_place(form, places)[0],
-        served=[places.by_nis[n].name for n in search_request.filters.municipalities
-                if n in places.by_nis],
-        comes_home={h.service_id for h in result.hits if h.comes_home},
-        printed_on=dt.date.today(),
-    )
+    return {
+        "region": region,
+        "result": result,
+        "groups": group_by_category(services, labels),
+        "typed": (form.q.data or "").strip(),
+        "home": resident_place(form, places)[0],
+        "served": [places.by_nis[n].name for n in search_request.filters.municipalities
+                   if n in places.by_nis],
+        "comes_home": {h.service_id for h in result.hits if h.comes_home},
+        "distance": {h.service_id: h.distance_km for h in result.hits},
+        "printed_on": dt.date.today(),
+    }
 
 
 def _services_in_order(ids: list[int]) -> list[Service]:
