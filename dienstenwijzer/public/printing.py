@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from flask import render_template, request
+from flask import render_template, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -22,6 +22,7 @@ from ..models import Region, Service
 from ..places import app_places
 from ..web import category_labels, region_or_404
 from .blueprint import bp
+from .qr import qr_svg
 from .search_form import build_form, resident_place, to_request
 
 PRINT_LIMIT = 200
@@ -54,8 +55,16 @@ def print_context(region: Region) -> dict:
                    if n in places.by_nis],
         "comes_home": {h.service_id for h in result.hits if h.comes_home},
         "distance": {h.service_id: h.distance_km for h in result.hits},
+        # From paper to the page: each service's absolute address, and as a QR code.
+        "links": (links := {s.id: service_url(region, s.id) for s in services}),
+        "qr": {service_id: qr_svg(url) for service_id, url in links.items()},
         "printed_on": dt.date.today(),
     }
+
+
+def service_url(region: Region, service_id: int) -> str:
+    return url_for("public.service_page", gebied=region.slug, service_id=service_id,
+                   _external=True)
 
 
 def _services_in_order(ids: list[int]) -> list[Service]:
