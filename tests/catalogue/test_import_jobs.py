@@ -206,16 +206,3 @@ def test_the_worker_command_runs_waiting_jobs(app, staff):
     assert result.exit_code == 0, result.output
     assert job().status == "checked"
 
-
-def test_an_imports_error_list_reads_page_numbers_like_every_list(regisseur):
-    bad = [service_row(extern_id=f"r{i}", categorie="ruimtevaart") for i in range(150)]
-    job_url = upload(regisseur, csv_text(bad).encode())
-    run_pending_jobs()
-    no_number = regisseur.get(f"{job_url}?page=abc&verversen=nee")
-    assert no_number.status_code == 302
-    assert no_number.headers["Location"].endswith(f"{job_url}?verversen=nee")
-    past_the_end = regisseur.get(f"{job_url}?page=99")
-    assert past_the_end.status_code == 302
-    assert past_the_end.headers["Location"].endswith(f"{job_url}?page=2")
-    last = regisseur.get(past_the_end.headers["Location"]).get_data(as_text=True)
-    assert "regel 151, kolom categorie" in last and "regel 2, kolom categorie" not in last
