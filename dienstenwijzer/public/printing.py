@@ -26,8 +26,8 @@ from .qr import qr_svg
 from .search_form import build_form, resident_place, to_request
 
 # At most this many services on paper, and so in one request's PDF: 100 services are some 70
-# A4 pages, and WeasyPrint takes 5 s for them at load 3.4 on 2 cores (bench/pdf_bench.py) but
-# 18 s at load 8; 200 then took 30-43 s, past gunicorn's 30 s worker timeout.
+# A4 pages, about 5 s at load 3.4 on 2 cores (bench/pdf_bench.py) but 15-19 s at load 8-10;
+# 200 then took 30-43 s, past gunicorn's 30 s worker timeout.
 PRINT_LIMIT = 100
 
 
