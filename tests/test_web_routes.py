@@ -84,7 +84,8 @@ def test_no_page_number_makes_any_page_fail(app, as_admin):
 
 LIST_PAGES = ["/gent/jobs", "/gent/beheer/diensten", "/gent/beheer/te-controleren",
               "/gent/beheer/aanbieders", "/gent/beheer/geschiedenis", "/gent/beheer/meldingen",
-              "/gent/werkwinkel/vacatures", "/gent/werkwinkel/doorverwijzingen"]
+              "/gent/werkwinkel/vacatures", "/gent/werkwinkel/doorverwijzingen",
+              "/gent/beheer/niches"]
 
 
 @pytest.mark.parametrize("path", LIST_PAGES)

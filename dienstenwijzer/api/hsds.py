@@ -3,7 +3,7 @@
 Only what we know is written: HSDS types its optional fields as strings, so an unknown value is
 left out rather than sent as null. Fields that HSDS does not have are Flemish extensions, named
 in docs/api.md: `categories` (taxonomy codes), `dienstencheques`, `dienstenwijzer_url` (the
-residents' page) and `distance_km`.
+residents' page), `distance_km` and `reach` (api/reach.py).
 """
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def organization(provider: Provider, *, full: bool = False) -> dict:
     return _clean(item)
 
 
-def service_item(service: Service, page_url: PageUrl, *, distance_km: float | None = None) -> dict:
+def service_item(service: Service, page_url: PageUrl, *, distance_km: float | None = None,
+                 reach: dict | None = None) -> dict:
     """A service with its one-to-one fields and its organization (HSDS service_list)."""
     page = page_url(service)
     return _clean({
@@ -103,6 +104,7 @@ def service_item(service: Service, page_url: PageUrl, *, distance_km: float | No
         "dienstencheques": service.dienstencheques,
         "dienstenwijzer_url": page,
         "distance_km": round(distance_km, 2) if distance_km is not None else None,
+        "reach": reach,
     })
 
 
@@ -112,9 +114,10 @@ def minimal_item(service: Service) -> dict:
             "last_modified": timestamp(last_modified(service))}
 
 
-def full_service(service: Service, page_url: PageUrl, *, distance_km: float | None = None) -> dict:
+def full_service(service: Service, page_url: PageUrl, *, distance_km: float | None = None,
+                 reach: dict | None = None) -> dict:
     """A service with everything that belongs to it nested (HSDS /services/{id})."""
-    item = service_item(service, page_url, distance_km=distance_km)
+    item = service_item(service, page_url, distance_km=distance_km, reach=reach)
     sid = service.uuid
     item["phones"] = _phones(service.phone, sid, service_id=sid)
     if service.opening_hours:

@@ -38,6 +38,7 @@ from ..public.search_form import build_form, to_request
 from ..reference_cache import public_region_or_404
 from . import hsds, openapi, queries, tabular
 from .params import BadParameters, read
+from .reach import AskedPlace, asked_place, reach
 
 bp = Blueprint("api", __name__)
 # Anyone's web page may read the open data; only GET exists here, so no preflight is needed.
@@ -131,16 +132,22 @@ def services(gebied: str | None):
                 "Zoeken kan per dienstenwijzer: /<gebied>/api/v1/services?search=…"]})
         return _searched(region, q, places, page_url)
     query = queries.filtered_services(region, q, places)
+    place = asked_place(q.postcode, places)
     if q.ndjson:
-        return _ndjson(query, page_url)
+        return _ndjson(query, page_url, place)
     total = queries.count(db.session, query)
     rows = queries.page_of(db.session, query, q.page, q.per_page)
     if q.minimal:
         contents = [hsds.minimal_item(s) for s in rows]
     else:
         shape = hsds.full_service if q.full else hsds.service_item
-        contents = [shape(s, page_url) for s in rows]
+        contents = [shape(s, page_url, reach=_reach(s, place)) for s in rows]
     return jsonify(hsds.page(total, q.page, q.per_page, contents))
+
+
+def _reach(service: Service, place: AskedPlace | None) -> dict | None:
+    """The `reach` extension when a postcode was asked (api/reach.py)."""
+    return reach(service, place) if place is not None else None
 
 
 def _searched(region: Region, q, places: Places, page_url):
@@ -177,11 +184,13 @@ def _searched(region: Region, q, places: Places, page_url):
         contents = [hsds.minimal_item(s) for s in rows]
     else:
         shape = hsds.full_service if q.full else hsds.service_item
-        contents = [shape(s, page_url, distance_km=distance[s.id]) for s in rows]
+        place = asked_place(q.postcode, places)
+        contents = [shape(s, page_url, distance_km=distance[s.id], reach=_reach(s, place))
+                    for s in rows]
     return jsonify(hsds.page(result.total, result.page, result.per_page, contents))
 
 
-def _ndjson(query, page_url) -> Response:
+def _ndjson(query, page_url, place: AskedPlace | None) -> Response:
     """The whole catalogue, one fully nested service per line, streamed in bounded memory,
     with the time of its latest change as Last-Modified (304 on If-Modified-Since)."""
     session = db.session
@@ -189,7 +198,8 @@ def _ndjson(query, page_url) -> Response:
 
     def lines():
         for service in queries.stream(session, query):
-            yield json.dumps(hsds.full_service(service, page_url), ensure_ascii=False) + "\n"
+            item = hsds.full_service(service, page_url, reach=_reach(service, place))
+            yield json.dumps(item, ensure_ascii=False) + "\n"
 
     response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
     if newest is not None:

@@ -10,6 +10,7 @@ from flask_login import current_user
 from ..db import db
 from ..guards import region_view
 from ..models import ImportJob, Region
+from ..paging import paginate
 from ..scope import import_job_of, import_jobs_of
 from . import export, import_jobs
 from .blueprint import bp
@@ -18,7 +19,6 @@ from .forms import ImportForm
 ERRORS_PER_PAGE = 100
 REFRESH_SECONDS = 5  # the job page reloads itself this often while the job runs
 RECENT_JOBS = 10
-MAX_PAGE = 1_000_000  # beyond any list of errors; keeps the offset within 64 bits
 
 
 def _job_page(region: Region, job: ImportJob):
@@ -57,10 +57,7 @@ def import_csv(region: Region):
 @region_view()
 def import_job(region: Region, job_id: int):
     job = import_job_of(region, job_id)
-    page = min(request.args.get("page", 1, type=int), MAX_PAGE)
-    errors = db.paginate(
-        import_jobs.job_errors(job), page=page, per_page=ERRORS_PER_PAGE, error_out=False
-    )
+    errors = paginate(import_jobs.job_errors(job), ERRORS_PER_PAGE)
     return render_template(
         "catalogue/import_job.html",
         auto_refresh=request.args.get("verversen") != "nee",

@@ -28,6 +28,7 @@ from ..guards import admin_required, region_view
 from ..models import Category, FormSubmission, Niche, Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..models.demand import EVENT_MERGED, NICHE_STATUSES
+from ..paging import keep_in_range, page_number
 from ..scope import niche_alert_of, niche_of, niches_of, services_of
 from ..web import region_or_404
 from . import monitoring, niches
@@ -111,11 +112,12 @@ def board(region: Region):
         query = query.where(Niche.status == status)
     rows = niches.figures(db.session, list(db.session.scalars(query)))
     rows.sort(key=lambda f: (-f.count, f.niche.title))
-    page_no = max(1, request.args.get("page", 1, type=int))
-    per_page = 25
+    page_no, per_page = page_number(), 25
+    pages = max(1, -(-len(rows) // per_page))
+    keep_in_range(page_no, pages)
     return render_template(
         "demand/board.html", region=region, rows=rows[(page_no - 1) * per_page: page_no * per_page],
-        total=len(rows), page_no=page_no, pages=max(1, -(-len(rows) // per_page)), status=status,
+        total=len(rows), page_no=page_no, pages=pages, status=status,
         statuses=NICHE_STATUSES, alerts=niches.open_alerts(db.session, region.id),
     )
 

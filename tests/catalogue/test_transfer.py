@@ -110,7 +110,13 @@ def test_many_errors_are_shown_a_page_at_a_time(regisseur):
     assert "regel 102, kolom categorie" not in page
     second = regisseur.get(job_url, query_string={"page": 2}).get_data(as_text=True)
     assert "regel 102, kolom categorie" in second and "regel 151, kolom categorie" in second
-    assert regisseur.get(job_url, query_string={"page": "99999999999999999999"}).status_code == 200
+    # Past the end: the last page, not an empty one; no number: the first (paging.py).
+    past_the_end = regisseur.get(job_url, query_string={"page": "99999999999999999999"})
+    assert past_the_end.status_code == 302
+    assert past_the_end.headers["Location"].endswith(f"{job_url}?page=2")
+    no_number = regisseur.get(job_url, query_string={"page": "abc", "verversen": "nee"})
+    assert no_number.status_code == 302
+    assert no_number.headers["Location"].endswith(f"{job_url}?verversen=nee")
 
 
 def test_a_job_is_confirmed_once_and_the_file_is_deleted_when_it_ends(regisseur):

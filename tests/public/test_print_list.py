@@ -36,3 +36,10 @@ def test_a_wegwijzer_for_a_municipality_lists_what_comes_there(client, add_servi
     page = text_of(client.get("/gent/zoeken/afdrukken?gemeente=44088"))
     assert "Diensten in Gent: komen naar Merelbeke-Melle" in page
     assert "Poetshulp Proper" in page and "Tuinploeg Groen" not in page
+
+
+def test_the_print_view_says_what_comes_home_and_how_far_the_rest_is(client, add_services):
+    _catalogue(add_services)
+    page = text_of(client.get("/gent/zoeken/afdrukken?q=poetsen&postcode=9820&km=20"))
+    assert "Poetshulp Proper Vzw Proper Thuis · Komt naar Merelbeke-Melle" in page
+    assert re.search(r"Strijkatelier De Plooi Vzw Proper Thuis · Op \d+(,\d)? km", page), page
