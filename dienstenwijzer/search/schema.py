@@ -7,10 +7,12 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import ANALYSIS_VERSION, dutch_analyzer, fold, words
+from .refusals import without_refusals
 
 # Bump when the fields change. Together with the analyzer's version it names the format of
 # an index; a generation of another format is rebuilt, never written to.
-SCHEMA_VERSION = "2"  # 2: the "stamp" column for the self-check
+# 2: the "stamp" column for the self-check; 3: a service's refusals are not indexed (refusals.py)
+SCHEMA_VERSION = "3"
 INDEX_FORMAT = f"schema {SCHEMA_VERSION}, analysis {ANALYSIS_VERSION}"
 
 
@@ -40,8 +42,8 @@ def service_document(service, category_ids: list[str]) -> dict:
     text = " ".join(
         filter(
             None,
-            [service.name, service.name, provider.name, labels, service.description,
-             service.target_group],
+            [service.name, service.name, provider.name, labels,
+             without_refusals(service.description), service.target_group],
         )
     )
     served = [m.nis_code for m in service.municipalities]
