@@ -36,8 +36,14 @@ FLOORS = {
     "sentence": (0.87, 0.93),
     "overall": (0.89, 0.95),
 }
-# Share of nothing-exists queries that still show results (lower is better).
-FALSE_POSITIVE_CEILING = 0.37
+# Share of nothing-exists queries whose results the search presents as meeting the need (lower
+# is better): a result shown as a weak match names what no service offers, offers the request
+# form and is recorded as unmet demand, so it misleads no one. Was 0.37 with every result
+# counted; now 1 in 30 (turnhout "pedicure", see the report of issue 10).
+FALSE_POSITIVE_CEILING = 0.04
+# Share of nothing-exists queries with any result, weak or not: 0.37 before the at-home intent
+# and the refusals (search/reach.py, search/refusals.py), 0.333 after.
+ANY_RESULT_CEILING = 0.34
 
 
 def _bench():
@@ -83,3 +89,4 @@ def test_search_quality_holds_its_floors(report):
     }
     assert below == {}, f"below the floor (recall@5, MRR@10): {below}"
     assert report.overall.false_positive_rate <= FALSE_POSITIVE_CEILING
+    assert report.overall.any_result_rate <= ANY_RESULT_CEILING
