@@ -116,8 +116,18 @@ def _word_query(wf: WordForms) -> wq.Query:
     # "ramenwasser").
     alternatives = [wq.Term("text", f) for f in (wf.stem, *wf.variants)]
     if wf.parts:
-        alternatives.append(Coverage([_any(p) for p in wf.parts], min_share=COMPOUND_MIN_SHARE))
+        subparts = wf.subparts or ((),) * len(wf.parts)
+        parts = [_part_query(p, sub) for p, sub in zip(wf.parts, subparts, strict=True)]
+        alternatives.append(Coverage(parts, min_share=COMPOUND_MIN_SHARE))
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def _part_query(forms: tuple[str, ...], subparts: tuple[tuple[str, ...], ...]) -> wq.Query:
+    # A part that is a compound itself is also met by (most of) its own parts: "kinderoppas"
+    # in "kinderoppasdienst" by a text about an "oppas" for "kinderen".
+    if not subparts:
+        return _any(forms)
+    return wq.Or([_any(forms), Coverage([_any(s) for s in subparts], min_share=COMPOUND_MIN_SHARE)])
 
 
 def _clause_query(clause: Clause) -> wq.Query:
