@@ -60,6 +60,8 @@ def test_the_page_says_no_service_comes_home_for_it_and_records_demand(client, a
     add_services("gent", [CENTRE, CLEANING])
     page = client.get("/gent/zoeken?q=kapper+aan+huis").get_data(as_text=True)
     assert "<strong>kapper aan huis</strong>" in page
+    # Not "only your other words": the centre's hairdresser matches "kapper", just not at home.
+    assert "passen maar voor een deel bij wat u zoekt" in page
     assert 'href="/gent/vraag?q=kapper+aan+huis"' in page
     handoff.drain_now()
     assert db.session.scalars(select(DemandSignal.text)).all() == ["kapper aan huis"]
