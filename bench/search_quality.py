@@ -10,7 +10,10 @@
 2. every labelled query of bench/quality/queries.yaml through dienstenwijzer.search.search(),
    the function the public search page calls, with the filters a resident gets by default;
 3. per kind and overall: recall@5, MRR@10 and nDCG@10 against the hand-made labels, and for
-   the nothing-exists queries the share that still returned a result (false positives).
+   the nothing-exists queries the share whose results the search presents as meeting the need
+   (false positives: the resident is misled and no demand is recorded), beside the share shown
+   as a weak match (the page says which words no service offers, offers the request form, and
+   the search counts as unmet demand) and the share with any result at all.
 
 tests/search/test_quality.py runs `evaluate` on the same labels and holds floors.
 """
@@ -51,6 +54,7 @@ class Outcome:
     ranked: list[str]  # external ids of the first TOP results
     total: int
     searched_text: str
+    weak: bool = False  # shown as a weak match: names what no service offers (engine.py)
 
     @property
     def recall(self) -> float:
@@ -73,7 +77,7 @@ class Outcome:
     @property
     def missed(self) -> bool:
         if self.query.kind == NOTHING:
-            return self.total > 0
+            return self.total > 0  # weak ones too: listed with --verbose, marked "weak"
         return self.recall < 1 or self.reciprocal_rank < 1
 
 
@@ -88,7 +92,9 @@ class KindScore:
     recall_at_5: float | None = None
     mrr_at_10: float | None = None
     ndcg_at_10: float | None = None
-    false_positive_rate: float | None = None
+    false_positive_rate: float | None = None  # results not shown as a weak match
+    weak_rate: float | None = None  # results shown as a weak match
+    any_result_rate: float | None = None  # either
 
 
 @dataclass
@@ -135,7 +141,7 @@ def evaluate(queries: list[LabelledQuery]) -> Report:
     for q in queries:
         result = search.search(q.region, search.SearchRequest(text=q.text, filters=filters, per_page=TOP))
         ranked = [external.get(h.service_id) or f"#{h.service_id}" for h in result.hits]
-        outcomes.append(Outcome(q, ranked, result.total, result.searched_text))
+        outcomes.append(Outcome(q, ranked, result.total, result.searched_text, result.weak))
     return score(outcomes)
 
 
@@ -146,14 +152,19 @@ def score(outcomes: list[Outcome]) -> Report:
     kinds = {k: _score(k, by_kind[k]) for k in KINDS if by_kind.get(k)}
     labelled = [o for o in outcomes if o.query.kind != NOTHING]
     overall = _score("overall", labelled)
-    overall.false_positive_rate = kinds[NOTHING].false_positive_rate if NOTHING in kinds else None
+    if NOTHING in kinds:
+        nothing = kinds[NOTHING]
+        overall.false_positive_rate = nothing.false_positive_rate
+        overall.weak_rate, overall.any_result_rate = nothing.weak_rate, nothing.any_result_rate
     return Report(kinds, overall, outcomes)
 
 
 def _score(kind: str, outcomes: list[Outcome]) -> KindScore:
     n = len(outcomes)
     if kind == NOTHING:
-        return KindScore(kind, n, false_positive_rate=sum(o.total > 0 for o in outcomes) / n)
+        shown = [o for o in outcomes if o.total > 0]
+        return KindScore(kind, n, false_positive_rate=sum(not o.weak for o in shown) / n,
+                         weak_rate=sum(o.weak for o in shown) / n, any_result_rate=len(shown) / n)
     return KindScore(
         kind,
         n,
@@ -172,6 +183,7 @@ def _miss_dict(o: Outcome) -> dict:
         "expected": o.query.relevant,
         "got": o.ranked[:5],
         "total": o.total,
+        "weak": o.weak,
     }
 
 
@@ -181,13 +193,14 @@ def _fmt(value: float | None) -> str:
 
 def format_report(report: Report, verbose: bool = False) -> str:
     fmt = _fmt
-    lines = [f"{'kind':<15}{'n':>4}  recall@5  MRR@10  nDCG@10  false pos."]
+    lines = [f"{'kind':<15}{'n':>4}  recall@5  MRR@10  nDCG@10  false pos.  weak  any result"]
     for s in [*report.kinds.values(), report.overall]:
         if s.kind == "overall":
-            lines.append("-" * 56)
+            lines.append("-" * 78)
         lines.append(
             f"{s.kind:<15}{s.queries:>4}  {fmt(s.recall_at_5)}    {fmt(s.mrr_at_10)}  "
-            f"{fmt(s.ndcg_at_10)}   {fmt(s.false_positive_rate)}"
+            f"{fmt(s.ndcg_at_10)}   {fmt(s.false_positive_rate)}  {fmt(s.weak_rate)}  "
+            f"{fmt(s.any_result_rate)}"
         )
     if verbose:
         lines.append("\nMissed (first 5 results; * = labelled relevant):")
@@ -197,8 +210,9 @@ def format_report(report: Report, verbose: bool = False) -> str:
             got = ", ".join(f"{e}{'*' if e in o.query.relevant else ''}" for e in o.ranked[:5])
             searched = f" -> searched {o.searched_text!r}" if o.searched_text != o.query.text else ""
             expected = ", ".join(f"{e}:{g}" for e, g in o.query.relevant.items()) or "nothing"
+            weak = " (weak match)" if o.weak else ""
             lines.append(
-                f"  [{o.query.kind}] {o.query.region}: {o.query.text!r}{searched}\n"
+                f"  [{o.query.kind}] {o.query.region}: {o.query.text!r}{searched}{weak}\n"
                 f"      expected {expected}; got {o.total} results: {got or '-'}"
             )
     return "\n".join(lines)

@@ -125,6 +125,9 @@ class WordForms:
     stem: str
     variants: tuple[str, ...]  # stems of its dictionary form or verb, when they differ
     parts: tuple[tuple[str, ...], ...]  # per compound part: its stem, then its variants
+    # per compound part: the forms of its own parts when it is a rare compound too
+    # ("kinderoppas" in "kinderoppasdienst"), else (); searched only, never indexed
+    subparts: tuple[tuple[tuple[str, ...], ...], ...] = ()
 
 
 def variants(word: str, word_stem: str) -> tuple[str, ...]:
@@ -144,11 +147,20 @@ def word_forms(word: str) -> WordForms | None:
     if word in STOP_WORDS or len(word) < 2:
         return None
     word_stem = stem(word)
-    parts = []
+    parts, subparts = [], []
     for part in split_compound(word):
-        part_stem = stem(part)
-        parts.append((part_stem, *variants(part, part_stem)))
-    return WordForms(word_stem, variants(word, word_stem), tuple(parts))
+        parts.append(_forms(part))
+        # By the general lexicon only, which keeps a common word whole ("huiswerk" in
+        # "huiswerkhulp" is homework, not a house and work); the curated list splits it.
+        subparts.append(tuple(_forms(p) for p in decompound(part)))
+    return WordForms(word_stem, variants(word, word_stem), tuple(parts),
+                     tuple(subparts) if any(subparts) else ())
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """A compound part's stem, then its variants."""
+    word_stem = stem(word)
+    return (word_stem, *variants(word, word_stem))
 
 
 @lru_cache(maxsize=cache_sizes.WORDS)

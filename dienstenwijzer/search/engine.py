@@ -270,7 +270,7 @@ class SearchEngine:
         parsed = parse(text, rs.synonyms)
         if parsed.is_empty:
             return self._browse(rs, request)
-        scores, any_word = self._match(rs, parsed)
+        scores, any_word, searched, not_home = self._match(rs, parsed)
         corrected_from = suggestion = None
         correction = rs.correct(text)
         if correction:
@@ -278,8 +278,9 @@ class SearchEngine:
                 suggestion = correction
             else:
                 corrected = parse(correction, rs.synonyms)
-                scores, any_word = self._match(rs, corrected)
-                if scores:
+                found = self._match(rs, corrected)
+                if found[0]:
+                    scores, any_word, searched, not_home = found
                     corrected_from, text, parsed = text, correction, corrected
         docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
         allowed, facets, distances = rs.facets.filter_mask(docs, request.filters)
@@ -291,9 +292,15 @@ class SearchEngine:
         first = rs.facets.serving(home)[docs] if home else None
         docnums = top_docs(docs, values, offset + request.per_page, first)[offset:]
         unmatched: tuple[str, ...] = ()
-        if any_word and len(docs):
-            unmatched = tuple(" ".join(c.surface) for c in parsed.clauses
-                              if _is_content(c) and not rs.evaluate(ParsedQuery((c,))))
+        if (any_word or not_home) and len(docs):
+            unmatched = tuple(" ".join(c.surface) for c in searched.clauses
+                              if not c.at_home and _is_content(c)
+                              and not rs.evaluate(ParsedQuery((c,))))
+        if not_home and len(docs) and not unmatched:
+            # The need is met, but by no service that comes to the home: "kapper aan huis"
+            # finds the hairdresser of the service centre, where the resident must go.
+            unmatched = (parsed.at_home_phrase,)
+        parsed = searched
         return SearchResult(
             total=len(docs),
             page=request.page,
@@ -308,10 +315,26 @@ class SearchEngine:
             unmatched=unmatched,
         )
 
-    def _match(self, rs: _RegionSearcher, parsed: ParsedQuery) -> tuple[TermScores, bool]:
+    def _match(self, rs: _RegionSearcher, parsed: ParsedQuery
+               ) -> tuple[TermScores, bool, ParsedQuery, bool]:
+        """(scores, any word, the query searched, only not at home).
+
+        A query asking for a service at home ("kapper aan huis") is searched for services that
+        come to the home; with none, for the need alone (a weak match: `only not at home`);
+        with none either, as plain words like any query."""
+        scores, any_word = self._match_words(rs, parsed)
+        if scores or not parsed.wants_home:
+            return scores, any_word, parsed, False
+        scores, any_word = self._match_words(rs, parsed.needs)
+        if scores:
+            return scores, any_word, parsed.needs, True
+        words_only = parsed.as_words
+        return (*self._match_words(rs, words_only), words_only, False)
+
+    def _match_words(self, rs: _RegionSearcher, parsed: ParsedQuery) -> tuple[TermScores, bool]:
         """Scores of the services with every word; else, for several words, with any word."""
         scores = rs.evaluate(parsed)
-        if scores or len(parsed.clauses) < 2:
+        if scores or len(parsed.needs.clauses) < 2:
             return scores, False
         return rs.evaluate(parsed, match_all=False), True
 

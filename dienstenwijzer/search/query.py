@@ -2,12 +2,13 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from whoosh import query as wq
 from whoosh.matching import FilterMatcher, NullMatcher
 
 from .analysis import STOP_WORDS, WordForms, index_forms, word_forms, words
+from .reach import HOME, at_home_spans
 from .synonyms import SynonymIndex
 
 
@@ -22,6 +23,9 @@ class Clause:
     # For a compound read by its head ("buurtrestaurantje"): the forms of its other parts, one
     # of which some service of the zorggebied must have for the head's categories to count.
     modifiers: tuple[str, ...] = ()
+    # "aan huis", "bij mij thuis" (reach.py): how the need is to be met, not a need itself. The
+    # phrase as typed, or "" for a clause that names a need.
+    at_home: str = ""
 
 
 @dataclass(frozen=True)
@@ -31,6 +35,30 @@ class ParsedQuery:
     @property
     def is_empty(self) -> bool:
         return not self.clauses
+
+    @property
+    def wants_home(self) -> bool:
+        """Asks for a service that comes to the home, besides naming a need."""
+        return any(c.at_home for c in self.clauses)
+
+    @property
+    def needs(self) -> ParsedQuery:
+        """The query without its at-home phrase."""
+        return ParsedQuery(tuple(c for c in self.clauses if not c.at_home))
+
+    @property
+    def as_words(self) -> ParsedQuery:
+        """The query with its at-home phrase searched as words, like any other."""
+        return ParsedQuery(tuple(replace(c, at_home="") for c in self.clauses))
+
+    @property
+    def at_home_phrase(self) -> str:
+        """The need and the at-home phrase as typed: "kapper aan huis"."""
+        out: list[str] = []
+        for c in self.clauses:
+            if not (c.at_home and out and out[-1] == c.at_home):  # "bij mijn moeder thuis"
+                out.append(c.at_home or " ".join(c.surface))
+        return " ".join(out)
 
     @property
     def all_forms(self) -> frozenset[str]:
@@ -46,9 +74,13 @@ REQUEST_WORDS = frozenset({"zoek", "zoeken", "gezocht", "nodig", "graag", "krijg
 
 
 def parse(text: str, synonyms: SynonymIndex) -> ParsedQuery:
-    typed = [w for w in words(text) if w not in STOP_WORDS and index_forms(w)]
-    if any(w not in REQUEST_WORDS for w in typed):
-        typed = [w for w in typed if w not in REQUEST_WORDS]
+    raw = words(text)
+    home_phrase = {i: " ".join(raw[start:end])
+                   for start, end in at_home_spans(raw) for i in range(start, end)}
+    kept = [i for i, w in enumerate(raw) if w not in STOP_WORDS and index_forms(w)]
+    if any(raw[i] not in REQUEST_WORDS for i in kept):
+        kept = [i for i in kept if raw[i] not in REQUEST_WORDS]
+    typed = [raw[i] for i in kept]
     forms = [index_forms(w) for w in typed]
     analysed = [word_forms(w) for w in typed]
     spans = {start: (end, cats, mods) for start, end, cats, mods in synonyms.spans([f[0] for f in forms])}
@@ -56,10 +88,15 @@ def parse(text: str, synonyms: SynonymIndex) -> ParsedQuery:
     i = 0
     while i < len(typed):
         end, cats, mods = spans.get(i, (i + 1, frozenset(), ()))
+        # A clause made only of an at-home phrase's words, and no synonym of its own.
+        phrases = {home_phrase.get(kept[k]) for k in range(i, end)}
+        at_home = phrases.pop() if len(phrases) == 1 and not cats else ""
         clauses.append(Clause(tuple(typed[i:end]), tuple(forms[i:end]), tuple(analysed[i:end]),
-                              cats, mods))
+                              cats, mods, at_home or ""))
         i = end
-    return ParsedQuery(tuple(clauses))
+    parsed = ParsedQuery(tuple(clauses))
+    # Only "aan huis": search it as words.
+    return parsed if parsed.needs.clauses else parsed.as_words
 
 
 def _any(forms: tuple) -> wq.Query:
@@ -79,8 +116,18 @@ def _word_query(wf: WordForms) -> wq.Query:
     # "ramenwasser").
     alternatives = [wq.Term("text", f) for f in (wf.stem, *wf.variants)]
     if wf.parts:
-        alternatives.append(Coverage([_any(p) for p in wf.parts], min_share=COMPOUND_MIN_SHARE))
+        subparts = wf.subparts or ((),) * len(wf.parts)
+        parts = [_part_query(p, sub) for p, sub in zip(wf.parts, subparts, strict=True)]
+        alternatives.append(Coverage(parts, min_share=COMPOUND_MIN_SHARE))
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
+
+
+def _part_query(forms: tuple[str, ...], subparts: tuple[tuple[str, ...], ...]) -> wq.Query:
+    # A part that is a compound itself is also met by (most of) its own parts: "kinderoppas"
+    # in "kinderoppasdienst" by a text about an "oppas" for "kinderen".
+    if not subparts:
+        return _any(forms)
+    return wq.Or([_any(forms), Coverage([_any(s) for s in subparts], min_share=COMPOUND_MIN_SHARE)])
 
 
 def _clause_query(clause: Clause) -> wq.Query:
@@ -95,6 +142,8 @@ def _clause_query(clause: Clause) -> wq.Query:
 
 
 def to_whoosh(parsed: ParsedQuery, *, match_all: bool = True) -> wq.Query:
+    if parsed.wants_home:  # the need, met by a service that comes to the home
+        return wq.And([to_whoosh(parsed.needs, match_all=match_all), wq.Term("reach", HOME)])
     parts = [_clause_query(c) for c in parsed.clauses]
     if len(parts) == 1:
         return parts[0]

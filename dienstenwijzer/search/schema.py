@@ -7,10 +7,14 @@ from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
 from .analysis import ANALYSIS_VERSION, dutch_analyzer, fold, words
+from .reach import HOME, comes_home
+from .refusals import without_refusals
 
 # Bump when the fields change. Together with the analyzer's version it names the format of
 # an index; a generation of another format is rebuilt, never written to.
-SCHEMA_VERSION = "2"  # 2: the "stamp" column for the self-check
+# 2: the "stamp" column for the self-check; 3: a service's refusals are not indexed (refusals.py)
+# and the `reach` field (reach.py)
+SCHEMA_VERSION = "3"
 INDEX_FORMAT = f"schema {SCHEMA_VERSION}, analysis {ANALYSIS_VERSION}"
 
 
@@ -21,6 +25,8 @@ def build_schema() -> Schema:
         text=TEXT(analyzer=dutch_analyzer(), phrase=False),
         # Not scorable: a category term scores 1 per match (query.py adds it to the words).
         categories=KEYWORD(commas=True),
+        # "home" for a service that comes to the resident's home (reach.py); like a category.
+        reach=KEYWORD(),
         # `scorable` only gives these a length column, which no query reads. Without one,
         # Whoosh's segment writer looks for the missing column file with a stat() call for
         # every posting of the field: about 45 per document, a third of a full rebuild.
@@ -37,10 +43,11 @@ def service_document(service, category_ids: list[str]) -> dict:
     """The document of one service. `category_ids` includes the parents of its subcategories."""
     provider = service.provider
     labels = " ".join(c.label for c in service.categories)
+    description = without_refusals(service.description)
     text = " ".join(
         filter(
             None,
-            [service.name, service.name, provider.name, labels, service.description,
+            [service.name, service.name, provider.name, labels, description,
              service.target_group],
         )
     )
@@ -50,6 +57,7 @@ def service_document(service, category_ids: list[str]) -> dict:
         "stamp": f"{service.id}|{document_stamp(service.updated_at, provider.updated_at)}".encode(),
         "text": text,
         "categories": ",".join(category_ids),
+        "reach": HOME if comes_home(f"{service.name} {labels} {description}") else "",
         "municipalities": ",".join(served),
         "facets": pack_facets(
             category_ids,

@@ -63,3 +63,30 @@ def test_a_compound_finds_a_text_with_its_specific_parts(add_services):
     assert names("haagscheerdienst") == ["Groenploeg"]
     # A driving school is not a school: half a compound is not enough.
     assert names("rijschool") == []
+
+
+def test_a_part_that_is_a_rare_compound_is_met_by_its_own_parts(add_services):
+    from dienstenwijzer import search
+    from dienstenwijzer.search import SearchRequest
+    from tests.conftest import service_row
+
+    add_services("gent", [
+        service_row(extern_id="ziek", naam="Zieke kinderen thuis opvangen", categorie="poetsen",
+                    dienstencheques="nee",
+                    omschrijving="Een ziek kind mag niet naar school. Bel onze oppasdienst: een "
+                                 "oppas komt bij u thuis."),
+        service_row(extern_id="huiswerk", naam="Huiswerkklas", categorie="huiswerkbegeleiding",
+                    dienstencheques="nee", omschrijving="Hulp bij het huiswerk na school."),
+        service_row(extern_id="tuin", naam="Tuinhulp dicht bij huis", categorie="tuinonderhoud",
+                    dienstencheques="nee", omschrijving="Wijk-werkers helpen in uw tuin."),
+    ])
+
+    def names(text):
+        return [h.name for h in search.search("gent", SearchRequest(text=text)).hits]
+
+    # "kinderoppasdienst" splits into "kinderoppas" + "dienst"; nobody writes "kinderoppas",
+    # but the service speaks of an "oppas(dienst)" for "kinderen".
+    assert names("kinderoppasdienst") == ["Zieke kinderen thuis opvangen"]
+    # A common word stays whole inside a compound: "huiswerkhulp" is help with homework, not
+    # with a house ("huis") or with work ("werk").
+    assert names("huiswerkhulp") == ["Huiswerkklas"]

@@ -26,18 +26,26 @@ from dienstenwijzer.search.documents import DocumentBuilder
 # Raised with the request words, the share ranking of partial matches and the guarded compound
 # heads (search/query.py): sentence 0.84 / 0.91 -> 0.875 / 0.933, inflected MRR 0.974 -> 0.987;
 # and with compounds that match a text with most of their parts: compound 0.81 -> 0.83 / 0.85.
+# Raised with parts that are rare compounds themselves (analysis.WordForms.subparts): compound
+# 0.833 / 0.845 -> 0.857 / 0.869, overall 0.900 / 0.956 -> 0.904 / 0.960.
 FLOORS = {
     "plain": (0.96, 1.00),
     "inflected": (0.85, 0.98),
     "synonym": (0.92, 0.97),
     "colloquial": (0.92, 0.97),
-    "compound": (0.83, 0.84),
+    "compound": (0.85, 0.86),
     "typo": (0.95, 1.00),
     "sentence": (0.87, 0.93),
-    "overall": (0.89, 0.95),
+    "overall": (0.90, 0.95),
 }
-# Share of nothing-exists queries that still show results (lower is better).
-FALSE_POSITIVE_CEILING = 0.37
+# Share of nothing-exists queries whose results the search presents as meeting the need (lower
+# is better): a result shown as a weak match names what no service offers, offers the request
+# form and is recorded as unmet demand, so it misleads no one. Was 0.37 with every result
+# counted; now 1 in 30 (turnhout "pedicure", see the report of issue 10).
+FALSE_POSITIVE_CEILING = 0.04
+# Share of nothing-exists queries with any result, weak or not: 0.37 before the at-home intent
+# and the refusals (search/reach.py, search/refusals.py), 0.333 after.
+ANY_RESULT_CEILING = 0.34
 
 
 def _bench():
@@ -83,3 +91,4 @@ def test_search_quality_holds_its_floors(report):
     }
     assert below == {}, f"below the floor (recall@5, MRR@10): {below}"
     assert report.overall.false_positive_rate <= FALSE_POSITIVE_CEILING
+    assert report.overall.any_result_rate <= ANY_RESULT_CEILING
