@@ -11,7 +11,7 @@ def _catalogue(add_services):
                     telefoon="09 000 21 47", openingsuren="ma–vr 8.30–12.00",
                     prijs="1 dienstencheque per uur"),
         service_row(extern_id="b", naam="Strijkatelier De Plooi", categorie="strijkatelier",
-                    omschrijving="Breng uw strijk binnen, poetsen doen we niet."),
+                    omschrijving="Breng uw strijk binnen, terwijl wij bij u poetsen."),
         service_row(extern_id="c", naam="Tuinploeg Groen", categorie="tuinonderhoud",
                     dienstencheques="nee", omschrijving="Wij maaien uw gras."),
     ])
