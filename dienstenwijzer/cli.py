@@ -1,6 +1,7 @@
 """The `dienstenwijzer` command: init, serve, import, reindex (plus Flask's own commands)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -130,7 +131,25 @@ def init_command(no_demo: bool) -> None:
         click.echo(f"Zoekindex bijgewerkt ({applied} wijzigingen).")
     else:
         _build_index()
+    if not no_demo:
+        _add_demo_history(fixtures)
     click.echo("Klaar.")
+
+
+def _add_demo_history(fixtures: Path) -> None:
+    """A year of made-up searches and needs, once, for the zorggebieden with the demo catalogue."""
+    from .demand.demo_history import add_demo_history, has_history
+    from .demand.population import inhabitants
+
+    people = inhabitants(fixtures)
+    regions = [r for r in db.session.scalars(select(Region).where(Region.demo_catalogue.is_(True))
+                                             .order_by(Region.slug)) if not has_history(db.session, r)]
+    for region in regions:
+        add_demo_history(db.session, region, search.synonyms(region.slug), dt.date.today(), people)
+    db.session.commit()
+    if regions:
+        click.echo(f"Demogeschiedenis toegevoegd: 12 maanden verzonnen zoekopdrachten en vragen "
+                   f"voor {len(regions)} zorggebieden.")
 
 
 def _index_ready_for_serving() -> None:
