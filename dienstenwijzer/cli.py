@@ -114,6 +114,9 @@ def init_command(no_demo: bool) -> None:
     from .jobs.rules import load_directory
 
     added = load_directory(db.session, fixtures / "regels")
+    if not no_demo:
+        # Today's rule sets, with their regulation; to be checked by a werkwinkel (see README).
+        added += load_directory(db.session, fixtures / "regels" / "actueel")
     db.session.commit()
     click.echo(f"Regelsets voor de werkwinkel geladen ({added} nieuw).")
     if not no_demo:
