@@ -20,6 +20,7 @@ def test_import_command_reports_errors_per_line_and_imports_nothing(runner, tmp_
     result = runner.invoke(args=["import", str(path), "--region", "gent"])
     assert result.exit_code == 1
     assert "regel 3, kolom categorie: onbekende categorie 'ruimtevaart'" in result.output
+    assert "aanbod.csv: 1 fout, er is niets geïmporteerd." in result.output
     assert "er is niets geïmporteerd" in result.output
     assert db.session.scalar(select(func.count(Service.id))) == 0
 
@@ -29,7 +30,7 @@ def test_import_command_imports_and_the_index_follows(runner, tmp_path):
     path.write_text(csv_text([service_row(extern_id="a")]))
     result = runner.invoke(args=["import", str(path), "--region", "gent"])
     assert result.exit_code == 0, result.output
-    assert "Gent: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd (1 nieuwe aanbieders)." in result.output
+    assert "Gent: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd (1 nieuwe aanbieder)." in result.output
     assert [h.name for h in search.search("gent", SearchRequest(text="poetsen")).hits] == ["Poetsdienst De Bezem"]
 
 
