@@ -10,7 +10,10 @@ import io
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
 from markupsafe import Markup, escape
+
+from .i18n import LOCALE
 
 BAR_HEIGHT = 22
 GAP = 8
@@ -26,6 +29,8 @@ class Series:
     title: str
     columns: Sequence[str]  # the first is the label column, the rest are numbers
     rows: Sequence[Sequence]
+    definition: str = ""  # one sentence under the figure: what exactly is counted
+    plotted: int | None = None  # how many number columns the chart draws (None: all)
 
     def to_csv(self) -> str:
         out = io.StringIO()
@@ -37,15 +42,16 @@ class Series:
 
 
 def _cell(value) -> str:
-    text = "" if value is None else str(value)
+    # Decimal comma, no thousands separator: what a Belgian spreadsheet reads as a number.
+    text = "" if value is None else (number_text(value, grouping=False) if _is_number(value) else str(value))
     # Spreadsheet formula guard, as in the catalogue export.
     return "'" + text if text.startswith(("=", "+", "-", "@")) else text
 
 
 def bar_chart(series: Series) -> Markup:
     """Horizontal bars, one group per row, one bar per numeric column."""
-    numeric = len(series.columns) - 1
-    values = [float(v or 0) for row in series.rows for v in row[1:]]
+    numeric = series.plotted or len(series.columns) - 1
+    values = [float(v or 0) for row in series.rows for v in row[1:numeric + 1]]
     top = max(values + [1.0])
     group = numeric * BAR_HEIGHT + GAP
     height = max(1, len(series.rows)) * group + GAP
@@ -60,7 +66,7 @@ def bar_chart(series: Series) -> Markup:
             f'<text x="{LABEL_WIDTH - 8}" y="{y0 + numeric * BAR_HEIGHT / 2 + 5:.0f}" text-anchor="end" '
             f'font-size="13" fill="#1b1b1b">{escape(_short(str(row[0])))}</text>'
         )
-        for j, value in enumerate(row[1:]):
+        for j, value in enumerate(row[1:numeric + 1]):
             v = float(value or 0)
             w = plot * v / top
             y = y0 + j * BAR_HEIGHT
@@ -79,6 +85,15 @@ def _short(text: str, limit: int = 28) -> str:
 
 
 def _number(value) -> str:
-    if isinstance(value, float) and not value.is_integer():
-        return f"{value:.1f}".replace(".", ",")
-    return str(int(value or 0)) if isinstance(value, int | float) else str(value)
+    return number_text(value) if _is_number(value) else str(value or "")
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def number_text(value, grouping: bool = True) -> str:
+    """Belgian Dutch: "37,5" and "1.234" (at most two decimals)."""
+    if value is None:
+        return ""
+    return format_decimal(value, format="#,##0.##", locale=LOCALE, group_separator=grouping)

@@ -1,6 +1,7 @@
 """The `dienstenwijzer` command: init, serve, import, reindex (plus Flask's own commands)."""
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import signal
@@ -13,10 +14,11 @@ from pathlib import Path
 import click
 from flask import Flask, current_app
 from flask.cli import FlaskGroup, with_appcontext
+from flask_babel import ngettext
 from flask_migrate import upgrade
 from sqlalchemy import inspect, select
 
-from . import search
+from . import cli_language, search
 from .audit import set_actor
 from .catalogue.importer import ImportFileError, apply_import, count_lines, plan_import
 from .config import PROJECT_ROOT
@@ -24,6 +26,10 @@ from .db import db
 from .models import Region
 from .places import Places
 from .reference_data import load_reference_data
+
+# Click's own messages ("Gebruik:", "Fout: Ontbrekende optie …") in Dutch. Before the commands
+# below are defined: click translates some words (a path's "bestand") when a command is built.
+cli_language.install()
 
 
 def main() -> None:
@@ -64,7 +70,8 @@ def _import_file(path: Path, region: Region, show_progress: bool = False) -> int
         click.echo(f"{path.name}: {exc}", err=True)
         return None
     if not plan.ok:
-        click.echo(f"{path.name}: {len(plan.errors)} fout(en), er is niets geïmporteerd.", err=True)
+        click.echo(f"{path.name}: " + ngettext("%(num)d fout", "%(num)d fouten", len(plan.errors))
+                   + ", er is niets geïmporteerd.", err=True)
         for error in plan.errors:
             click.echo(f"  {error}", err=True)
         return None
@@ -72,7 +79,8 @@ def _import_file(path: Path, region: Region, show_progress: bool = False) -> int
         summary = apply_import(db.session, region, plan, places=places, progress=bar.update)
     click.echo(
         f"{region.short_name}: {summary.created} nieuw, {summary.updated} bijgewerkt, "
-        f"{summary.unchanged} ongewijzigd ({summary.providers_created} nieuwe aanbieders)."
+        f"{summary.unchanged} ongewijzigd ("
+        + ngettext("%(num)d nieuwe aanbieder", "%(num)d nieuwe aanbieders", summary.providers_created) + ")."
     )
     return summary.created + summary.updated
 
@@ -113,6 +121,9 @@ def init_command(no_demo: bool) -> None:
     from .jobs.rules import load_directory
 
     added = load_directory(db.session, fixtures / "regels")
+    if not no_demo:
+        # Today's rule sets, with their regulation; to be checked by a werkwinkel (see README).
+        added += load_directory(db.session, fixtures / "regels" / "actueel")
     db.session.commit()
     click.echo(f"Regelsets voor de werkwinkel geladen ({added} nieuw).")
     if not no_demo:
@@ -127,10 +138,28 @@ def init_command(no_demo: bool) -> None:
         db.session.commit()
     if search.has_index() and search.index_is_current_format():
         applied = search.sync(wait=30)
-        click.echo(f"Zoekindex bijgewerkt ({applied} wijzigingen).")
+        click.echo(f"Zoekindex bijgewerkt ({ngettext('%(num)d wijziging', '%(num)d wijzigingen', applied)}).")
     else:
         _build_index()
+    if not no_demo:
+        _add_demo_history(fixtures)
     click.echo("Klaar.")
+
+
+def _add_demo_history(fixtures: Path) -> None:
+    """A year of made-up searches and needs, once, for the zorggebieden with the demo catalogue."""
+    from .demand.demo_history import add_demo_history, has_history
+    from .demand.population import inhabitants
+
+    people = inhabitants(fixtures)
+    regions = [r for r in db.session.scalars(select(Region).where(Region.demo_catalogue.is_(True))
+                                             .order_by(Region.slug)) if not has_history(db.session, r)]
+    for region in regions:
+        add_demo_history(db.session, region, search.synonyms(region.slug), dt.date.today(), people)
+    db.session.commit()
+    if regions:
+        click.echo(f"Demogeschiedenis toegevoegd: 12 maanden verzonnen zoekopdrachten en vragen "
+                   f"voor {ngettext('%(num)d zorggebied', '%(num)d zorggebieden', len(regions))}.")
 
 
 def _index_ready_for_serving() -> None:
@@ -146,7 +175,8 @@ def _index_ready_for_serving() -> None:
     elif any(not d.ok for d in drifts):
         rewritten = sum(len(d.to_rewrite) for d in drifts)
         search.check_index(repair_drift=True)
-        click.echo(f"Zoekindex vergeleken met de databank: {rewritten} diensten bijgewerkt.")
+        click.echo(f"Zoekindex vergeleken met de databank: "
+                   f"{ngettext('%(num)d dienst', '%(num)d diensten', rewritten)} bijgewerkt.")
 
 
 @click.command("serve")
@@ -244,7 +274,7 @@ def check_index_command(repair: bool) -> None:
         rewritten = sum(len(d.to_rewrite) for d in bad if not d.outdated_schema)
         search.check_index(repair_drift=True)
         drifts = search.check_index()
-        click.echo(f"\nhersteld: {rewritten} diensten opnieuw geïndexeerd. Nu:")
+        click.echo(f"\nhersteld: {ngettext('%(num)d dienst', '%(num)d diensten', rewritten)} opnieuw geïndexeerd. Nu:")
         _print_drift(drifts)
         bad = [d for d in drifts if not d.ok]
     if bad:
@@ -278,13 +308,6 @@ def reindex_command() -> None:
 
 
 ROLES = ("regisseur", "consulent", "admin")
-
-
-class DutchError(click.ClickException):
-    """A refusal shown as "Fout: …" (click's own prefix is the English "Error:")."""
-
-    def show(self, file=None) -> None:
-        click.echo(f"Fout: {self.format_message()}", file=file, err=file is None)
 
 
 def _ask_password(email: str, name: str) -> str:
@@ -326,15 +349,15 @@ def create_user_command(email: str, role: str, slug: str | None, name: str, link
 
     email = email.strip().lower()
     if "user_account" not in inspect(db.engine).get_table_names():
-        raise DutchError("De database is nog leeg: voer eerst 'dienstenwijzer init' uit.")
+        raise click.ClickException("De database is nog leeg: voer eerst 'dienstenwijzer init' uit.")
     if role not in ROLES:
-        raise DutchError(
+        raise click.ClickException(
             f"Geef met --role de rol op: {', '.join(ROLES)}. Bijvoorbeeld: --role regisseur --region gent.")
     if db.session.scalar(select(User).where(User.email == email)):
-        raise DutchError(f"Er bestaat al een account voor {email}.")
+        raise click.ClickException(f"Er bestaat al een account voor {email}.")
     region = None
     if role == "admin" and slug:
-        raise DutchError(
+        raise click.ClickException(
             "Een admin beheert alle zorggebieden: laat --region weg. "
             "Wilt u iemand voor één zorggebied, kies dan --role regisseur of --role consulent.")
     if role != "admin":
@@ -342,7 +365,7 @@ def create_user_command(email: str, role: str, slug: str | None, name: str, link
         if region is None:
             slugs = ", ".join(db.session.scalars(select(Region.slug).order_by(Region.slug)))
             what = f"Onbekend zorggebied '{slug}'" if slug else "Geef met --region het zorggebied op"
-            raise DutchError(f"{what}. Kies uit: {slugs}")
+            raise click.ClickException(f"{what}. Kies uit: {slugs}")
     user = User(email=email, name=name, role=role, region=region, active=True)
     if not link:
         user.password_hash = hash_password(_ask_password(email, name))

@@ -10,7 +10,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
 
 from . import i18n
-from .charts import bar_chart
+from .charts import bar_chart, number_text
 from .db import db
 from .models import Region
 
@@ -73,6 +73,7 @@ def init_app(app: Flask) -> None:
     i18n.init_app(app)
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["bar_chart"] = bar_chart
+    app.jinja_env.filters["number_nl"] = number_text
     app.jinja_env.filters["date_nl"] = date_nl
     app.jinja_env.filters["km_nl"] = km_nl
     app.jinja_env.trim_blocks = True

@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from dienstenwijzer import create_app, search
 from dienstenwijzer.db import db
-from dienstenwijzer.models import Region, Service
+from dienstenwijzer.models import Region, SearchCount, Service
 from dienstenwijzer.search import SearchRequest
 from tests.conftest import csv_text, service_row
 
@@ -20,6 +20,7 @@ def test_import_command_reports_errors_per_line_and_imports_nothing(runner, tmp_
     result = runner.invoke(args=["import", str(path), "--region", "gent"])
     assert result.exit_code == 1
     assert "regel 3, kolom categorie: onbekende categorie 'ruimtevaart'" in result.output
+    assert "aanbod.csv: 1 fout, er is niets geïmporteerd." in result.output
     assert "er is niets geïmporteerd" in result.output
     assert db.session.scalar(select(func.count(Service.id))) == 0
 
@@ -29,7 +30,7 @@ def test_import_command_imports_and_the_index_follows(runner, tmp_path):
     path.write_text(csv_text([service_row(extern_id="a")]))
     result = runner.invoke(args=["import", str(path), "--region", "gent"])
     assert result.exit_code == 0, result.output
-    assert "Gent: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd (1 nieuwe aanbieders)." in result.output
+    assert "Gent: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd (1 nieuwe aanbieder)." in result.output
     assert [h.name for h in search.search("gent", SearchRequest(text="poetsen")).hits] == ["Poetsdienst De Bezem"]
 
 
@@ -66,11 +67,18 @@ def test_init_builds_everything_and_is_safe_to_run_twice(tmp_path):
         for region in db.session.scalars(select(Region)):
             assert search.search(region.slug, SearchRequest()).total >= 25, region.slug
             assert region.demo_catalogue
+            # A year of made-up history, so the monitoring pages show something at once.
+            weeks = db.session.scalar(select(func.count(SearchCount.week.distinct()))
+                                      .where(SearchCount.region_id == region.id))
+            assert weeks == 52, region.slug
+        history = db.session.scalar(select(func.sum(SearchCount.searches)))
+    assert "Demogeschiedenis toegevoegd" in first.output
     second = runner.invoke(args=["init"])
     assert second.exit_code == 0, second.output
     assert "0 nieuw, 0 bijgewerkt" in second.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Service.id))) == services
+        assert db.session.scalar(select(func.sum(SearchCount.searches))) == history  # added once
         db.engine.dispose()
 
 

@@ -31,8 +31,8 @@ from ..models.demand import EVENT_MERGED, NICHE_STATUSES
 from ..paging import keep_in_range, page_number
 from ..scope import niche_alert_of, niche_of, niches_of, services_of
 from ..web import region_or_404
-from . import monitoring, niches
-from .forms import MergeForm, NeedForm, NicheForm, ResidentNeedForm
+from . import monitoring, niches, periods, population
+from .forms import MergeForm, NeedForm, NicheForm, PeriodForm, ResidentNeedForm
 from .privacy import client_key
 from .signals import record_desk, record_request
 
@@ -248,23 +248,42 @@ def dismiss_alert(region: Region, alert_id: int):
 
 # -- monitoring -------------------------------------------------------------------------------
 
-def _region_figures(region: Region) -> dict:
-    return monitoring.region_figures(db.session, region, dt.date.today(), stale_before(), hide_before())
+def _period() -> tuple[PeriodForm, periods.Period]:
+    """The period picked in the query string; the default one while the picker has an error."""
+    form = PeriodForm(request.args, today=dt.date.today())
+    if request.args and form.validate():
+        return form, form.period()
+    if not request.args:
+        form.periode.data = periods.DEFAULT
+    return form, periods.preset(periods.DEFAULT, dt.date.today())
+
+
+def _population() -> dict[str, int]:
+    return population.inhabitants(current_app.config["FIXTURES_DIR"])
+
+
+def _region_figures(region: Region, period: periods.Period) -> dict:
+    return monitoring.region_figures(db.session, region, period, _population(), stale_before(),
+                                     hide_before())
 
 
 @bp.get("/<gebied>/beheer/monitoring")
 @region_view()
 def region_monitoring(region: Region):
-    figs = _region_figures(region)
-    rate = monitoring.zero_result_rate(figs["searches"])
-    unmet = monitoring.unmet_searches(db.session, region, dt.date.today())
-    return render_template("demand/monitoring.html", region=region, figs=figs, rate=rate, unmet=unmet)
+    form, period = _period()
+    return render_template(
+        "demand/monitoring.html", region=region, form=form, period=period,
+        figs=_region_figures(region, period),
+        comparison=monitoring.comparison(db.session, region, period, _population()),
+        unmet=monitoring.unmet_searches(db.session, region, period),
+    ), (400 if form.errors else 200)
 
 
 @bp.get("/<gebied>/beheer/monitoring/<name>.csv")
 @region_view()
 def region_monitoring_csv(region: Region, name: str):
-    figs = _region_figures(region)
+    _, period = _period()
+    figs = _region_figures(region, period)
     if name not in figs:
         abort(404)
     return _csv(figs[name].to_csv(), f"{region.slug}-{name}")
@@ -273,14 +292,17 @@ def region_monitoring_csv(region: Region, name: str):
 @bp.get("/beheer/monitoring")
 @admin_required
 def all_monitoring():
-    series = monitoring.all_regions(db.session, dt.date.today(), stale_before(), hide_before())
-    return render_template("demand/monitoring_all.html", series=series)
+    form, period = _period()
+    series = monitoring.all_regions(db.session, period, _population(), stale_before(), hide_before())
+    return render_template("demand/monitoring_all.html", series=series, form=form,
+                           period=period), (400 if form.errors else 200)
 
 
 @bp.get("/beheer/monitoring.csv")
 @admin_required
 def all_monitoring_csv():
-    series = monitoring.all_regions(db.session, dt.date.today(), stale_before(), hide_before())
+    _, period = _period()
+    series = monitoring.all_regions(db.session, period, _population(), stale_before(), hide_before())
     return _csv(series.to_csv(), "alle-zorggebieden")
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -40,7 +41,8 @@ def waiting_referrals(session: Session, region: Region, days: int, now: dt.datet
 def waiting_series(session: Session, region: Region, days: int) -> Series:
     counts = Counter(r.status for r in waiting_referrals(session, region, days))
     rows = [(REFERRAL_STATUSES[s], counts[s]) for s in REFERRAL_STATUSES if s not in FINAL_STATUSES]
-    return Series(f"Open doorverwijzingen zonder nieuwe stap sinds meer dan {days} dagen, per stap",
+    since = ngettext("%(num)d dag", "%(num)d dagen", days)
+    return Series(f"Open doorverwijzingen zonder nieuwe stap sinds meer dan {since}, per stap",
                   ["Stap", "Aantal"], rows)
 
 

@@ -6,6 +6,9 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     IntegerField,
     SelectChoice,
@@ -111,3 +114,80 @@ class WerkwinkelContactForm(FlaskForm):
         DataRequired("Vul in hoe een werkzoekende of werkgever de werkwinkel bereikt."),
         Length(max=500, message="Schrijf hoogstens 500 tekens."),
     ])
+
+
+# -- the rule-set editor ---------------------------------------------------------------------
+
+DATE_FORMATS = ["%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y"]
+DATE_MESSAGE = "Dit is geen datum. Schrijf dag-maand-jaar, bijvoorbeeld 1-7-2023."
+ANY_YES_NO = [SelectChoice("", "maakt niet uit"), SelectChoice("ja", "ja"), SelectChoice("nee", "nee")]
+EDITOR_RULES = 4  # ways to qualify the form offers; more is rare (the 2006 invoeg rules had 4)
+
+
+def _count(label: str) -> IntegerField:
+    return IntegerField(label, validators=[Optional(), NumberRange(0, 600, "Vul een getal van 0 tot 600 in.")])
+
+
+class RuleConditionsForm(Form):
+    """One way to qualify: a reason and the conditions that must all hold (empty: any)."""
+
+    class Meta:
+        locales = ("nl",)  # a subform is a plain WTForms form: its own messages in Dutch too
+
+    reason = TextAreaField("Waarom komt iemand zo in aanmerking? (in gewone taal)",
+                           validators=[Optional(), Length(max=500, message="Schrijf hoogstens 500 tekens.")])
+    age_at_least = _count("Leeftijd: minstens … jaar")
+    age_below = _count("Leeftijd: jonger dan … jaar")
+    diploma_at_most = SelectField("Diploma: hoogstens", default="", choices=[SelectChoice("", "maakt niet uit")]
+                                  + [SelectChoice(code, label) for code, label in DIPLOMAS.items()])
+    months_at_least = _count("Werkzoekend: minstens … maanden")
+    months_above = _count("Werkzoekend: meer dan … maanden")
+    registered_job_seeker = SelectField("Ingeschreven als werkzoekende bij VDAB", choices=ANY_YES_NO, default="")
+    social_assistance = SelectField("Leefloon of financiële maatschappelijke hulp", choices=ANY_YES_NO, default="")
+    work_disability = SelectField("Erkende arbeidshandicap of arbeidsbeperking", choices=ANY_YES_NO, default="")
+    part_time_learner = SelectField("Deeltijds lerend", choices=ANY_YES_NO, default="")
+
+    def has_conditions(self) -> bool:
+        return any(f.data not in (None, "") for f in self if f.name.split("-")[-1] != "reason")
+
+
+class RuleSetEditorForm(FlaskForm):
+    instrument = SelectField("Voor welk instrument?", choices=[SelectChoice(k, v) for k, v in INSTRUMENTS.items()])
+    title = StringField("Naam van de regelset", validators=[
+        DataRequired("Geef de regelset een naam, bijvoorbeeld “Wijk-werken”."), Length(max=200)])
+    legal_title = StringField("Regelgeving: titel", validators=[
+        DataRequired("Vul de titel van de regelgeving in, bijvoorbeeld “Decreet van 7 juli 2017 betreffende wijk-werken”."),
+        Length(min=10, max=300, message="Schrijf de titel van de regelgeving voluit (10 tot 300 tekens).")])
+    legal_date = DateField("Regelgeving: datum", format=DATE_FORMATS, validators=[Optional()])
+    legal_reference = StringField("Regelgeving: link of vindplaats", validators=[
+        Optional(), Length(max=500, message="Schrijf hoogstens 500 tekens.")])
+    effective_from = DateField("Geldt vanaf", format=DATE_FORMATS, validators=[
+        InputRequired("Vul de dag in vanaf wanneer de regels gelden.")])
+    valid_until = DateField("Geldt tot en met (leeg: tot er nieuwe regels zijn)", format=DATE_FORMATS,
+                            validators=[Optional()])
+    not_eligible = TextAreaField("Wat leest de consulent als iemand niet in aanmerking komt?", validators=[
+        Optional(), Length(max=1000, message="Schrijf hoogstens 1 000 tekens.")])
+    rules = FieldList(FormField(RuleConditionsForm), min_entries=EDITOR_RULES, max_entries=EDITOR_RULES)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        for f in (self.legal_date, self.effective_from, self.valid_until):
+            if f.data is None and f.raw_data and f.raw_data[0].strip():
+                f.errors = [DATE_MESSAGE]
+                ok = False
+        if self.effective_from.data and self.valid_until.data and self.valid_until.data < self.effective_from.data:
+            self.valid_until.errors.append("Deze dag ligt vóór de dag vanaf wanneer de regels gelden.")
+            ok = False
+        filled = [r for r in self.rules if (r.reason.data or "").strip()]
+        for entry in self.rules:
+            if entry.has_conditions() and not (entry.reason.data or "").strip():
+                entry.reason.errors.append("Schrijf waarom iemand met deze voorwaarden in aanmerking komt.")
+                ok = False
+        if not filled:
+            self.rules.entries[0].reason.errors.append(
+                "Beschrijf minstens één manier om in aanmerking te komen (zonder voorwaarden: iedereen).")
+            ok = False
+        if any(r.has_conditions() for r in filled) and not (self.not_eligible.data or "").strip():
+            self.not_eligible.errors.append("Schrijf in gewone taal wanneer iemand niet in aanmerking komt.")
+            ok = False
+        return ok

@@ -1,15 +1,15 @@
 """Rule sets for the eligibility check (all zorggebieden): staff read them, admins add newer ones."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from ..db import db
 from ..guards import staff_required
 from ..models import RuleSet
 from ..models.jobs import INSTRUMENTS
-from . import rules
-from .forms import RuleSetForm
+from . import rule_editor, rules
+from .forms import RuleSetEditorForm, RuleSetForm
 
 bp = Blueprint("jobs_rules", __name__, url_prefix="/werkwinkel")
 
@@ -31,11 +31,54 @@ def rule_set(rule_set_id: int):
                            instruments=INSTRUMENTS)
 
 
+def _admin_only() -> None:
+    if not current_user.is_admin:
+        abort(403)
+
+
 @bp.route("/regels/nieuw", methods=["GET", "POST"])
 @login_required
 def new_rule_set():
-    if not current_user.is_admin:
-        abort(403)
+    """The editor: one instrument's rules as a form, with the regulation they follow."""
+    _admin_only()
+    form = RuleSetEditorForm()
+    problems: list[str] = []
+    if not form.is_submitted():
+        instrument = request.args.get("instrument", "")
+        start = rule_editor.answers_in_force(db.session, instrument) if instrument in INSTRUMENTS else None
+        if start:
+            form.process(data=start)
+    elif form.validate():
+        key = rule_editor.key_for(form.instrument.data, form.effective_from.data)
+        data = rule_editor.rule_set_data(
+            instrument=form.instrument.data, title=form.title.data, legal_title=form.legal_title.data,
+            legal_date=form.legal_date.data, legal_reference=form.legal_reference.data,
+            effective_from=form.effective_from.data, valid_until=form.valid_until.data,
+            not_eligible=form.not_eligible.data or "", rule_answers=[r.data for r in form.rules],
+            key=key, version=rule_editor.next_version(db.session, key))
+        try:
+            saved = rule_editor.save(db.session, data, actor=current_user.email)
+        except rules.RuleSetError as exc:
+            db.session.rollback()
+            problems = exc.problems
+        else:
+            db.session.commit()
+            return _saved(saved)
+    return render_template("jobs/rule_set_editor.html", region=None, form=form, problems=problems,
+                           instruments=INSTRUMENTS), (400 if form.errors or problems else 200)
+
+
+def _saved(saved: RuleSet):
+    flash(f"Regelset “{saved.title}” (versie {saved.version}) is toegevoegd; ze geldt vanaf "
+          f"{saved.effective_from:%d-%m-%Y}.")
+    return redirect(url_for("jobs_rules.rule_set", rule_set_id=saved.id))
+
+
+@bp.route("/regels/importeren", methods=["GET", "POST"])
+@login_required
+def import_rule_set():
+    """For admins: a rule set as YAML (several instruments at once, or one exported elsewhere)."""
+    _admin_only()
     form = RuleSetForm()
     problems: list[str] = []
     if form.validate_on_submit():
@@ -46,8 +89,7 @@ def new_rule_set():
             problems = exc.problems
         else:
             db.session.commit()
-            flash(f"Regelset {saved.key} versie {saved.version} is toegevoegd; ze geldt vanaf {saved.effective_from:%d-%m-%Y}.")
-            return redirect(url_for("jobs_rules.rule_set", rule_set_id=saved.id))
+            return _saved(saved)
     elif not form.is_submitted():
         latest = rules.all_sets(db.session)
         form.document.data = latest[0].document if latest else ""

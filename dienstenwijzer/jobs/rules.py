@@ -156,6 +156,25 @@ class ParsedRuleSet:
     source: str
     instruments: dict[str, InstrumentRules] = field(default_factory=dict)
     raw: dict = field(default_factory=dict)
+    legal: LegalSource | None = None
+    valid_until: dt.date | None = None
+
+    @property
+    def ref(self) -> tuple[str, int]:
+        return (self.key, self.version)
+
+
+@dataclass(frozen=True)
+class LegalSource:
+    """The regulation a rule set follows: "Decreet van 7 juli 2017 betreffende wijk-werken"."""
+
+    title: str
+    date: dt.date | None = None
+    reference: str | None = None  # a link (https://…) or where it is published
+
+    @property
+    def link(self) -> str | None:
+        return self.reference if self.reference and self.reference.startswith(("https://", "http://")) else None
 
 
 @dataclass(frozen=True)
@@ -179,30 +198,27 @@ class Judgement:
     rule_set_title: str | None = None
     open_to_all: bool = False
     missing: list[str] = field(default_factory=list)
+    rule_set: ParsedRuleSet | None = None
 
     @property
     def label(self) -> str:
         return INSTRUMENTS.get(self.instrument, self.instrument)
 
-    @property
-    def missing_text(self) -> str:
-        """What is missing, one way to qualify per part: "minstens 12 maanden werkzoekend óf
-        leefloon" (one of them is enough), never a list that reads as if all were needed."""
-        return " óf ".join(f"({m})" if " en " in m and len(self.missing) > 1 else m for m in self.missing)
 
-
-def cited_sources(judgements: list[Judgement]) -> tuple[list[str], dict[str, int]]:
-    """The distinct sources of a verdict, in order, and per instrument the number of its source:
-    a long source is printed once under the table, the rows refer to it by number."""
-    sources: list[str] = []
+def cited_rule_sets(judgements: list[Judgement]) -> tuple[list[ParsedRuleSet], dict[str, int]]:
+    """The rule sets a verdict follows, in order, and per instrument the number of its set: each
+    set's regulation and start date are shown once above the table, the rows refer to it."""
+    sets: list[ParsedRuleSet] = []
     number: dict[str, int] = {}
     for judgement in judgements:
-        if not judgement.source:
+        if judgement.rule_set is None:
             continue
-        if judgement.source not in sources:
-            sources.append(judgement.source)
-        number[judgement.instrument] = sources.index(judgement.source) + 1
-    return sources, number
+        refs = [s.ref for s in sets]
+        if judgement.rule_set.ref not in refs:
+            sets.append(judgement.rule_set)
+            refs.append(judgement.rule_set.ref)
+        number[judgement.instrument] = refs.index(judgement.rule_set.ref) + 1
+    return sets, number
 
 
 # -- parsing and validation -------------------------------------------------------------------
@@ -224,7 +240,8 @@ def parse_data(data: Any) -> ParsedRuleSet:
     if not isinstance(data, dict):
         raise RuleSetError([("Een regelset is een YAML-document met de sleutels id, version, title, "
                              "effective_from, source en instruments.")])
-    unknown = set(data) - {"id", "version", "title", "effective_from", "source", "instruments"}
+    unknown = set(data) - {"id", "version", "title", "effective_from", "source", "instruments",
+                           "legal_source", "valid_until"}
     if unknown:
         problems.append(f"Onbekende sleutel(s): {', '.join(sorted(map(str, unknown)))}.")
     key = data.get("id")
@@ -244,7 +261,15 @@ def parse_data(data: Any) -> ParsedRuleSet:
             effective = None
     if not isinstance(effective, dt.date) or isinstance(effective, dt.datetime):
         problems.append("effective_from: geef de datum waarop de regels ingaan als JJJJ-MM-DD.")
+    legal = _parse_legal_source(data.get("legal_source"), problems)
+    valid_until = _date(data.get("valid_until"))
+    if data.get("valid_until") is not None and valid_until is None:
+        problems.append("valid_until: geef de laatste dag waarop de regels gelden als JJJJ-MM-DD.")
+    elif valid_until and isinstance(effective, dt.date) and valid_until < effective:
+        problems.append("valid_until: de laatste dag ligt vóór de eerste dag (effective_from).")
     source = data.get("source")
+    if source is None and legal is not None:
+        source = legal_text(legal)
     if not isinstance(source, str) or len(source.strip()) < 10:
         problems.append("source: vermeld de bron (de regelgeving of beleidsbrief waar de regels uit komen).")
     instruments: dict[str, InstrumentRules] = {}
@@ -285,7 +310,43 @@ def parse_data(data: Any) -> ParsedRuleSet:
     if problems:
         raise RuleSetError(problems)
     return ParsedRuleSet(key=key, version=version, title=title.strip(), effective_from=effective,
-                         source=source.strip(), instruments=instruments, raw=_jsonable(data))
+                         source=source.strip(), instruments=instruments, raw=_jsonable(data),
+                         legal=legal, valid_until=valid_until)
+
+
+def _date(value: Any) -> dt.date | None:
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return value if isinstance(value, dt.date) and not isinstance(value, dt.datetime) else None
+
+
+def _parse_legal_source(raw: Any, problems: list[str]) -> LegalSource | None:
+    """legal_source: {title: ..., date: JJJJ-MM-DD, reference: link or publication}."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) - {"title", "date", "reference"}:
+        problems.append("legal_source: verwacht title, date en reference (een link of vindplaats).")
+        return None
+    title = raw.get("title")
+    if not isinstance(title, str) or len(title.strip()) < 10 or len(title) > 300:
+        problems.append("legal_source.title: geef de titel van de regelgeving (10 tot 300 tekens).")
+        return None
+    date = _date(raw.get("date"))
+    if raw.get("date") is not None and date is None:
+        problems.append("legal_source.date: geef de datum van de regelgeving als JJJJ-MM-DD.")
+    reference = raw.get("reference")
+    if reference is not None and (not isinstance(reference, str) or len(reference) > 500):
+        problems.append("legal_source.reference: een link of vindplaats van hoogstens 500 tekens.")
+        reference = None
+    return LegalSource(title.strip(), date, reference.strip() if reference else None)
+
+
+def legal_text(legal: LegalSource) -> str:
+    """The regulation in one line, for rule sets' `source` text and exports."""
+    return ", ".join(part for part in (legal.title, legal.reference) if part)
 
 
 def _parse_rule(raw: Any, where: str, problems: list[str], seen: set[str]) -> Rule | None:
@@ -371,9 +432,13 @@ def store(session: Session, document: str, actor: str = "systeem") -> RuleSet:
     if existing is not None:
         raise RuleSetError([(f"Regelset {parsed.key} versie {parsed.version} bestaat al. "
                              "Geef de nieuwe regels een hoger versienummer.")])
+    legal = parsed.legal
     rule_set = RuleSet(key=parsed.key, version=parsed.version, title=parsed.title,
                        effective_from=parsed.effective_from, source=parsed.source, document=document,
-                       rules=parsed.raw, created_by=actor)
+                       rules=parsed.raw, created_by=actor, valid_until=parsed.valid_until,
+                       source_title=legal.title if legal else None,
+                       source_date=legal.date if legal else None,
+                       source_reference=legal.reference if legal else None)
     session.add(rule_set)
     session.flush()
     return rule_set
@@ -411,7 +476,7 @@ def in_force(session: Session, on: dt.date | None = None) -> InForce:
     on = on or dt.date.today()
     chosen: dict[str, tuple[ParsedRuleSet, InstrumentRules]] = {}
     for row in all_sets(session):  # newest first
-        if row.effective_from > on:
+        if row.effective_from > on or (row.valid_until is not None and row.valid_until < on):
             continue
         parsed = parse_data(row.rules)
         for instrument, rules in parsed.instruments.items():
@@ -435,7 +500,7 @@ def judge(rules: InForce, facts: dict[str, Any]) -> list[Judgement]:
                 judgements.append(Judgement(
                     instrument, True, rule.reason,
                     RuleRef(rule_set.key, rule_set.version, rule.id),
-                    rule.source or source, rule_set.title, rule.open_to_all,
+                    rule.source or source, rule_set.title, rule.open_to_all, rule_set=rule_set,
                 ))
                 break
         else:
@@ -445,7 +510,7 @@ def judge(rules: InForce, facts: dict[str, Any]) -> list[Judgement]:
             for rule in instrument_rules.rules:
                 missing.append(" en ".join(c.describe() for c in rule.unmet(facts)))
             judgements.append(Judgement(instrument, False, instrument_rules.not_eligible, None, source,
-                                        rule_set.title, missing=missing))
+                                        rule_set.title, missing=missing, rule_set=rule_set))
     return judgements
 
 

@@ -75,10 +75,10 @@ def check(region: Region):
             matches = eligibility.matching_vacancies(db.session, region, judgements, places, origin,
                                                      current_app.config["SECRET_KEY"])
     status = 400 if form.errors else 200
-    sources, source_number = rules.cited_sources(judgements or [])
+    rule_sets, set_number = rules.cited_rule_sets(judgements or [])
     return _private((render_template("jobs/check.html", region=region, form=form, judgements=judgements,
                                      matches=matches, with_postcode=bool(form.postcode.data),
-                                     sources=sources, source_number=source_number), status))
+                                     rule_sets=rule_sets, set_number=set_number), status))
 
 
 # -- vacancies ----------------------------------------------------------------------------------

@@ -119,6 +119,12 @@ class RuleSet(Base):
     title: Mapped[str] = mapped_column(String(200))
     effective_from: Mapped[dt.date] = mapped_column(Date, index=True)
     source: Mapped[str] = mapped_column(Text)
+    # The regulation the rules follow, shown once above a verdict. Rule sets stored before these
+    # columns existed have only `source` (free text); they stay readable.
+    source_title: Mapped[str | None] = mapped_column(String(300))
+    source_date: Mapped[dt.date | None] = mapped_column(Date)
+    source_reference: Mapped[str | None] = mapped_column(String(500))  # a link or where it is published
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)  # last day in force; None: until replaced
     document: Mapped[str] = mapped_column(Text)
     rules: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)

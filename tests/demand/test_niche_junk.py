@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import select
 
 from dienstenwijzer.db import db
-from dienstenwijzer.demand import handoff, monitoring
+from dienstenwijzer.demand import handoff, monitoring, periods
 from dienstenwijzer.demand.junk import is_junk
 from dienstenwijzer.models import DemandSignal, Niche, Region
 from dienstenwijzer.models.demand import KIND_FILTERED, KIND_UNMET
@@ -44,8 +44,10 @@ def test_a_miss_caused_by_filters_is_recorded_as_such_and_makes_no_niche(client,
     assert signal.filters["dienstencheques"]
     assert db.session.scalars(select(Niche)).all() == []
     region = db.session.get(Region, signal.region_id)
-    sources = monitoring.signals_by_source(db.session, region, dt.date.today())
+    period = periods.preset("12w", dt.date.today())
+    sources = monitoring.signals_by_source(db.session, region, period)
     assert {row[0]: row[1] for row in sources.rows}["zoekopdracht"] == 0
+    assert monitoring.filtered_total(db.session, region, period) == 1
 
 
 def test_a_miss_with_filters_that_finds_nothing_without_them_is_unmet_demand(client, add_services):

@@ -121,7 +121,7 @@ def test_jobs_pages_have_no_axe_violations(live_server, pages):  # noqa: F811 (t
         c.goto("/aanmelden")
         page.fill("#email", "admin@dienstenwijzer.example"); page.fill("#password", PASSWORD)
         c.click("main button[type=submit]")
-        c.goto("/werkwinkel/regels/nieuw"); c.check("nieuwe regelset", "#document")
+        c.goto("/werkwinkel/regels/importeren"); c.check("regelset importeren", "#document")
         page.fill("#document", "id: X"); c.click("main form button[type=submit]")
         c.check("nieuwe regelset, fouten", ".error-summary a")
         c.goto(f"/gent/werkwinkel/vacatures/{pages['vacancy'] + 4}/verwijderen"); c.check("verwijderen bevestigen")

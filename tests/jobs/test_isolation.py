@@ -111,7 +111,10 @@ def test_rule_pages_need_a_login_and_only_admins_add_rules(app, world):
     login(consulent, "consulent@gent.example")
     assert consulent.get("/werkwinkel/regels").status_code == 200
     assert consulent.get("/werkwinkel/regels/nieuw").status_code == 403
-    assert consulent.post("/werkwinkel/regels/nieuw", data={"document": "x"}).status_code == 403
+    assert consulent.post("/werkwinkel/regels/nieuw", data={"title": "x"}).status_code == 403
+    assert consulent.get("/werkwinkel/regels/importeren").status_code == 403
+    assert consulent.post("/werkwinkel/regels/importeren", data={"document": "x"}).status_code == 403
     admin = app.test_client()
     login(admin, "admin@dienstenwijzer.example")
     assert admin.get("/werkwinkel/regels/nieuw").status_code == 200
+    assert admin.get("/werkwinkel/regels/importeren").status_code == 200

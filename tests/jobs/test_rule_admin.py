@@ -10,9 +10,9 @@ from tests.jobs.conftest import DATA
 
 def test_an_admin_adds_wijk_werken_and_the_check_uses_it(app, client, world):
     login(client, "admin@dienstenwijzer.example")
-    form = client.get("/werkwinkel/regels/nieuw").get_data(as_text=True)
+    form = client.get("/werkwinkel/regels/importeren").get_data(as_text=True)
     assert "sociale-economie-vlaanderen" in form  # the newest set as a starting point
-    response = client.post("/werkwinkel/regels/nieuw", data={"document": (DATA / "wijk-werken-2018.yaml").read_text()})
+    response = client.post("/werkwinkel/regels/importeren", data={"document": (DATA / "wijk-werken-2018.yaml").read_text()})
     assert response.status_code == 302
     row = db.session.scalar(select(RuleSet).where(RuleSet.key == "wijk-werken"))
     assert row.created_by == "admin@dienstenwijzer.example" and str(row.effective_from) == "2018-01-01"
@@ -29,7 +29,7 @@ def test_an_admin_adds_wijk_werken_and_the_check_uses_it(app, client, world):
 
 def test_an_invalid_rule_set_is_shown_back_with_every_problem(client, world):
     login(client, "admin@dienstenwijzer.example")
-    page = client.post("/werkwinkel/regels/nieuw", data={"document": "id: X\nversion: nul\ninstruments: {}\n"})
+    page = client.post("/werkwinkel/regels/importeren", data={"document": "id: X\nversion: nul\ninstruments: {}\n"})
     assert page.status_code == 400
     html = page.get_data(as_text=True)
     assert "De regelset is niet bewaard" in html and "version: geef een geheel getal" in html

@@ -9,7 +9,7 @@ PROFILE = {"age": "35", "diploma": "secundair", "months_job_seeker": "5", "postc
 def verdict(client, **changes):
     login(client, "consulent@gent.example")
     html = client.post("/gent/werkwinkel/", data={**PROFILE, **changes}).get_data(as_text=True)
-    return html[html.index('<table class="data judgements">'):]
+    return html[html.index('<h2 id="uitslag">'):html.index('<h2 id="vacatures">')]
 
 
 def row(html, label):
@@ -18,19 +18,23 @@ def row(html, label):
 
 def test_one_of_conditions_read_as_alternatives(client, world):
     lde = row(verdict(client), "Lokale diensteneconomie")
-    missing = re.search(r'<p class="missing">(.*?)</p>', lde, re.DOTALL).group(1)
-    assert missing == ("Ontbreekt (één daarvan volstaat): (hoogstens getuigschrift tweede graad en "
-                       "minstens 12 maanden werkzoekend) óf leefloon of financiële maatschappelijke hulp")
+    assert '<p class="missing">Ontbreekt, één van:</p>' in lde
+    options = re.findall(r"<li>(.*?)</li>", re.search(r'<ul class="missing-options">(.*?)</ul>', lde, re.DOTALL).group(1))
+    assert options == ["hoogstens getuigschrift tweede graad en minstens 12 maanden werkzoekend",
+                       "leefloon of financiële maatschappelijke hulp"]
 
 
 def test_one_missing_condition_reads_plainly(client, world):
-    lde = row(verdict(client, diploma="tweede-graad"), "Lokale diensteneconomie")
-    assert ("Ontbreekt (één daarvan volstaat): minstens 12 maanden werkzoekend óf leefloon of financiële "
-            "maatschappelijke hulp") in lde
+    sw = row(verdict(client), "Sociale werkplaats")
+    assert '<p class="missing">Ontbreekt: hoogstens getuigschrift tweede graad en meer dan 60 maanden werkzoekend</p>' in sw
+    assert "één van" not in sw
 
 
-def test_the_long_source_is_printed_once_and_rows_refer_to_it(client, world):
+def test_the_rule_set_and_its_source_are_shown_once_above_the_table(client, world):
     html = verdict(client)
-    assert html.count("Beleidsbrief Sociale Economie 2006-2007") == 1
-    assert '<li id="bron-1">' in html
-    assert 'Bron: <a href="#bron-1">1</a>' in row(html, "Invoegeconomie")
+    above, table = html.split('<table class="data judgements">')
+    assert above.count("Beleidsbrief Sociale Economie 2006-2007") == 1
+    assert "Beleidsbrief" not in table
+    assert "geldt vanaf 1 januari 2006" in above
+    assert '<li id="regels-1">' in above
+    assert 'Regels: <a href="#regels-1">1</a>' in row(table, "Invoegeconomie")
