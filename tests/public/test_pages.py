@@ -123,6 +123,8 @@ def test_about_page_carries_the_data_attribution(client):
     page = text_of(client.get("/over"))
     assert "GeoNames (geonames.org), CC BY 4.0" in page
     assert "Statbel (Algemene Directie Statistiek), CC BY 4.0" in page
+    # The monitoring's figures per 1 000 inhabitants rest on Statbel's population figures.
+    assert "Inwoners per gemeente (1 januari 2024, afgerond op 500)" in page
 
 
 def test_demo_banner_when_the_catalogue_is_fictional(client, app):
