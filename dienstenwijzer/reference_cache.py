@@ -19,8 +19,11 @@ from .db import db
 from .models import Category, Region
 from .places import CACHE_SECONDS
 
-_regions: dict[tuple[str, str], tuple[float, Region]] = {}
-_labels: dict[str, tuple[float, dict[str, CategoryLabel]]] = {}
+
+def _kept() -> dict:
+    """This app's copies (one app per process; each test makes its own app, so a row a test
+    changes is read afresh)."""
+    return current_app.extensions.setdefault("reference_cache", {})
 
 
 @dataclass(eq=False)
@@ -46,8 +49,8 @@ def public_region_or_404(slug: str) -> Region:
     """The zorggebied of a URL for residents' read-only pages, with its municipalities loaded,
     or a 404. Up to CACHE_SECONDS old: staff pages, and pages that write, read it now
     (web.region_or_404), since staff may change a region's werkwinkel contact."""
-    key = (current_app.config["DATABASE_URL"], slug)
-    hit = _regions.get(key)
+    key = ("region", slug)
+    hit = _kept().get(key)
     if hit is None or time.monotonic() - hit[0] >= CACHE_SECONDS:
         # Read in a session of its own: the kept objects never belong to a request.
         with Session(db.engine) as session:
@@ -55,16 +58,15 @@ def public_region_or_404(slug: str) -> Region:
                                     .options(selectinload(Region.municipalities)))
         if region is None:
             abort(404)  # not kept: only real slugs take room
-        hit = _regions[key] = (time.monotonic(), region)
+        hit = _kept()[key] = (time.monotonic(), region)
     return db.session.merge(hit[1], load=False)
 
 
 def category_labels() -> dict[str, CategoryLabel]:
     """Every category by id, in the taxonomy's order."""
-    key = current_app.config["DATABASE_URL"]
-    hit = _labels.get(key)
+    hit = _kept().get("labels")
     if hit is None or time.monotonic() - hit[0] >= CACHE_SECONDS:
-        hit = _labels[key] = (time.monotonic(), _read_labels())
+        hit = _kept()["labels"] = (time.monotonic(), _read_labels())
     return hit[1]
 
 
