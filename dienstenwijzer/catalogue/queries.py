@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import exists, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy.orm import Session, aliased, joinedload, selectinload
 
 from ..models import Municipality, Region, Service, service_municipalities
 from ..models.catalogue import STATUS_ACTIVE
@@ -15,6 +15,20 @@ def serves_region(region: Region):
         service_municipalities.c.nis_code == Municipality.nis_code,
         Municipality.region_id == region.id,
     )
+
+
+def served_municipalities(session: Session, region: Region) -> list[Municipality]:
+    """Every municipality that an active service of the zorggebied comes to, by name: its own
+    and those beyond it (a wegwijzer can be printed for each)."""
+    own = aliased(Municipality)
+    in_region = (select(service_municipalities.c.service_id)
+                 .join(own, own.nis_code == service_municipalities.c.nis_code)
+                 .where(own.region_id == region.id))
+    served = (select(service_municipalities.c.nis_code)
+              .join(Service, Service.id == service_municipalities.c.service_id)
+              .where(Service.status == STATUS_ACTIVE, Service.id.in_(in_region)))
+    return list(session.scalars(
+        select(Municipality).where(Municipality.nis_code.in_(served)).order_by(Municipality.name)))
 
 
 def public_service(session: Session, region: Region, service_id: int) -> Service | None:

@@ -55,7 +55,8 @@ def dashboard(region: Region):
         "providers": _count(providers_of(region).where(Provider.status == STATUS_ACTIVE)),
         "reports": _count(reports_of(region).where(Report.handled_at.is_(None))),
     }
-    return render_template("catalogue/dashboard.html", region=region, figures=figures)
+    return render_template("catalogue/dashboard.html", region=region, figures=figures,
+                           served=queries.served_municipalities(db.session, region))
 
 
 # -- services ---------------------------------------------------------------------------------

@@ -74,3 +74,16 @@ def test_chosen_categories_stay_checked_after_an_error(regisseur):
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     assert re.search(r'id="cat-strijkatelier" name="categories" value="strijkatelier" checked', html)
+
+
+def test_dashboard_links_a_printable_wegwijzer_per_municipality(regisseur, add_services):
+    add_services("gent", [service_row(extern_id="m", naam="Poetshulp Proper",
+                                      gemeenten="Gent;Merelbeke-Melle")])
+    html = regisseur.get("/gent/beheer/").get_data(as_text=True)
+    start = html.index('<ul class="wegwijzers">')
+    links = re.findall(r'href="([^"]+)"', html[start:html.index("</ul>", start)])
+    assert "/gent/zoeken/afdrukken?gemeente=44021" in links  # Gent
+    assert "/gent/zoeken/afdrukken.pdf?gemeente=44088" in links  # Merelbeke-Melle
+    # The regisseur's link is the residents' print view of what comes to that municipality.
+    page = text_of(regisseur.get("/gent/zoeken/afdrukken?gemeente=44088").get_data(as_text=True))
+    assert "komen naar Merelbeke-Melle" in page and "Poetshulp Proper" in page
