@@ -118,7 +118,7 @@ def init_command(no_demo: bool) -> None:
     load_reference_data(db.session, fixtures)
     db.session.commit()
     click.echo("Referentiegegevens geladen: gemeenten, postcodes, zorggebieden, taxonomie.")
-    from .jobs.rules import load_directory
+    from .jobs.eligibility_rules import load_directory
 
     added = load_directory(db.session, fixtures / "regels")
     if not no_demo:

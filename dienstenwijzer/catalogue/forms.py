@@ -1,4 +1,4 @@
-"""Back-office forms. Field rules come from catalogue.rules, shared with the CSV import."""
+"""Back-office forms. Field rules come from catalogue.field_rules, shared with the CSV import."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -7,7 +7,7 @@ from wtforms import BooleanField, SelectField, SelectMultipleField, StringField,
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..places import Places
-from . import rules
+from . import field_rules
 
 
 def rule(check):
@@ -17,7 +17,7 @@ def rule(check):
         if field.data:
             try:
                 field.data = check(field.data)
-            except rules.RuleError as exc:
+            except field_rules.RuleError as exc:
                 message = str(exc)
                 raise ValidationError(message[0].upper() + message[1:] + ".") from None
 
@@ -32,11 +32,11 @@ class AddressMixin:
     """Street, postcode and municipality that must agree with each other."""
 
     street = StringField("Straat en huisnummer", validators=[Optional(), Length(max=200)])
-    postcode = StringField("Postcode", validators=[Optional(), rule(rules.postcode)])
+    postcode = StringField("Postcode", validators=[Optional(), rule(field_rules.postcode)])
     town = StringField("Gemeente", validators=[Optional(), Length(max=80)])
-    phone = StringField("Telefoon", validators=[Optional(), Length(max=40), rule(rules.phone)])
-    email = StringField("E-mailadres", validators=[Optional(), Length(max=200), rule(rules.email)])
-    website = StringField("Website", validators=[Optional(), Length(max=300), rule(rules.website)])
+    phone = StringField("Telefoon", validators=[Optional(), Length(max=40), rule(field_rules.phone)])
+    email = StringField("E-mailadres", validators=[Optional(), Length(max=200), rule(field_rules.email)])
+    website = StringField("Website", validators=[Optional(), Length(max=300), rule(field_rules.website)])
 
     def address_values(self, nis: str | None) -> dict:
         """The checked address and contact fields, for editing.AddressData."""
@@ -49,8 +49,8 @@ class AddressMixin:
         if self.postcode.errors:
             return None
         try:
-            return rules.address(places, self.postcode.data or None, (self.town.data or "").strip() or None)
-        except rules.FieldRuleError as exc:
+            return field_rules.address(places, self.postcode.data or None, (self.town.data or "").strip() or None)
+        except field_rules.FieldRuleError as exc:
             target = self.postcode if exc.column == "postcode" else self.town
             target.errors = [*target.errors, _capital(str(exc))]
             return None
@@ -76,10 +76,10 @@ class ServiceForm(AddressMixin, FlaskForm):
         ok = self.validate()
         nis = self.check_address(places)
         served = list(self.served_region.data or [])
-        for part in rules.split_list(self.served_other.data or ""):
+        for part in field_rules.split_list(self.served_other.data or ""):
             try:
-                code = rules.municipality(places, part, "gemeenten").nis_code
-            except rules.FieldRuleError as exc:
+                code = field_rules.municipality(places, part, "gemeenten").nis_code
+            except field_rules.FieldRuleError as exc:
                 self.served_other.errors = [*self.served_other.errors, _capital(str(exc))]
                 continue
             if code not in served:
@@ -87,8 +87,8 @@ class ServiceForm(AddressMixin, FlaskForm):
         if not served and not self.served_other.errors:
             self.served_region.errors = [*self.served_region.errors, "Kies minstens één gemeente waar de dienst werkt."]
         chosen = [categories_by_id[c] for c in self.categories.data or [] if c in categories_by_id]
-        if self.dienstencheques.data and chosen and not rules.dienstencheques_allowed(chosen):
-            self.dienstencheques.errors = [*self.dienstencheques.errors, _capital(rules.DIENSTENCHEQUES_REFUSED)]
+        if self.dienstencheques.data and chosen and not field_rules.dienstencheques_allowed(chosen):
+            self.dienstencheques.errors = [*self.dienstencheques.errors, _capital(field_rules.DIENSTENCHEQUES_REFUSED)]
         has_errors = any(f.errors for f in self)
         return ok and not has_errors, nis, served
 
@@ -109,7 +109,7 @@ class ReportForm(FlaskForm):
         "Wat klopt er niet?",
         validators=[DataRequired("Schrijf wat er niet klopt."), Length(max=2000, message="Schrijf hoogstens 2000 tekens.")],
     )
-    contact_email = StringField("Uw e-mailadres (niet verplicht)", validators=[Optional(), Length(max=200), rule(rules.email)])
+    contact_email = StringField("Uw e-mailadres (niet verplicht)", validators=[Optional(), Length(max=200), rule(field_rules.email)])
     contact_consent = BooleanField("Ja, de regisseur mag mij hierover contacteren")
     # Honeypot: hidden from people, filled in by spam robots.
     website = StringField("Laat dit veld leeg")

@@ -44,7 +44,7 @@ from ..models import (
 from ..models.catalogue import STATUS_ACTIVE
 from ..places import Places
 from ..search.outbox import record_services
-from . import rules
+from . import field_rules
 
 REQUIRED = ("naam", "aanbieder", "categorie", "omschrijving", "gemeenten")
 OPTIONAL = (
@@ -286,9 +286,9 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
         if not value:
             return None
         try:
-            value = rules.check_length(column, value)
+            value = field_rules.check_length(column, value)
             return rule(value) if rule else value
-        except rules.RuleError as exc:
+        except field_rules.RuleError as exc:
             fail(column, str(exc))
             return None
 
@@ -300,7 +300,7 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
     description = cleaned("omschrijving")
 
     category_ids = []
-    for cid in rules.split_list(row.get("categorie", "")):
+    for cid in field_rules.split_list(row.get("categorie", "")):
         if cid.lower() in categories:
             category_ids.append(cid.lower())
         else:
@@ -310,27 +310,27 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
             )
 
     served = []
-    for part in rules.split_list(row.get("gemeenten", "")):
+    for part in field_rules.split_list(row.get("gemeenten", "")):
         try:
-            nis_code = rules.municipality(places, part, "gemeenten").nis_code
-        except rules.FieldRuleError as exc:
+            nis_code = field_rules.municipality(places, part, "gemeenten").nis_code
+        except field_rules.FieldRuleError as exc:
             fail(exc.column, str(exc))
             continue
         if nis_code not in served:
             served.append(nis_code)
 
-    code = cleaned("postcode", rules.postcode)
+    code = cleaned("postcode", field_rules.postcode)
     nis = None
     if code or not row.get("postcode"):  # a malformed postcode is reported already
         try:
-            nis = rules.address(places, code, row.get("gemeente"))
-        except rules.FieldRuleError as exc:
+            nis = field_rules.address(places, code, row.get("gemeente"))
+        except field_rules.FieldRuleError as exc:
             fail(exc.column, str(exc))
 
-    dienstencheques = cleaned("dienstencheques", rules.yes_no) or False
+    dienstencheques = cleaned("dienstencheques", field_rules.yes_no) or False
     chosen = [categories[c] for c in category_ids]
-    if dienstencheques and chosen and not rules.dienstencheques_allowed(chosen):
-        fail("dienstencheques", rules.DIENSTENCHEQUES_REFUSED)
+    if dienstencheques and chosen and not field_rules.dienstencheques_allowed(chosen):
+        fail("dienstencheques", field_rules.DIENSTENCHEQUES_REFUSED)
 
     values = {
         "name": name,
@@ -338,9 +338,9 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
         "street": cleaned("straat"),
         "postcode": code,
         "municipality_nis": nis,
-        "phone": cleaned("telefoon", rules.phone),
-        "email": cleaned("email", rules.email),
-        "website": cleaned("website", rules.website),
+        "phone": cleaned("telefoon", field_rules.phone),
+        "email": cleaned("email", field_rules.email),
+        "website": cleaned("website", field_rules.website),
         "dienstencheques": dienstencheques,
         "price": cleaned("prijs"),
         "target_group": cleaned("doelgroep"),

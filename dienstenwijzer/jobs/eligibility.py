@@ -16,7 +16,7 @@ from ..models import Region, Vacancy
 from ..models.jobs import VACANCY_OPEN
 from ..places import Places
 from ..search.facets import distance_km
-from . import rules
+from . import eligibility_rules
 from .vacancies import vacancies_query
 
 TOKEN_SALT = "jobs-eligibility"
@@ -48,14 +48,14 @@ class Profile:
         }
 
 
-def check(session: Session, profile: Profile, on: dt.date | None = None) -> list[rules.Judgement]:
-    return rules.judge(rules.in_force(session, on), profile.facts())
+def check(session: Session, profile: Profile, on: dt.date | None = None) -> list[eligibility_rules.Judgement]:
+    return eligibility_rules.judge(eligibility_rules.in_force(session, on), profile.facts())
 
 
 @dataclass
 class Match:
     vacancy: Vacancy
-    judgement: rules.Judgement
+    judgement: eligibility_rules.Judgement
     km: float | None
     token: str
 
@@ -65,7 +65,7 @@ class Match:
         return 1 if self.judgement.open_to_all else 2
 
 
-def matching_vacancies(session: Session, region: Region, judgements: list[rules.Judgement],
+def matching_vacancies(session: Session, region: Region, judgements: list[eligibility_rules.Judgement],
                        places: Places, origin: tuple[float, float] | None, secret: str,
                        limit: int = 50) -> list[Match]:
     """Open vacancies of the zorggebied the person may take: best fit first, then nearest."""
@@ -90,7 +90,7 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(secret, salt=TOKEN_SALT)
 
 
-def make_token(secret: str, vacancy: Vacancy, rule: rules.RuleRef) -> str:
+def make_token(secret: str, vacancy: Vacancy, rule: eligibility_rules.RuleRef) -> str:
     return _serializer(secret).dumps({
         "v": vacancy.id, "i": vacancy.instrument,
         "k": rule.rule_set_key, "n": rule.rule_set_version, "r": rule.rule_id,
@@ -101,7 +101,7 @@ class TokenProblem(ValueError):
     pass
 
 
-def read_token(secret: str, token: str, max_age: int = TOKEN_MAX_AGE) -> tuple[int, str, rules.RuleRef]:
+def read_token(secret: str, token: str, max_age: int = TOKEN_MAX_AGE) -> tuple[int, str, eligibility_rules.RuleRef]:
     """(vacancy id, instrument, rule) from a token made by make_token; TokenProblem in Dutch."""
     try:
         data = _serializer(secret).loads(token, max_age=max_age)
@@ -109,4 +109,4 @@ def read_token(secret: str, token: str, max_age: int = TOKEN_MAX_AGE) -> tuple[i
         raise TokenProblem("Deze controle is te oud. Doe de controle opnieuw en verwijs dan door.") from None
     except BadSignature:
         raise TokenProblem("Deze doorverwijzing hoort niet bij een controle. Doe de controle opnieuw.") from None
-    return data["v"], data["i"], rules.RuleRef(data["k"], data["n"], data["r"])
+    return data["v"], data["i"], eligibility_rules.RuleRef(data["k"], data["n"], data["r"])

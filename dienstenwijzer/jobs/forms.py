@@ -25,11 +25,11 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from ..catalogue import rules as field_rules
+from ..catalogue import field_rules
 from ..catalogue.forms import rule
 from ..models.jobs import INSTRUMENTS, VACANCY_STATUSES
 from . import referrals
-from .rules import DIPLOMAS
+from .eligibility_rules import DIPLOMAS
 
 
 class ProfileForm(FlaskForm):

@@ -27,7 +27,7 @@ from ..models.jobs import (
     VACANCY_OPEN,
 )
 from ..scope import referrals_of
-from .rules import RuleRef
+from .eligibility_rules import RuleRef
 
 # The workflow: which status may follow which. Final statuses have no successor.
 TRANSITIONS: dict[str, tuple[str, ...]] = {

@@ -2,7 +2,7 @@
 (and its YAML, kept for export), and an instrument's rules in force fill the form back in.
 
 Only conditions the form can show are offered; every rule set, also one imported as YAML,
-goes through the same validation (rules.parse_data) before it is stored.
+goes through the same validation (eligibility_rules.parse_data) before it is stored.
 """
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from ..models import RuleSet
 from ..models.jobs import INSTRUMENTS
-from . import rules
+from . import eligibility_rules
 
 # Form field of a rule -> (fact, operator). Booleans are answered "ja", "nee" or "" (any).
 NUMBER_FIELDS = {
@@ -79,13 +79,13 @@ def next_version(session: Session, key: str) -> int:
 def save(session: Session, data: dict, actor: str) -> RuleSet:
     """Store the rule set with its YAML (for export and the next version); never commits."""
     document = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    return rules.store(session, document, actor=actor)
+    return eligibility_rules.store(session, document, actor=actor)
 
 
 def answers_in_force(session: Session, instrument: str) -> dict[str, Any] | None:
     """The form's answers for the rules of `instrument` in force today, to start a new version
     from; None when there are none or they use a condition the form cannot show."""
-    found = rules.in_force(session).by_instrument.get(instrument)
+    found = eligibility_rules.in_force(session).by_instrument.get(instrument)
     if found is None:
         return None
     rule_set, instrument_rules = found

@@ -8,7 +8,7 @@ from ..db import db
 from ..guards import staff_required
 from ..models import RuleSet
 from ..models.jobs import INSTRUMENTS
-from . import rule_editor, rules
+from . import eligibility_rules, rule_editor
 from .forms import RuleSetEditorForm, RuleSetForm
 
 bp = Blueprint("jobs_rules", __name__, url_prefix="/werkwinkel")
@@ -17,9 +17,9 @@ bp = Blueprint("jobs_rules", __name__, url_prefix="/werkwinkel")
 @bp.get("/regels")
 @staff_required
 def rule_sets():
-    in_force = rules.in_force(db.session)
+    in_force = eligibility_rules.in_force(db.session)
     current = {instrument: found[0] for instrument, found in in_force.by_instrument.items()}
-    return render_template("jobs/rule_sets.html", region=None, rule_sets=rules.all_sets(db.session), current=current,
+    return render_template("jobs/rule_sets.html", region=None, rule_sets=eligibility_rules.all_sets(db.session), current=current,
                            instruments=INSTRUMENTS)
 
 
@@ -27,7 +27,7 @@ def rule_sets():
 @staff_required
 def rule_set(rule_set_id: int):
     row = db.get_or_404(RuleSet, rule_set_id)
-    return render_template("jobs/rule_set.html", region=None, rule_set=row, parsed=rules.parse_data(row.rules),
+    return render_template("jobs/rule_set.html", region=None, rule_set=row, parsed=eligibility_rules.parse_data(row.rules),
                            instruments=INSTRUMENTS)
 
 
@@ -58,7 +58,7 @@ def new_rule_set():
             key=key, version=rule_editor.next_version(db.session, key))
         try:
             saved = rule_editor.save(db.session, data, actor=current_user.email)
-        except rules.RuleSetError as exc:
+        except eligibility_rules.RuleSetError as exc:
             db.session.rollback()
             problems = exc.problems
         else:
@@ -83,16 +83,16 @@ def import_rule_set():
     problems: list[str] = []
     if form.validate_on_submit():
         try:
-            saved = rules.store(db.session, form.document.data.replace("\r\n", "\n"), actor=current_user.email)
-        except rules.RuleSetError as exc:
+            saved = eligibility_rules.store(db.session, form.document.data.replace("\r\n", "\n"), actor=current_user.email)
+        except eligibility_rules.RuleSetError as exc:
             db.session.rollback()
             problems = exc.problems
         else:
             db.session.commit()
             return _saved(saved)
     elif not form.is_submitted():
-        latest = rules.all_sets(db.session)
+        latest = eligibility_rules.all_sets(db.session)
         form.document.data = latest[0].document if latest else ""
     return render_template("jobs/rule_set_form.html", region=None, form=form, problems=problems,
-                           facts=rules.FACTS, diplomas=rules.DIPLOMAS, instruments=INSTRUMENTS), \
+                           facts=eligibility_rules.FACTS, diplomas=eligibility_rules.DIPLOMAS, instruments=INSTRUMENTS), \
         (400 if form.errors or problems else 200)

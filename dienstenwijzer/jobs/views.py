@@ -32,7 +32,7 @@ from ..models.jobs import INSTRUMENTS, REFERRAL_STATUSES, VACANCY_STATUSES
 from ..paging import paginate
 from ..places import app_places
 from ..scope import providers_of, referral_of, vacancy_of
-from . import eligibility, followup, provider_link, referrals, rules, vacancies
+from . import eligibility, eligibility_rules, followup, provider_link, referrals, vacancies
 from .forms import AppointmentForm, ProfileForm, ReferralForm, VacancyForm, WerkwinkelContactForm
 
 bp = Blueprint("jobs", __name__, url_prefix="/<gebied>/werkwinkel")
@@ -75,10 +75,10 @@ def check(region: Region):
             matches = eligibility.matching_vacancies(db.session, region, judgements, places, origin,
                                                      current_app.config["SECRET_KEY"])
     status = 400 if form.errors else 200
-    rule_sets, set_number = rules.cited_rule_sets(judgements or [])
+    cited, set_number = eligibility_rules.cited_rule_sets(judgements or [])
     return _private((render_template("jobs/check.html", region=region, form=form, judgements=judgements,
                                      matches=matches, with_postcode=bool(form.postcode.data),
-                                     rule_sets=rule_sets, set_number=set_number), status))
+                                     rule_sets=cited, set_number=set_number), status))
 
 
 # -- vacancies ----------------------------------------------------------------------------------
@@ -210,7 +210,7 @@ def new_referral(region: Region):
     if problem:
         return _private((render_template("jobs/problem.html", region=region, title="Doorverwijzen lukt niet",
                                          message=problem), 400))
-    reason = rules.rule_reason(db.session, rule)
+    reason = eligibility_rules.rule_reason(db.session, rule)
     if "reference" not in request.form:  # first step: coming from the check's results
         form = ReferralForm(formdata=None, token=form.token.data)
     elif form.validate():
@@ -246,7 +246,7 @@ def _detail(region: Region, referral: Referral, *, status_error: str | None = No
     form = appointment_form or AppointmentForm(obj=referral)
     reason = None
     if referral.rule_id:
-        reason = rules.rule_reason(db.session, rules.RuleRef(referral.rule_set_key, referral.rule_set_version,
+        reason = eligibility_rules.rule_reason(db.session, eligibility_rules.RuleRef(referral.rule_set_key, referral.rule_set_version,
                                                               referral.rule_id))
     return _private((render_template(
         "jobs/referral.html", region=region, referral=referral, reason=reason, status_error=status_error,

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from dienstenwijzer.config import PROJECT_ROOT
 from dienstenwijzer.db import db
 from dienstenwijzer.jobs import referrals, vacancies
-from dienstenwijzer.jobs.rules import RuleRef, load_directory
+from dienstenwijzer.jobs.eligibility_rules import RuleRef, load_directory
 from dienstenwijzer.models import Provider, Region
 from tests.conftest import service_row
 

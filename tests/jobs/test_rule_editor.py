@@ -86,7 +86,7 @@ def test_the_demo_ships_todays_rule_sets_with_their_regulations(app):
     assert result.exit_code == 0, result.output
     assert [r.key for r in db.session.scalars(select(RuleSet))] == ["sociale-economie-vlaanderen"]
     from dienstenwijzer.config import PROJECT_ROOT
-    from dienstenwijzer.jobs.rules import in_force, load_directory
+    from dienstenwijzer.jobs.eligibility_rules import in_force, load_directory
 
     load_directory(db.session, PROJECT_ROOT / "fixtures" / "regels" / "actueel")  # what init loads with the demo
     db.session.commit()

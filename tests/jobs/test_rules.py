@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dienstenwijzer.db import db
-from dienstenwijzer.jobs import rules
+from dienstenwijzer.jobs import eligibility_rules
 from dienstenwijzer.jobs.eligibility import Profile, check
 from dienstenwijzer.models import RuleSet
 from tests.jobs.conftest import DATA, RULES_DIR
@@ -13,7 +13,7 @@ from tests.jobs.conftest import DATA, RULES_DIR
 TODAY = dt.date(2025, 6, 1)
 
 
-def judge(**profile) -> dict[str, rules.Judgement]:
+def judge(**profile) -> dict[str, eligibility_rules.Judgement]:
     values = {"age": 35, "diploma": "hoger", "months_job_seeker": 0}
     values.update(profile)
     return {j.instrument: j for j in check(db.session, Profile(**values), on=TODAY)}
@@ -106,7 +106,7 @@ def test_reasons_are_plain_dutch_with_source_and_what_is_missing(rule_sets):
     assert "Beleidsbrief Sociale Economie 2006-2007" in j.source
     ok = judge(age=49, months_job_seeker=12, diploma="secundair")["invoegeconomie"]
     assert ok.reason.startswith("Hoogstens een diploma secundair onderwijs, jonger dan 50 jaar")
-    assert ok.rule == rules.RuleRef("sociale-economie-vlaanderen", 1, "invoeg-laaggeschoold-jonger-dan-50")
+    assert ok.rule == eligibility_rules.RuleRef("sociale-economie-vlaanderen", 1, "invoeg-laaggeschoold-jonger-dan-50")
 
 
 def test_every_shipped_rule_is_covered_above():
@@ -119,7 +119,7 @@ def test_every_shipped_rule_is_covered_above():
     }
     shipped = set()
     for path in RULES_DIR.glob("*.yaml"):
-        for inst in rules.parse_document(path.read_text()).instruments.values():
+        for inst in eligibility_rules.parse_document(path.read_text()).instruments.values():
             shipped |= {r.id for r in inst.rules}
     assert shipped == tested
 
@@ -127,7 +127,7 @@ def test_every_shipped_rule_is_covered_above():
 # -- versions in force ---------------------------------------------------------------------------
 
 def test_a_newer_rule_set_applies_from_its_effective_date_for_its_instruments_only(rule_sets):
-    rules.store(db.session, (DATA / "wijk-werken-2018.yaml").read_text(), actor="admin")
+    eligibility_rules.store(db.session, (DATA / "wijk-werken-2018.yaml").read_text(), actor="admin")
     db.session.commit()
 
     def wijk(on, **p):
@@ -148,7 +148,7 @@ def test_a_higher_version_replaces_the_rules_from_its_date(rule_sets):
     text = (RULES_DIR / "sociale-economie-2006.yaml").read_text()
     v2 = text.replace("version: 1", "version: 2").replace("effective_from: 2006-01-01", "effective_from: 2030-01-01") \
         .replace("{fact: months_job_seeker, above: 60}", "{fact: months_job_seeker, above: 24}")
-    rules.store(db.session, v2)
+    eligibility_rules.store(db.session, v2)
     db.session.commit()
     profile = Profile(age=40, diploma="geen", months_job_seeker=30)
     before = {j.instrument: j for j in check(db.session, profile, on=dt.date(2029, 12, 31))}
@@ -163,13 +163,13 @@ def test_nothing_is_in_force_before_the_first_set(rule_sets):
 
 
 def test_loading_the_shipped_sets_twice_adds_nothing(rule_sets):
-    assert rules.load_directory(db.session, RULES_DIR) == 0
+    assert eligibility_rules.load_directory(db.session, RULES_DIR) == 0
     assert db.session.scalar(select(func.count()).select_from(RuleSet)) == 1
 
 
 def test_same_id_and_version_is_refused(rule_sets):
-    with pytest.raises(rules.RuleSetError, match="bestaat al"):
-        rules.store(db.session, (RULES_DIR / "sociale-economie-2006.yaml").read_text())
+    with pytest.raises(eligibility_rules.RuleSetError, match="bestaat al"):
+        eligibility_rules.store(db.session, (RULES_DIR / "sociale-economie-2006.yaml").read_text())
 
 
 @pytest.mark.parametrize(("document", "message"), [
@@ -189,6 +189,6 @@ def test_same_id_and_version_is_refused(rule_sets):
       "        all:\n          - {fact: age, is: true}"), "kan niet bij age"),
 ])
 def test_invalid_rule_sets_are_refused_with_a_dutch_message(rule_sets, document, message):
-    with pytest.raises(rules.RuleSetError) as caught:
-        rules.store(db.session, document)
+    with pytest.raises(eligibility_rules.RuleSetError) as caught:
+        eligibility_rules.store(db.session, document)
     assert any(message in p for p in caught.value.problems), caught.value.problems
