@@ -86,6 +86,7 @@ def app_config(database_template, tmp_path) -> dict:
         "TESTING": True,
         "DATABASE_URL": _fresh_database_url(database_template, tmp_path),
         "INDEX_DIR": str(tmp_path / "index"),
+        "OPEN_DATA_DIR": str(tmp_path / "open-data"),
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "dienstenwijzer.test",
         # Tests apply the outbox themselves (search.sync); the follower is tested apart.
