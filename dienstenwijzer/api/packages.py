@@ -20,6 +20,7 @@ import logging
 import os
 import tempfile
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +29,7 @@ from flask import Flask, current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ..clock import utcnow
 from ..db import db
 from ..models import Region
 from ..places import app_places
@@ -100,12 +102,17 @@ def build(session: Session, region: Region | None, page_url: PageUrl, package: d
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return None  # another process builds it; its file will be there
+        services = queries.published_services(region)
+        newest = queries.last_change(session, services)
+        if newest is not None and not versions.settled(newest, utcnow()):
+            # Let the second of the last change pass, so that the file's Last-Modified can
+            # never be shared with a later change (versions.settled).
+            time.sleep(1 - utcnow().microsecond / 1e6)
+            newest = queries.last_change(session, services)
         version = current_version(session, region)
         target = _file(directory, scope, version)
         if target.exists():
             return target
-        services = queries.published_services(region)
-        newest = queries.last_change(session, services)
         handle, temporary = tempfile.mkstemp(prefix=f".{scope}-", suffix=".zip.tmp", dir=directory)
         try:
             with os.fdopen(handle, "wb") as out:

@@ -10,6 +10,7 @@ ready-made files.
 """
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 
 from sqlalchemy import BigInteger, Select, func, select
@@ -71,3 +72,12 @@ def data_version(session: Session, services: Select, organizations: Select) -> s
              tuple(session.execute(_fingerprint(organizations, Provider.updated_at)).one()),
              session.scalar(select(func.count(Category.id))))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
+
+
+def settled(last_change: dt.datetime, now: dt.datetime) -> bool:
+    """Whether a Last-Modified of `last_change` is safe to send at `now` (both naive UTC).
+
+    HTTP dates count whole seconds: if the data last changed in the current second, another
+    change in this same second would carry the same Last-Modified, and a client asking
+    If-Modified-Since would wrongly get a 304. Such an answer carries only its ETag."""
+    return last_change.replace(microsecond=0) < now.replace(microsecond=0)

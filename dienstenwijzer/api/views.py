@@ -31,13 +31,14 @@ from werkzeug.http import http_date
 
 from .. import search
 from ..catalogue.freshness import hide_before
+from ..clock import utcnow
 from ..db import db
 from ..models import Category, Provider, Region
 from ..open_data import DATA_LICENSE
 from ..places import Places, app_places
 from ..public.search_form import build_form, to_request
 from ..web import region_or_404
-from . import hsds, links, openapi, packages, queries
+from . import hsds, links, openapi, packages, queries, versions
 from .params import BadParameters, read
 
 bp = Blueprint("api", __name__)
@@ -121,7 +122,7 @@ def services(gebied: str | None):
         return _searched(region, q, places, page_url)
     query = queries.filtered_services(region, q, places)
     if q.ndjson:
-        return _ndjson(query, page_url)
+        return _ndjson(region, query, page_url)
     total = queries.count(db.session, query)
     rows = queries.page_of(db.session, query, q.page, q.per_page)
     if q.minimal:
@@ -170,10 +171,12 @@ def _searched(region: Region, q, places: Places, page_url):
     return jsonify(hsds.page(result.total, result.page, result.per_page, contents))
 
 
-def _ndjson(query, page_url) -> Response:
-    """The whole catalogue, one fully nested service per line, streamed in bounded memory,
-    with the time of its latest change as Last-Modified (304 on If-Modified-Since)."""
+def _ndjson(region: Region | None, query, page_url) -> Response:
+    """The whole catalogue, one fully nested service per line, streamed in bounded memory.
+    Its ETag is the version of the data (it changes with every edit, even within a second);
+    Last-Modified is the time of its latest change (304 on If-None-Match/If-Modified-Since)."""
     session = db.session
+    version = versions.data_version(session, query, queries.organizations(region))
     newest = queries.last_change(session, query)
 
     def lines():
@@ -181,10 +184,10 @@ def _ndjson(query, page_url) -> Response:
             yield json.dumps(hsds.full_service(service, page_url), ensure_ascii=False) + "\n"
 
     response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
-    if newest is not None:
+    response.set_etag(version)
+    if newest is not None and versions.settled(newest, utcnow()):
         response.last_modified = newest.replace(tzinfo=dt.UTC)
-        response.make_conditional(request)
-    return response
+    return response.make_conditional(request)
 
 
 @route("/download.zip")
