@@ -87,6 +87,7 @@ def app_config(database_template, tmp_path) -> dict:
         "DATABASE_URL": _fresh_database_url(database_template, tmp_path),
         "INDEX_DIR": str(tmp_path / "index"),
         "OPEN_DATA_DIR": str(tmp_path / "open-data"),
+        "API_RATE_LIMIT_FILE": str(tmp_path / "api-rate-limit.bin"),
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "dienstenwijzer.test",
         # Tests apply the outbox themselves (search.sync); the follower is tested apart.

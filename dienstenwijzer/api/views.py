@@ -38,12 +38,14 @@ from ..open_data import DATA_LICENSE
 from ..places import Places, app_places
 from ..public.search_form import build_form, to_request
 from ..web import region_or_404
-from . import hsds, links, openapi, packages, queries, versions
+from . import hsds, links, openapi, packages, queries, ratelimit, versions
 from .params import BadParameters, read
 
 bp = Blueprint("api", __name__)
 # Anyone's web page may read the open data; only GET exists here, so no preflight is needed.
 CORS(bp, origins="*", methods=["GET"], send_wildcard=True)
+# One count per client across all workers (ratelimit.py), set up with the app.
+bp.record_once(lambda state: ratelimit.init_app(state.app, bp))
 
 LICENSE = DATA_LICENSE
 PROFILE = "https://docs.openreferral.org/en/latest/hsds/overview.html"
