@@ -102,6 +102,8 @@ def build(session: Session, region: Region | None, page_url: PageUrl, package: d
             fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             return None  # another process builds it; its file will be there
+        for leftover in directory.glob(f".{scope}-*.zip.tmp"):
+            leftover.unlink(missing_ok=True)  # from a builder that was killed: we hold the lock
         services = queries.published_services(region)
         newest = queries.last_change(session, services)
         if newest is not None and not versions.settled(newest, utcnow()):

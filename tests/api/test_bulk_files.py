@@ -88,6 +88,14 @@ def test_the_last_file_is_served_with_its_date_while_the_new_one_is_built(client
         "gent-" + fresh.headers["ETag"].strip('"') + ".zip", "gent.lock"]
 
 
+def test_a_killed_builders_temporary_file_is_cleaned_up_by_the_next(client, app, catalogue):
+    folder = Path(app.config["OPEN_DATA_DIR"])
+    folder.mkdir(parents=True)
+    (folder / ".gent-abc123.zip.tmp").write_bytes(b"half a zip")
+    built = packages.build_scope("gent", "http://dienstenwijzer.test/")
+    assert _files(app) == [built.name, "gent.lock"]
+
+
 def test_only_one_process_builds_a_scope_at_a_time(client, app, catalogue):
     with another_builder(app, "gent"):
         assert packages.build_scope("gent", "http://dienstenwijzer.test/") is None
