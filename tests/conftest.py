@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from dienstenwijzer import create_app, search
+from dienstenwijzer.api import packages
 from dienstenwijzer.catalogue.importer import apply_import, plan_import
 from dienstenwijzer.config import PROJECT_ROOT
 from dienstenwijzer.db import db
@@ -121,6 +122,9 @@ def app(app_config):
         # Searches handed off but not written die with the test's database (on PostgreSQL the
         # next test reuses the URL): tests write them with handoff.drain_now().
         handoff.discard(app)
+        # A download may have started building a bulk file in the background (api/packages.py):
+        # let it end before its database goes.
+        packages.wait_for_builds()
         db.session.remove()
         db.engine.dispose()
 
