@@ -24,6 +24,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from flask import Flask, current_app
 from sqlalchemy import select
@@ -45,13 +46,17 @@ _builds_lock = threading.Lock()
 
 @dataclass(frozen=True)
 class Package:
-    path: Path
+    file: BinaryIO  # open: a builder may replace the path meanwhile, the reader keeps this one
     version: str
     stale: bool  # a newer version of the data exists; this is the last one built
 
     @property
     def last_modified(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.path.stat().st_mtime, dt.UTC)
+        return dt.datetime.fromtimestamp(os.fstat(self.file.fileno()).st_mtime, dt.UTC)
+
+    @property
+    def size(self) -> int:
+        return os.fstat(self.file.fileno()).st_size
 
 
 def folder() -> Path:
@@ -73,22 +78,26 @@ def _file(directory: Path, scope: str, version: str) -> Path:
 
 def _built(directory: Path, scope: str) -> list[Path]:
     """The scope's finished files, newest first (temporary files start with a dot)."""
-    return sorted(directory.glob(f"{scope}-*.zip"), key=lambda p: p.stat().st_mtime_ns,
-                  reverse=True)
+    found = []
+    for path in directory.glob(f"{scope}-*.zip"):
+        try:
+            found.append((path.stat().st_mtime_ns, path))
+        except FileNotFoundError:  # deleted by a builder meanwhile
+            continue
+    return [path for _, path in sorted(found, reverse=True)]
 
 
 def ready(session: Session, region: Region | None) -> Package | None:
-    """The file to serve: the current version's, else the last one built."""
+    """The file to serve, opened: the current version's, else the last one built."""
     scope, directory = scope_name(region), folder()
     version = current_version(session, region)
-    path = _file(directory, scope, version)
-    if path.exists():
-        return Package(path, version, stale=False)
-    for older in _built(directory, scope):
+    current = _file(directory, scope, version)
+    for path in [current, *_built(directory, scope)] if directory.exists() else []:
         try:
-            return Package(older, older.stem.removeprefix(f"{scope}-"), stale=True)
+            handle = path.open("rb")
         except FileNotFoundError:  # replaced meanwhile by a newer one
             continue
+        return Package(handle, path.stem.removeprefix(f"{scope}-"), stale=path != current)
     return None
 
 

@@ -206,9 +206,11 @@ def download_zip(gebied: str | None):
     if package is None:
         return _preparing()
     name = f"dienstenwijzer-{packages.scope_name(region)}-hsds.zip"
-    response = send_file(package.path, mimetype="application/zip", as_attachment=True,
+    response = send_file(package.file, mimetype="application/zip", as_attachment=True,
                          download_name=name, conditional=True, etag=package.version,
                          last_modified=package.last_modified, max_age=1)
+    if response.status_code == 200:
+        response.content_length = package.size
     if package.stale:
         # The data changed since this file was made; say of when it is.
         response.headers["X-Open-Data-Stale"] = http_date(package.last_modified)

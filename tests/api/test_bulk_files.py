@@ -56,6 +56,7 @@ def test_the_first_request_gets_a_503_and_the_file_is_built_beside_it(client, ap
     ready = client.get(ZIP)
     assert ready.status_code == 200 and "Poetsdienst De Bezem" in _names(ready)
     assert ready.headers["ETag"] and ready.headers["Last-Modified"]
+    assert int(ready.headers["Content-Length"]) == len(ready.data)
     assert "X-Open-Data-Stale" not in ready.headers
     again = client.get(ZIP, headers={"If-None-Match": ready.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
