@@ -5,23 +5,29 @@ import pytest
 
 from dienstenwijzer import create_app
 from dienstenwijzer.api.shared_counters import SharedFileStorage
+from dienstenwijzer.db import db
 from tests.conftest import ReadingClient
 
 
-def _worker(app_config: dict):
-    """Another worker process of the same site: its own app, the same instance files."""
-    app = create_app(app_config)
-    app.test_client_class = ReadingClient
-    return app.test_client()
-
-
 @pytest.fixture
-def limited(app_config):
-    return {**app_config, "API_RATE_LIMIT": "5 per minute"}
+def worker(app_config):
+    """Another worker process of the same site: its own app, the same instance files."""
+    apps = []
+
+    def start():
+        app = create_app({**app_config, "API_RATE_LIMIT": "5 per minute"})
+        app.test_client_class = ReadingClient
+        apps.append(app)
+        return app.test_client()
+
+    yield start
+    for app in apps:  # close their database connections before the next test empties it
+        with app.app_context():
+            db.engine.dispose()
 
 
-def test_the_limit_counts_a_clients_requests_in_all_workers(limited):
-    first, second = _worker(limited), _worker(limited)
+def test_the_limit_counts_a_clients_requests_in_all_workers(worker):
+    first, second = worker(), worker()
     answers = [client.get("/api/v1/taxonomies") for client in (first, second, first, second, first)]
     assert [a.status_code for a in answers] == [200] * 5
     refused = second.get("/api/v1/taxonomies")
@@ -35,8 +41,8 @@ def test_the_limit_counts_a_clients_requests_in_all_workers(limited):
     assert first.get("/gent/").status_code == 200
 
 
-def test_the_count_file_holds_no_client_address(limited, tmp_path):
-    _worker(limited).get("/api/v1/taxonomies", environ_base={"REMOTE_ADDR": "203.0.113.9"})
+def test_the_count_file_holds_no_client_address(worker, tmp_path):
+    worker().get("/api/v1/taxonomies", environ_base={"REMOTE_ADDR": "203.0.113.9"})
     stored = (tmp_path / "api-rate-limit.bin").read_bytes()
     assert b"203.0.113.9" not in stored and b"taxonomies" not in stored
 
