@@ -42,7 +42,8 @@ def main() -> None:
 
 def register_commands(app: Flask) -> None:
     for command in (init_command, serve_command, worker_command, import_command, reindex_command,
-                    check_index_command, create_user_command, purge_command):
+                    check_index_command, create_user_command, purge_command,
+                    export_open_data_command):
         app.cli.add_command(command)
 
 
@@ -305,6 +306,27 @@ def reindex_command() -> None:
     """De zoekindex volledig opnieuw opbouwen uit de database."""
     _build_index()
     click.echo("Zoekindex opnieuw opgebouwd.")
+
+
+@click.command("export-open-data")
+@click.option("--region", "slug", help="Alleen dit zorggebied (bv. gent); zonder: Vlaanderen en elk.")
+@with_appcontext
+def export_open_data_command(slug: str | None) -> None:
+    """De open-databestanden (HSDS-zip per zorggebied en voor Vlaanderen) klaarmaken.
+
+    Na een import en op een vast uur (cron) uitvoeren: een download krijgt dan meteen het
+    bestand. Wat al actueel is, blijft staan."""
+    from .api import packages
+
+    slugs = list(db.session.scalars(select(Region.slug).order_by(Region.slug)))
+    if slug is not None and slug not in slugs:
+        raise click.ClickException(f"Onbekend zorggebied '{slug}'. Kies uit: {', '.join(slugs)}")
+    db.session.remove()
+    base_url = current_app.config["PUBLIC_URL"]
+    for scope in [slug] if slug else [None, *slugs]:
+        built = packages.build_scope(scope, base_url)
+        name = scope or packages.FLANDERS
+        click.echo(f"{name}: {built.name if built else 'wordt al gemaakt door een ander proces'}")
 
 
 ROLES = ("regisseur", "consulent", "admin")

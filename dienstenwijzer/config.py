@@ -16,6 +16,12 @@ DEFAULTS: dict[str, Any] = {
     # "{instance}" is replaced by the app's instance folder.
     "DATABASE_URL": "sqlite:///{instance}/dienstenwijzer.sqlite3",
     "INDEX_DIR": "{instance}/index",
+    # The ready-made bulk downloads of the open-data API (api/packages.py).
+    "OPEN_DATA_DIR": "{instance}/open-data",
+    # Requests per client to the open-data API, counted over all workers of a host (a
+    # harvester walking 100 000 services, 50 a page, one request after the other, stays under).
+    "API_RATE_LIMIT": "1200 per minute",
+    "API_RATE_LIMIT_FILE": "{instance}/api-rate-limit.bin",
     "SECRET_KEY": None,  # generated once and kept in instance/secret_key
     "FIXTURES_DIR": str(PROJECT_ROOT / "fixtures"),
     "SEARCH_PER_PAGE": 10,
@@ -77,7 +83,7 @@ def load_config(app: Flask, overrides: dict[str, Any] | None = None) -> None:
         app.config.update(overrides)
 
     instance = Path(app.instance_path)
-    for key in ("DATABASE_URL", "INDEX_DIR"):
+    for key in ("DATABASE_URL", "INDEX_DIR", "OPEN_DATA_DIR", "API_RATE_LIMIT_FILE"):
         app.config[key] = str(app.config[key]).replace("{instance}", str(instance))
     if app.config["DATABASE_URL"].startswith("sqlite:///") or not app.config.get("SECRET_KEY"):
         instance.mkdir(parents=True, exist_ok=True)

@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from dienstenwijzer import create_app, search
+from dienstenwijzer.api import packages
 from dienstenwijzer.catalogue.importer import apply_import, plan_import
 from dienstenwijzer.config import PROJECT_ROOT
 from dienstenwijzer.db import db
@@ -86,6 +87,8 @@ def app_config(database_template, tmp_path) -> dict:
         "TESTING": True,
         "DATABASE_URL": _fresh_database_url(database_template, tmp_path),
         "INDEX_DIR": str(tmp_path / "index"),
+        "OPEN_DATA_DIR": str(tmp_path / "open-data"),
+        "API_RATE_LIMIT_FILE": str(tmp_path / "api-rate-limit.bin"),
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "dienstenwijzer.test",
         # Tests apply the outbox themselves (search.sync); the follower is tested apart.
@@ -119,6 +122,9 @@ def app(app_config):
         # Searches handed off but not written die with the test's database (on PostgreSQL the
         # next test reuses the URL): tests write them with handoff.drain_now().
         handoff.discard(app)
+        # A download may have started building a bulk file in the background (api/packages.py):
+        # let it end before its database goes.
+        packages.wait_for_builds()
         db.session.remove()
         db.engine.dispose()
 

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 import json
-import tempfile
 import uuid
 
 from flask import (
@@ -18,35 +18,40 @@ from flask import (
     abort,
     current_app,
     jsonify,
+    render_template,
     request,
+    send_file,
     stream_with_context,
     url_for,
 )
 from flask_cors import CORS
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
-from werkzeug.http import is_resource_modified
+from werkzeug.http import http_date
 
 from .. import search
+from ..clock import utcnow
 from ..db import db
 from ..freshness import hide_before
 from ..models import Category, Provider, Region, Service
-from ..models.catalogue import STATUS_ACTIVE
 from ..open_data import DATA_LICENSE
 from ..places import Places, app_places
 from ..public.search_form import build_form, to_request
 from ..reference_cache import public_region_or_404
-from . import hsds, openapi, queries, tabular
+from . import hsds, links, openapi, packages, queries, ratelimit, versions
 from .params import BadParameters, read
 from .reach import AskedPlace, asked_place, reach
 
 bp = Blueprint("api", __name__)
 # Anyone's web page may read the open data; only GET exists here, so no preflight is needed.
 CORS(bp, origins="*", methods=["GET"], send_wildcard=True)
+# One count per client across all workers (ratelimit.py), set up with the app.
+bp.record_once(lambda state: ratelimit.init_app(state.app, bp))
 
 LICENSE = DATA_LICENSE
 PROFILE = "https://docs.openreferral.org/en/latest/hsds/overview.html"
 CACHE_CONTROL = "public, max-age=1"
+PREPARING_RETRY_SECONDS = 60
 
 
 def route(path: str):
@@ -60,7 +65,8 @@ def route(path: str):
 
 @bp.after_request
 def _reuse_headers(response: Response) -> Response:
-    if request.method == "GET" and response.status_code == 200 and not response.is_streamed:
+    if (request.method == "GET" and response.status_code == 200 and not response.is_streamed
+            and not response.direct_passthrough):
         response.add_etag()
         response.make_conditional(request)
     response.headers.setdefault("Cache-Control", CACHE_CONTROL)
@@ -80,20 +86,6 @@ def _bad_request(fields: dict[str, list[str]]):
 def _bad_parameters(bad: BadParameters):
     """Any view that reads its parameters answers a bad value the same way."""
     return _bad_request(bad.fields)
-
-
-def _page_url(region: Region | None, places: Places):
-    """The residents' page of a service: in this zorggebied, or the first one it serves."""
-    def url(service: Service) -> str | None:
-        if service.status != STATUS_ACTIVE:
-            return None
-        slug = region.slug if region is not None else next(
-            (places.by_nis[m.nis_code].region_slug for m in service.municipalities
-             if m.nis_code in places.by_nis and places.by_nis[m.nis_code].region_slug), None)
-        if slug is None:
-            return None
-        return url_for("public.service_page", gebied=slug, service_id=service.id, _external=True)
-    return url
 
 
 def _public_id(value: str) -> str:
@@ -125,7 +117,7 @@ def services(gebied: str | None):
     region = _region(gebied)
     places = app_places()
     q = read(request.args, places)
-    page_url = _page_url(region, places)
+    page_url = links.page_url(region, places)
     if q.uses_search:
         if region is None:
             return _bad_request({"search": [
@@ -134,7 +126,7 @@ def services(gebied: str | None):
     query = queries.filtered_services(region, q, places)
     place = asked_place(q.postcode, places)
     if q.ndjson:
-        return _ndjson(query, page_url, place)
+        return _ndjson(region, query, page_url, place)
     total = queries.count(db.session, query)
     rows = queries.page_of(db.session, query, q.page, q.per_page)
     if q.minimal:
@@ -190,10 +182,12 @@ def _searched(region: Region, q, places: Places, page_url):
     return jsonify(hsds.page(result.total, result.page, result.per_page, contents))
 
 
-def _ndjson(query, page_url, place: AskedPlace | None) -> Response:
-    """The whole catalogue, one fully nested service per line, streamed in bounded memory,
-    with the time of its latest change as Last-Modified (304 on If-Modified-Since)."""
+def _ndjson(region: Region | None, query, page_url, place: AskedPlace | None) -> Response:
+    """The whole catalogue, one fully nested service per line, streamed in bounded memory.
+    Its ETag is the version of the data (it changes with every edit, even within a second);
+    Last-Modified is the time of its latest change (304 on If-None-Match/If-Modified-Since)."""
     session = db.session
+    version = versions.data_version(session, query, queries.organizations(region))
     newest = queries.last_change(session, query)
 
     def lines():
@@ -202,49 +196,49 @@ def _ndjson(query, page_url, place: AskedPlace | None) -> Response:
             yield json.dumps(item, ensure_ascii=False) + "\n"
 
     response = Response(stream_with_context(lines()), mimetype="application/x-ndjson")
-    if newest is not None:
+    response.set_etag(version)
+    if newest is not None and versions.settled(newest, utcnow()):
         response.last_modified = newest.replace(tzinfo=dt.UTC)
-        response.make_conditional(request)
-    return response
+    return response.make_conditional(request)
 
 
 @route("/download.zip")
 def download_zip(gebied: str | None):
-    """The catalogue as an HSDS tabular data package, built from the database into a
-    temporary file; 304 without building it when nothing changed since If-Modified-Since."""
+    """The catalogue as an HSDS tabular data package: the ready-made file of this scope (never
+    built in the request: at 100 000 services that outlasts a worker's timeout). A file older
+    than the data is served while the new one is built; with none yet, a 503 with Retry-After."""
     region = _region(gebied)
-    services = queries.published_services(region)
-    newest = queries.last_change(db.session, services)
-    last_modified = newest.replace(tzinfo=dt.UTC) if newest is not None else None
-    if last_modified is not None and not is_resource_modified(request.environ,
-                                                               last_modified=last_modified):
-        response = Response(status=304)
-        response.last_modified = last_modified
-        return response
-    title = region.name if region else "Dienstenwijzers van Vlaanderen"
-    package = tabular.descriptor(title, LICENSE, url_for("public.open_data", gebied=gebied,
-                                                         _external=True))
-    # Deleted when closed: after it is sent, or when building it fails.
-    target = tempfile.TemporaryFile()  # noqa: SIM115
-    try:
-        tabular.write_package(db.session, services, queries.organizations(region),
-                              _page_url(region, app_places()), package, target)
-    except BaseException:
-        target.close()
-        raise
-    size = target.tell()
-    target.seek(0)
+    package = packages.ready(db.session, region)
+    if package is None or package.stale:
+        scope = packages.scope_name(region)
+        packages.start_build(current_app._get_current_object(), scope,
+                             functools.partial(packages.build_scope, gebied, request.url_root))
+    if package is None:
+        return _preparing()
+    name = f"dienstenwijzer-{packages.scope_name(region)}-hsds.zip"
+    response = send_file(package.file, mimetype="application/zip", as_attachment=True,
+                         download_name=name, conditional=True, etag=package.version,
+                         last_modified=package.last_modified, max_age=1)
+    if response.status_code == 200:
+        response.content_length = package.size
+    if package.stale:
+        # The data changed since this file was made; say of when it is.
+        response.headers["X-Open-Data-Stale"] = http_date(package.last_modified)
+    return response
 
-    def chunks():
-        while chunk := target.read(64 * 1024):
-            yield chunk
 
-    name = f"dienstenwijzer-{region.slug if region else 'vlaanderen'}-hsds.zip"
-    response = Response(chunks(), mimetype="application/zip")
-    response.headers["Content-Length"] = str(size)
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    response.last_modified = last_modified
-    response.call_on_close(target.close)
+def _preparing():
+    """No file yet: ask to come back (a harvester reads Retry-After, a person the message)."""
+    message = ("Het bestand wordt nu klaargemaakt. Probeer het over een minuut opnieuw.")
+    if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
+        response = current_app.make_response(
+            (render_template("api/preparing.html", retry_after=PREPARING_RETRY_SECONDS), 503))
+    else:
+        response = jsonify({"error": {"status": 503, "message": message,
+                                      "retry_after": PREPARING_RETRY_SECONDS}})
+        response.status_code = 503
+    response.headers["Retry-After"] = str(PREPARING_RETRY_SECONDS)
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -254,7 +248,7 @@ def service(gebied: str | None, service_id: str):
     found = queries.service(db.session, region, _public_id(service_id))
     if found is None:
         abort(404, description="Deze dienst staat niet in deze dienstenwijzer.")
-    return jsonify(hsds.full_service(found, _page_url(region, app_places())))
+    return jsonify(hsds.full_service(found, links.page_url(region, app_places())))
 
 
 @route("/service_at_locations")
@@ -265,7 +259,7 @@ def service_at_locations(gebied: str | None):
     query = queries.with_address(queries.filtered_services(region, q, places))
     total = queries.count(db.session, query)
     rows = queries.page_of(db.session, query, q.page, q.per_page)
-    page_url = _page_url(region, places)
+    page_url = links.page_url(region, places)
     contents = [hsds.service_at_location(s, page_url=page_url) for s in rows]
     return jsonify(hsds.page(total, q.page, q.per_page, contents))
 
@@ -274,7 +268,7 @@ def service_at_locations(gebied: str | None):
 def service_at_location(gebied: str | None, sal_id: str):
     region = _region(gebied)
     found = queries.service_at(db.session, region, _public_id(sal_id))
-    item = hsds.service_at_location(found, page_url=_page_url(region, app_places())) if found else None
+    item = hsds.service_at_location(found, page_url=links.page_url(region, app_places())) if found else None
     if item is None:
         abort(404, description="Deze dienst op deze plaats staat niet in deze dienstenwijzer.")
     return jsonify(item)

@@ -1,6 +1,7 @@
 """Export a zorggebied's catalogue in the import format (docs/import.md).
 
-Re-importing an export changes nothing. Cells a spreadsheet would run as a formula (starting
+Re-importing an export changes nothing, and keeps every service's public id (the `uuid`
+column), also when the file is imported into another install. Cells a spreadsheet would run as a formula (starting
 with = + - @, tab or carriage return, also after leading spaces) get a leading apostrophe, which
 the import strips again.
 """
@@ -45,6 +46,8 @@ def _row(service: Service) -> dict:
         "openingsuren": service.opening_hours or "",
         # Every exported row gets an id, so a re-import updates instead of duplicating.
         "extern_id": service.external_id or f"dw-{service.id}",  # see importer.INTERNAL_ID
+        # The public id: a re-import here updates this service, an import elsewhere keeps it.
+        "uuid": service.uuid,
     }
 
 

@@ -22,6 +22,7 @@ import os
 import pickle
 import re
 import tempfile
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,6 +43,7 @@ from ..models import (
     service_municipalities,
 )
 from ..models.catalogue import STATUS_ACTIVE
+from ..models.ids import new_uuid
 from ..places import Places
 from ..search.outbox import record_services
 from . import field_rules
@@ -59,6 +61,9 @@ OPTIONAL = (
     "doelgroep",
     "openingsuren",
     "extern_id",
+    # The service's public id (HSDS, the open-data API): an export carries it, so a re-import
+    # updates that service, and an import elsewhere keeps its id.
+    "uuid",
 )
 COLUMNS = REQUIRED + OPTIONAL
 # The extern_id an export gives a service that has none of its own.
@@ -97,6 +102,7 @@ class ServiceRow:
     category_ids: list[str]
     served_nis: list[str]
     external_id: str | None
+    public_id: str | None = None  # the `uuid` column, normalised
 
 
 @dataclass
@@ -347,10 +353,20 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
         "opening_hours": cleaned("openingsuren"),
     }
     external_id = cleaned("extern_id")
+    public_id = cleaned("uuid", _public_id)
     if len(errors) > before:
         return None
     values["lat"], values["lon"] = places.point_for(code, nis, served) or (None, None)
-    return ServiceRow(line, values, provider, category_ids, served, external_id)
+    return ServiceRow(line, values, provider, category_ids, served, external_id, public_id)
+
+
+def _public_id(value: str) -> str:
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        raise field_rules.RuleError(
+            "is geen geldige id: laat de kolom uuid uit een export staan zoals ze is, of maak "
+            "ze leeg voor een nieuwe dienst") from None
 
 
 def _checked_rows(
@@ -362,7 +378,8 @@ def _checked_rows(
     progress: Progress | None,
 ) -> Iterator[ServiceRow]:
     """Valid rows of the file, in order; every problem is added to `errors`."""
-    first_line_of: dict[str, int] = {}  # extern_id -> line: the only state that grows with the file
+    # extern_id or uuid -> line: the only state that grows with the file
+    first_line_of: dict[tuple[str, str], int] = {}
     handled = 0
     for line, record in _records(stream, errors, max_rows):
         handled += 1
@@ -371,15 +388,14 @@ def _checked_rows(
         checked = _check_row(line, record, categories, places, errors)
         if checked is None:
             continue
-        if checked.external_id:
-            first = first_line_of.setdefault(checked.external_id, line)
-            if first != line:
-                errors.append(
-                    RowError(
-                        line, "extern_id", f"'{checked.external_id}' staat ook al op regel {first}"
-                    )
-                )
-                continue
+        repeated = [
+            RowError(line, column, f"'{key}' staat ook al op regel {first}")
+            for column, key in (("extern_id", checked.external_id), ("uuid", checked.public_id))
+            if key and (first := first_line_of.setdefault((column, key), line)) != line
+        ]
+        if repeated:
+            errors.extend(repeated)
+            continue
         yield checked
     if progress:
         progress(handled % BATCH)
@@ -429,14 +445,42 @@ class _Catalogue:
             )
         )
 
-    def existing(self, batch: list[ServiceRow]) -> dict[str, Service]:
-        """extern_id -> the service it names in this zorggebied, for one batch of rows.
+    def existing(self, batch: list[ServiceRow]) -> tuple[dict[int, Service], set[str]]:
+        """Row line -> the service it updates, for one batch of rows; and the uuids in the
+        batch that belong to another zorggebied's service.
 
-        An export gives services without an extern_id the id "dw-<id>" (see export.py)."""
-        keys = [r.external_id for r in batch if r.external_id]
+        The uuid decides first (an export carries it); else the extern_id. An export gives
+        services without an extern_id the id "dw-<id>" (see export.py); that id only means
+        something in the install that wrote it, so a row whose uuid is unknown here (a file
+        from another install) is not matched by it."""
+        loading = (selectinload(Service.categories), selectinload(Service.municipalities))
+        public_ids = [r.public_id for r in batch if r.public_id]
+        by_uuid: dict[str, Service] = {}
+        foreign: set[str] = set()
+        if public_ids:
+            for s in self.session.scalars(
+                select(Service).options(*loading).where(Service.uuid.in_(public_ids))
+            ):
+                if s.region_id == self.region.id:
+                    by_uuid[s.uuid] = s
+                else:
+                    foreign.add(s.uuid)
+        by_external = self._by_external_id(
+            [r for r in batch if r.external_id and r.public_id not in by_uuid], loading)
+        found: dict[int, Service] = {}
+        for row in batch:
+            if row.public_id in by_uuid:
+                found[row.line] = by_uuid[row.public_id]
+            elif row.external_id in by_external and not (
+                row.public_id and INTERNAL_ID.fullmatch(row.external_id)
+            ):
+                found[row.line] = by_external[row.external_id]
+        return found, foreign
+
+    def _by_external_id(self, rows: list[ServiceRow], loading) -> dict[str, Service]:
+        keys = [r.external_id for r in rows]
         if not keys:
             return {}
-        loading = (selectinload(Service.categories), selectinload(Service.municipalities))
         found = {
             s.external_id: s
             for s in self.session.scalars(
@@ -497,7 +541,7 @@ def plan_import(
                 stream, catalogue.categories, places, plan.errors, max_rows, counted
             )
             for batch in _batches(rows):
-                _handle(catalogue, batch, plan.summary, today=None)
+                _handle(catalogue, batch, plan.summary, today=None, errors=plan.errors)
                 _forget(session, catalogue, batch)
                 if spill:
                     pickle.dump(batch, spill, protocol=pickle.HIGHEST_PROTOCOL)
@@ -540,7 +584,7 @@ def apply_import(
         for batch in _planned_batches(plan, catalogue, places or Places(session), errors, progress):
             if errors:
                 break
-            created = _handle(catalogue, batch, summary, today=today)
+            created = _handle(catalogue, batch, summary, today=today, errors=errors)
             session.flush()
             if on_created and created:
                 on_created(session, catalogue.load(created))
@@ -572,7 +616,11 @@ def _planned_batches(
 
 
 def _handle(
-    catalogue: _Catalogue, batch: list[ServiceRow], summary: ImportSummary, today: dt.date | None
+    catalogue: _Catalogue,
+    batch: list[ServiceRow],
+    summary: ImportSummary,
+    today: dt.date | None,
+    errors: list[RowError],
 ) -> list[int]:
     """Count (today None: dry run) or write one batch; the ids of the services it creates.
 
@@ -580,9 +628,13 @@ def _handle(
     that is most of a large import, and the unit of work cost several times the insert itself.
     Changed services go through the ORM, whose flush hooks write their audit and outbox rows."""
     write = today is not None
-    existing = catalogue.existing(batch)
+    existing, foreign = catalogue.existing(batch)
     new_rows: list[tuple[ServiceRow, Provider]] = []
     for row in batch:
+        if row.public_id in foreign:
+            errors.append(RowError(row.line, "uuid", f"'{row.public_id}' is de id van een dienst "
+                                   "van een ander zorggebied"))
+            continue
         provider = catalogue.providers.get(row.provider_name)
         if provider is None and row.provider_name not in catalogue.new_provider_names:
             summary.providers_created += 1
@@ -590,7 +642,7 @@ def _handle(
                 provider = _new_provider(catalogue, row)
             else:
                 catalogue.new_provider_names.add(row.provider_name)
-        service = existing.get(row.external_id) if row.external_id else None
+        service = existing.get(row.line)
         if service is None:
             summary.add("created", row.values["name"])
             if write:
@@ -646,6 +698,8 @@ def _insert_services(
                 "region_id": region_id,
                 "provider_id": provider.id,
                 "external_id": row.external_id,
+                # A row from another install's export keeps its id.
+                "uuid": row.public_id or new_uuid(),
                 "last_checked": today,
                 "status": STATUS_ACTIVE,
                 "created_at": now,

@@ -68,7 +68,7 @@ def test_unknown_column_is_reported(app):
     assert errors(text) == [(
         "regel 1, kolom openingstijden: onbekende kolom; toegelaten zijn: naam, aanbieder, categorie, "
         "omschrijving, gemeenten, straat, postcode, gemeente, telefoon, email, website, dienstencheques, "
-        "prijs, doelgroep, openingsuren, extern_id"
+        "prijs, doelgroep, openingsuren, extern_id, uuid"
     )]
 
 
