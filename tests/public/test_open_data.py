@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from dienstenwijzer.api import packages
 from tests.conftest import service_row, text_of
 
 LICENCE = "Modellicentie Gratis Hergebruik – Vlaanderen v1.0"
@@ -34,10 +35,20 @@ def test_every_example_on_the_page_works_when_copied(client, catalogue, path):
     assert any(e.endswith("/download.zip") for e in examples)
     for url in examples:
         response = client.get(_path(url))
+        if url.endswith("/download.zip") and response.status_code == 503:
+            # As the page says: the file is made beforehand; the first time, try again later.
+            assert "Retry-After" in response.headers
+            packages.wait_for_builds()
+            response = client.get(_path(url))
         assert response.status_code == 200, url
     one = next(e for e in examples if "/services/" in e)
     assert client.get(_path(one)).get_json()["name"] == (
         "Poetsdienst De Bezem")
+
+
+def test_the_page_says_what_happens_when_the_zip_is_not_made_yet(client):
+    page = text_of(client.get("/gent/open-data").get_data(as_text=True))
+    assert "antwoordt de server 503 met Retry-After" in page
 
 
 def test_the_zorggebied_page_gives_its_own_and_the_flemish_base_url(client, catalogue):
