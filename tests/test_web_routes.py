@@ -76,9 +76,12 @@ def test_no_page_number_makes_any_page_fail(app, as_admin):
     for rule in pages:
         for page in BAD_PAGES + HUGE_PAGES:
             path = f"{_path(rule)}?page={page}"
-            code = _open(as_admin, path).status_code
-            if code >= 500:
-                failures[path[:80]] = code
+            response = _open(as_admin, path)
+            # A 503 with Retry-After is an answer, not a failure: the open-data zip is made in
+            # the background and asks to come back (api/packages.py). Any other 5xx is a crash.
+            deliberate = response.status_code == 503 and "Retry-After" in response.headers
+            if response.status_code >= 500 and not deliberate:
+                failures[path[:80]] = response.status_code
     assert failures == {}
 
 
