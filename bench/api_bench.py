@@ -11,6 +11,7 @@ through the app in this process (Flask's test client: no network, one thread), s
 are the app's own time per request: SQL, shaping, JSON. Random pages and random ids each time.
 The 1-minute load average is printed beside every figure: the machine may be shared.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,17 +44,25 @@ def timed(client, urls: list[str]) -> dict:
         times.append((time.perf_counter() - start) * 1000)
         assert response.status_code == 200, (url, body[:300])
     times.sort()
-    return {"n": len(times), "p50": statistics.median(times),
-            "p95": times[min(len(times) - 1, int(len(times) * 0.95))], "max": times[-1]}
+    return {
+        "n": len(times),
+        "p50": statistics.median(times),
+        "p95": times[min(len(times) - 1, int(len(times) * 0.95))],
+        "max": times[-1],
+    }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--services", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=200, help="requests per endpoint")
-    parser.add_argument("--database-url",
-                        help="an empty database, or one a previous run filled (reused as it is); "
-                             "default: a new SQLite file")
+    parser.add_argument(
+        "--database-url",
+        help="an empty database, or one a previous run filled (reused as it is); "
+        "default: a new SQLite file",
+    )
     args = parser.parse_args()
 
     from flask_migrate import upgrade
@@ -67,9 +76,17 @@ def main() -> None:
 
     tmp = Path(tempfile.mkdtemp(prefix="api-bench-"))
     url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    app = create_app({"DATABASE_URL": url, "INDEX_DIR": str(tmp / "index"), "SECRET_KEY": "bench",
-                      "OPEN_DATA_DIR": str(tmp / "open-data"),
-                      "INDEX_FOLLOWER": False, "OUTBOX_POLL_SECONDS": 3600, "SERVER_NAME": "bench.test"})
+    app = create_app(
+        {
+            "DATABASE_URL": url,
+            "INDEX_DIR": str(tmp / "index"),
+            "SECRET_KEY": "bench",
+            "OPEN_DATA_DIR": str(tmp / "open-data"),
+            "INDEX_FOLLOWER": False,
+            "OUTBOX_POLL_SECONDS": 3600,
+            "SERVER_NAME": "bench.test",
+        }
+    )
     ref = load_reference(PROJECT_ROOT)
     with app.app_context():
         start = time.perf_counter()
@@ -81,7 +98,9 @@ def main() -> None:
             db.session.commit()
             write_catalogue(ref, args.services, tmp / "catalogue", seed=1)
             loaded = bulk_load(url, tmp / "catalogue", ref)
-            print(f"loaded {loaded} services in {time.perf_counter() - start:.0f} s (load {load()})")
+            print(
+                f"loaded {loaded} services in {time.perf_counter() - start:.0f} s (load {load()})"
+            )
         ids = db.session.scalars(select(Service.uuid)).all()
         newest = db.session.scalar(select(func.max(Service.updated_at)))
         db.session.remove()
@@ -92,34 +111,46 @@ def main() -> None:
     gent_pages = max(1, pages // 10)
     since = newest.replace(microsecond=0).isoformat() + "Z"
     suites = {
-        "/api/v1/services (random page, 10 per page)":
-            [f"/api/v1/services?page={rng.randint(1, len(ids) // 10)}" for _ in range(n)],
-        "/api/v1/services?full=true&per_page=50 (random page)":
-            [f"/api/v1/services?full=true&per_page=50&page={rng.randint(1, pages)}" for _ in range(n)],
-        "/api/v1/services?minimal=true&per_page=50 (random page)":
-            [f"/api/v1/services?minimal=true&per_page=50&page={rng.randint(1, pages)}" for _ in range(n)],
-        "/gent/api/v1/services (random early page)":
-            [f"/gent/api/v1/services?page={rng.randint(1, gent_pages)}" for _ in range(n)],
-        "/api/v1/services?modified_after=<newest>":
-            [f"/api/v1/services?modified_after={since}" for _ in range(n)],
-        "/api/v1/services/{id} (random id)":
-            [f"/api/v1/services/{rng.choice(ids)}" for _ in range(n)],
-        "/api/v1/organizations (random page)":
-            [f"/api/v1/organizations?page={rng.randint(1, 20)}" for _ in range(n)],
+        "/api/v1/services (random page, 10 per page)": [
+            f"/api/v1/services?page={rng.randint(1, len(ids) // 10)}" for _ in range(n)
+        ],
+        "/api/v1/services?full=true&per_page=50 (random page)": [
+            f"/api/v1/services?full=true&per_page=50&page={rng.randint(1, pages)}" for _ in range(n)
+        ],
+        "/api/v1/services?minimal=true&per_page=50 (random page)": [
+            f"/api/v1/services?minimal=true&per_page=50&page={rng.randint(1, pages)}"
+            for _ in range(n)
+        ],
+        "/gent/api/v1/services (random early page)": [
+            f"/gent/api/v1/services?page={rng.randint(1, gent_pages)}" for _ in range(n)
+        ],
+        "/api/v1/services?modified_after=<newest>": [
+            f"/api/v1/services?modified_after={since}" for _ in range(n)
+        ],
+        "/api/v1/services/{id} (random id)": [
+            f"/api/v1/services/{rng.choice(ids)}" for _ in range(n)
+        ],
+        "/api/v1/organizations (random page)": [
+            f"/api/v1/organizations?page={rng.randint(1, 20)}" for _ in range(n)
+        ],
     }
     client = app.test_client()
     print(f"{len(ids)} services; {n} requests per line; ms per request (in-process)")
     for name, urls in suites.items():
         before = load()
         result = timed(client, urls)
-        print(f"{name:58} p50 {result['p50']:7.1f}  p95 {result['p95']:7.1f}  max {result['max']:7.1f}"
-              f"   load {before}->{load()}")
+        print(
+            f"{name:58} p50 {result['p50']:7.1f}  p95 {result['p95']:7.1f}  max {result['max']:7.1f}"
+            f"   load {before}->{load()}"
+        )
     before, start = load(), time.perf_counter()
     response = client.get("/gent/api/v1/services?format=ndjson")
     lines = sum(1 for chunk in response.response for _ in range(chunk.count(b"\n")))
     seconds = time.perf_counter() - start
-    print(f"bulk download /gent/api/v1/services?format=ndjson: {lines} services in {seconds:.1f} s "
-          f"({lines / seconds:.0f}/s)   load {before}->{load()}")
+    print(
+        f"bulk download /gent/api/v1/services?format=ndjson: {lines} services in {seconds:.1f} s "
+        f"({lines / seconds:.0f}/s)   load {before}->{load()}"
+    )
     # The data package: built outside the request (what a request used to do itself, before
     # api/packages.py), then the request that streams the ready file.
     from dienstenwijzer.api import packages
@@ -131,8 +162,10 @@ def main() -> None:
             waited = (time.perf_counter() - start) * 1000
             packages.wait_for_builds(timeout=3600)
             built = time.perf_counter() - start
-            print(f"data package {path}: no file yet -> {waiting.status_code} in {waited:.0f} ms; "
-                  f"built in the background in {built:.1f} s   load {before}->{load()}")
+            print(
+                f"data package {path}: no file yet -> {waiting.status_code} in {waited:.0f} ms; "
+                f"built in the background in {built:.1f} s   load {before}->{load()}"
+            )
             times, size = [], 0
             for _ in range(10):
                 before, start = load(), time.perf_counter()
@@ -141,9 +174,12 @@ def main() -> None:
                 response.close()
                 times.append((time.perf_counter() - start) * 1000)
                 assert response.status_code == 200, response.status_code
-            print(f"data package {path}: {size / 1e6:.1f} MB, request streaming the ready file "
-                  f"p50 {statistics.median(times):.0f} ms max {max(times):.0f} ms   "
-                  f"load {before}->{load()}")
+            print(
+                f"data package {path}: {size / 1e6:.1f} MB, request streaming the ready file "
+                f"p50 {statistics.median(times):.0f} ms max {max(times):.0f} ms   "
+                f"load {before}->{load()}"
+            )
+
 
 if __name__ == "__main__":
     main()

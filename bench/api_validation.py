@@ -10,6 +10,7 @@ and every single item they list. Each answer is checked with the tests' validato
 JSON schemas, Draft 2020-12, format checker on: tests/api/hsds_validation.py). Prints per
 endpoint the answers and items checked and how many were invalid, with the first problems.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,8 +34,12 @@ PER_PAGE = 50
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--database-url", help="default: the site's own (DIENSTENWIJZER_DATABASE_URL or instance/)")
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "--database-url", help="default: the site's own (DIENSTENWIJZER_DATABASE_URL or instance/)"
+    )
     ap.add_argument("--regions", help="comma-separated slugs (default: all)")
     args = ap.parse_args()
     from sqlalchemy import select
@@ -80,8 +85,12 @@ def main() -> int:
             one = validator(item_schema)
             page, ids = 1, []
             while True:
-                body = check(endpoint, f"{prefix}/{endpoint}?per_page={PER_PAGE}&page={page}",
-                             page_validator(list_schema), validator(list_schema))
+                body = check(
+                    endpoint,
+                    f"{prefix}/{endpoint}?per_page={PER_PAGE}&page={page}",
+                    page_validator(list_schema),
+                    validator(list_schema),
+                )
                 if body is None:
                     break
                 ids += [item["id"] for item in body["contents"]]
@@ -93,9 +102,13 @@ def main() -> int:
     print(f"{len(slugs)} zorggebieden and Flanders, {time.perf_counter() - started:.0f} s")
     print(f"{'endpoint':<28}{'answers':>9}{'invalid':>9}{'items':>9}{'invalid':>9}")
     for kind in answers:
-        print(f"{kind:<28}{answers[kind]:>9}{bad_answers[kind]:>9}{items[kind]:>9}{bad_items[kind]:>9}")
-    print(f"{'all':<28}{sum(answers.values()):>9}{sum(bad_answers.values()):>9}"
-          f"{sum(items.values()):>9}{sum(bad_items.values()):>9}")
+        print(
+            f"{kind:<28}{answers[kind]:>9}{bad_answers[kind]:>9}{items[kind]:>9}{bad_items[kind]:>9}"
+        )
+    print(
+        f"{'all':<28}{sum(answers.values()):>9}{sum(bad_answers.values()):>9}"
+        f"{sum(items.values()):>9}{sum(bad_items.values()):>9}"
+    )
     for line in shown[:20]:
         print("  " + line)
     return 1 if bad_answers or bad_items else 0

@@ -7,6 +7,7 @@ result cache never answers it; the per-origin orders are warm after the first.
 
     python bench/areas_bench.py [--services 10000] [--repeat 30]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,12 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="areas-bench-") as tmp:
         work = Path(tmp)
-        env = {**os.environ, "DIENSTENWIJZER_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-               "DIENSTENWIJZER_INDEX_DIR": str(work / "index"), "DIENSTENWIJZER_SECRET_KEY": "x"}
+        env = {
+            **os.environ,
+            "DIENSTENWIJZER_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+            "DIENSTENWIJZER_INDEX_DIR": str(work / "index"),
+            "DIENSTENWIJZER_SECRET_KEY": "x",
+        }
         counts = write_catalogue(load_reference(ROOT), args.services, work / "catalogue", 1)
         cli(["init", "--no-demo"], env)
         cli(["import", str(work / "catalogue" / "gent.csv"), "--region", "gent"], env)
@@ -62,24 +67,34 @@ def main() -> int:
                 "browse, no place": ("", Filters()),
                 "browse, 9000 (office distance only)": ("", Filters(origin=gent)),
                 "browse, 9820 + 10 km, office only": ("", Filters(origin=merelbeke, km=10.0)),
-                "browse, 9820 + 10 km, home first": ("", Filters(origin=merelbeke, km=10.0,
-                                                                 home="44088")),
+                "browse, 9820 + 10 km, home first": (
+                    "",
+                    Filters(origin=merelbeke, km=10.0, home="44088"),
+                ),
                 "poetshulp, 9000": ("poetshulp", Filters(origin=gent)),
-                "poetshulp, 9820 + 10 km, office only": ("poetshulp", Filters(
-                    origin=merelbeke, km=10.0)),
-                "poetshulp, 9820 + 10 km, home first": ("poetshulp", Filters(
-                    origin=merelbeke, km=10.0, home="44088")),
+                "poetshulp, 9820 + 10 km, office only": (
+                    "poetshulp",
+                    Filters(origin=merelbeke, km=10.0),
+                ),
+                "poetshulp, 9820 + 10 km, home first": (
+                    "poetshulp",
+                    Filters(origin=merelbeke, km=10.0, home="44088"),
+                ),
             }
-            print(f"gent: {counts.get('gent')} services of {args.services}; "
-                  f"load average {load_average()}")
+            print(
+                f"gent: {counts.get('gent')} services of {args.services}; "
+                f"load average {load_average()}"
+            )
             for name, (text, filters) in cases.items():
                 times = []
                 for i in range(args.repeat):
                     t0 = time.perf_counter()
                     result = search.search("gent", SearchRequest(text, filters, 1, 10 + i))
                     times.append((time.perf_counter() - t0) * 1000)
-                print(f"{name:40s} total {result.total:6d}  first {times[0]:7.1f} ms  "
-                      f"median {statistics.median(times[1:]):6.1f} ms")
+                print(
+                    f"{name:40s} total {result.total:6d}  first {times[0]:7.1f} ms  "
+                    f"median {statistics.median(times[1:]):6.1f} ms"
+                )
             print(f"load average {load_average()}")
     return 0
 

@@ -14,6 +14,7 @@ project's URLs (/<gebied>/zoeken and /<gebied>/api/v1/services) with the same pa
 BASELINE_PAD_BYTES adds that much static page chrome (header, footer, navigation) to the HTML
 page, so that both servers send pages of about the same size.
 """
+
 from __future__ import annotations
 
 import html
@@ -48,8 +49,9 @@ def dutch_stem(word: str) -> str:
 
 def analyzer():
     # The schema is pickled into the index: the stem function must be importable by name.
-    return StemmingAnalyzer(stemfn=dutch_stem, stoplist=frozenset(stopwords_for_language("nl")),
-                            cachesize=50_000)
+    return StemmingAnalyzer(
+        stemfn=dutch_stem, stoplist=frozenset(stopwords_for_language("nl")), cachesize=50_000
+    )
 
 
 def schema() -> Schema:
@@ -65,7 +67,11 @@ def schema() -> Schema:
         dienstencheques=BOOLEAN(stored=True),
         lat=NUMERIC(float, stored=True),
         lon=NUMERIC(float, stored=True),
-        city=STORED, phone=STORED, email=STORED, website=STORED, price=STORED,
+        city=STORED,
+        phone=STORED,
+        email=STORED,
+        website=STORED,
+        price=STORED,
     )
 
 
@@ -93,12 +99,21 @@ def build(catalogue_dir: Path, index_dir: Path, root: Path) -> int:
             cats += [parents[c] for c in cats if parents.get(c)]
             lat, lon = ref.postcode_coords.get(row["postcode"], (0.0, 0.0))
             doc = {
-                "id": row["extern_id"], "name": row["naam"], "description": row["omschrijving"],
-                "provider": row["aanbieder"], "category_labels": " ".join(labels[c] for c in cats),
-                "categories": ",".join(dict.fromkeys(cats)), "municipalities": ",".join(munis),
-                "dienstencheques": row["dienstencheques"] == "ja", "lat": lat, "lon": lon,
-                "city": row["gemeente"], "phone": row["telefoon"], "email": row["email"],
-                "website": row["website"], "price": row["prijs"],
+                "id": row["extern_id"],
+                "name": row["naam"],
+                "description": row["omschrijving"],
+                "provider": row["aanbieder"],
+                "category_labels": " ".join(labels[c] for c in cats),
+                "categories": ",".join(dict.fromkeys(cats)),
+                "municipalities": ",".join(munis),
+                "dienstencheques": row["dienstencheques"] == "ja",
+                "lat": lat,
+                "lon": lon,
+                "city": row["gemeente"],
+                "phone": row["telefoon"],
+                "email": row["email"],
+                "website": row["website"],
+                "price": row["prijs"],
             }
             for slug in dict.fromkeys(region_of[m] for m in munis if m in region_of):
                 writers[slug].add_document(**doc)
@@ -151,8 +166,11 @@ def _reference():
 
         root = Path(os.environ.get("BASELINE_PROJECT_ROOT", Path(__file__).resolve().parent.parent))
         ref = load_reference(root)
-        points = {m.nis_code: [ref.postcode_coords[p] for p in m.postcodes]
-                  for r in ref.regions for m in r.municipalities}
+        points = {
+            m.nis_code: [ref.postcode_coords[p] for p in m.postcodes]
+            for r in ref.regions
+            for m in r.municipalities
+        }
         _places = ref.postcode_coords, points
     return _places
 
@@ -185,8 +203,10 @@ def facet_counts(slug: str, searcher, docs: set[int]) -> dict[str, dict[str, int
         key = (slug, field)
         if key not in _facet_docs:
             reader = searcher.reader()
-            _facet_docs[key] = {value: set(reader.postings(field, value).all_ids())
-                                for value in reader.field_terms(field)}
+            _facet_docs[key] = {
+                value: set(reader.postings(field, value).all_ids())
+                for value in reader.field_terms(field)
+            }
         found = ((value, len(docs & with_value)) for value, with_value in _facet_docs[key].items())
         counts[facet] = {value: n for value, n in found if n}
     return counts
@@ -199,41 +219,76 @@ def search(slug: str, args: dict[str, list[str]]):
     text = (args.get("q") or args.get("search") or [""])[0].strip()
     query = _parser.parse(text) if text else Every()
     page = max(1, int((args.get("page") or ["1"])[0]))
-    results = searcher.search_page(query, page, pagelen=PER_PAGE, filter=_filter(args), terms=bool(text))
+    results = searcher.search_page(
+        query, page, pagelen=PER_PAGE, filter=_filter(args), terms=bool(text)
+    )
     return results, facet_counts(slug, searcher, results.results.docs())
 
 
 def _html_page(slug: str, args, results, facets, pad: int) -> str:
     e = html.escape
     text = (args.get("q") or [""])[0]
-    head = (f"<!doctype html><html lang=\"nl\"><head><meta charset=\"utf-8\"><title>Zoeken - {e(slug)}"
-            f"</title></head><body><form action=\"/{e(slug)}/zoeken\"><label for=\"q\">Wat zoekt u?</label>"
-            f"<input id=\"q\" name=\"q\" value=\"{e(text)}\"><button>Zoeken</button></form>")
+    head = (
+        f'<!doctype html><html lang="nl"><head><meta charset="utf-8"><title>Zoeken - {e(slug)}'
+        f'</title></head><body><form action="/{e(slug)}/zoeken"><label for="q">Wat zoekt u?</label>'
+        f'<input id="q" name="q" value="{e(text)}"><button>Zoeken</button></form>'
+    )
     out = [head, f"<p>{results.total} diensten gevonden</p>"]
     for facet, counts in facets.items():
         out.append(f"<h2>{facet}</h2><ul>")
-        out.extend(f"<li><a href=\"?{e(urllib.parse.urlencode({facet: k}))}\">{e(str(k))}</a> ({n})</li>"
-                   for k, n in sorted(counts.items(), key=lambda kv: -kv[1]))
+        out.extend(
+            f'<li><a href="?{e(urllib.parse.urlencode({facet: k}))}">{e(str(k))}</a> ({n})</li>'
+            for k, n in sorted(counts.items(), key=lambda kv: -kv[1])
+        )
         out.append("</ul>")
     out.append("<ol>")
     for hit in results:
         snippet = hit.highlights("description", top=2) or e(hit["description"][:200])
-        out.append(f"<li><h3><a href=\"/{e(slug)}/diensten/{e(hit['id'])}\">{e(hit['name'])}</a></h3>"
-                   f"<p>{e(hit['provider'])} - {e(hit['city'])}</p><p>{snippet}</p></li>")
+        out.append(
+            f'<li><h3><a href="/{e(slug)}/diensten/{e(hit["id"])}">{e(hit["name"])}</a></h3>'
+            f"<p>{e(hit['provider'])} - {e(hit['city'])}</p><p>{snippet}</p></li>"
+        )
     out.append(f"</ol><p>Pagina {results.pagenum} van {results.pagecount}</p>")
     if pad > 0:
-        out.append("<footer>" + ("Dienstenwijzer - lokale diensten in uw buurt. " * (pad // 46 + 1))[:pad]
-                   + "</footer>")
+        out.append(
+            "<footer>"
+            + ("Dienstenwijzer - lokale diensten in uw buurt. " * (pad // 46 + 1))[:pad]
+            + "</footer>"
+        )
     out.append("</body></html>")
     return "".join(out)
 
 
 def _json_page(slug: str, results, facets) -> str:
-    items = [{k: hit.get(k) for k in ("id", "name", "description", "provider", "city", "phone", "email",
-                                      "website", "price", "categories", "municipalities", "dienstencheques")}
-             for hit in results]
-    return json.dumps({"total_items": results.total, "page": results.pagenum, "contents": items,
-                       "facets": facets}, ensure_ascii=False)
+    items = [
+        {
+            k: hit.get(k)
+            for k in (
+                "id",
+                "name",
+                "description",
+                "provider",
+                "city",
+                "phone",
+                "email",
+                "website",
+                "price",
+                "categories",
+                "municipalities",
+                "dienstencheques",
+            )
+        }
+        for hit in results
+    ]
+    return json.dumps(
+        {
+            "total_items": results.total,
+            "page": results.pagenum,
+            "contents": items,
+            "facets": facets,
+        },
+        ensure_ascii=False,
+    )
 
 
 def app(environ, start_response):
@@ -252,7 +307,9 @@ def app(environ, start_response):
     if is_api:
         body, ctype = _json_page(parts[0], results, facets), "application/json"
     else:
-        body = _html_page(parts[0], args, results, facets, int(os.environ.get("BASELINE_PAD_BYTES", "0")))
+        body = _html_page(
+            parts[0], args, results, facets, int(os.environ.get("BASELINE_PAD_BYTES", "0"))
+        )
         ctype = "text/html; charset=utf-8"
     data = body.encode("utf-8")
     start_response("200 OK", [("Content-Type", ctype), ("Content-Length", str(len(data))), pid])

@@ -7,6 +7,7 @@ names are moved to the zorggebied the service is generated for, and provider nam
 recombined from the demo providers' names. Services are spread over the zorggebieden in
 proportion to their inhabitants (bench/population.csv).
 """
+
 from __future__ import annotations
 
 import csv
@@ -16,21 +17,79 @@ from pathlib import Path
 
 from bench_reference import Reference, Region
 
-COLUMNS = ("extern_id", "naam", "aanbieder", "categorie", "omschrijving", "gemeenten", "straat",
-           "postcode", "gemeente", "telefoon", "email", "website", "dienstencheques", "prijs",
-           "doelgroep", "openingsuren")
+COLUMNS = (
+    "extern_id",
+    "naam",
+    "aanbieder",
+    "categorie",
+    "omschrijving",
+    "gemeenten",
+    "straat",
+    "postcode",
+    "gemeente",
+    "telefoon",
+    "email",
+    "website",
+    "dienstencheques",
+    "prijs",
+    "doelgroep",
+    "openingsuren",
+)
 SERVICES_PER_PROVIDER = 4
 OTHER_REGION_SHARE = 0.05  # services that also serve a municipality of another zorggebied
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9'\"‘(])")
 WORD = re.compile(r"[A-Za-zÀ-ÿ][a-zà-ÿ-]+")
 # Words in demo provider names that say what kind of provider it is; the rest is the brand.
 PROVIDER_KIND_WORDS = {
-    "vzw", "dienstencheques", "dienstenchequebedrijf", "ocmw", "sociaal", "huis", "wijk-werken",
-    "sociale", "werkplaats", "kringloopwinkel", "kringloopcentrum", "bv", "bvba", "cv", "en",
-    "de", "het", "&", "co", "stad", "gemeente", "dienst", "van", "voor", "buurtwerk", "lde",
+    "vzw",
+    "dienstencheques",
+    "dienstenchequebedrijf",
+    "ocmw",
+    "sociaal",
+    "huis",
+    "wijk-werken",
+    "sociale",
+    "werkplaats",
+    "kringloopwinkel",
+    "kringloopcentrum",
+    "bv",
+    "bvba",
+    "cv",
+    "en",
+    "de",
+    "het",
+    "&",
+    "co",
+    "stad",
+    "gemeente",
+    "dienst",
+    "van",
+    "voor",
+    "buurtwerk",
+    "lde",
 }
-FIRST_NAMES = ("An", "Bart", "Els", "Filip", "Greet", "Hilde", "Jan", "Karin", "Lotte", "Marc",
-               "Nadia", "Omar", "Patrick", "Rita", "Sofie", "Tom", "Yasmine", "Wim", "Ilse", "Koen")
+FIRST_NAMES = (
+    "An",
+    "Bart",
+    "Els",
+    "Filip",
+    "Greet",
+    "Hilde",
+    "Jan",
+    "Karin",
+    "Lotte",
+    "Marc",
+    "Nadia",
+    "Omar",
+    "Patrick",
+    "Rita",
+    "Sofie",
+    "Tom",
+    "Yasmine",
+    "Wim",
+    "Ilse",
+    "Koen",
+)
 EXTRA_SENTENCES = (
     "Wij werken in {place} en de omliggende deelgemeenten.",
     "Bel gerust naar {person} voor meer uitleg.",
@@ -66,16 +125,26 @@ class CatalogueGenerator:
                 self.synonyms.setdefault(w, [])
                 self.synonyms[w].extend(x for x in words if x != w)
         demo_places = {p for p in ref.flemish_places if len(p) >= 4}
-        demo_text = " ".join(r["omschrijving"] + " " + r["naam"] + " " + r["aanbieder"] for r in self.rows)
+        demo_text = " ".join(
+            r["omschrijving"] + " " + r["naam"] + " " + r["aanbieder"] for r in self.rows
+        )
         used = sorted((p for p in demo_places if p in demo_text), key=len, reverse=True)
-        self.place_pattern = re.compile(r"\b(" + "|".join(map(re.escape, used)) + r")\b") if used else None
+        self.place_pattern = (
+            re.compile(r"\b(" + "|".join(map(re.escape, used)) + r")\b") if used else None
+        )
         brands = set()
         for r in self.rows:
             for w in r["aanbieder"].split():
-                if w.lower() not in PROVIDER_KIND_WORDS and w[:1].isupper() and w not in demo_places:
+                if (
+                    w.lower() not in PROVIDER_KIND_WORDS
+                    and w[:1].isupper()
+                    and w not in demo_places
+                ):
                     brands.add(w.strip("()"))
         self.brands = sorted(brands)
-        self.streets = sorted({re.sub(r"\s*\d.*$", "", r["straat"]) for r in self.rows if r["straat"]})
+        self.streets = sorted(
+            {re.sub(r"\s*\d.*$", "", r["straat"]) for r in self.rows if r["straat"]}
+        )
 
     # --- wording -------------------------------------------------------------------------
     def _place_in(self, region: Region) -> str:
@@ -95,13 +164,17 @@ class CatalogueGenerator:
                 return word
             new = self.rng.choice(alternatives)
             return new.capitalize() if word[0].isupper() else new
+
         return WORD.sub(swap, text)
 
     def _extra_sentence(self, region: Region) -> str:
         return self.rng.choice(EXTRA_SENTENCES).format(
-            place=self._place_in(region), place2=self._place_in(region),
-            person=self.rng.choice(FIRST_NAMES), street=self.rng.choice(self.streets),
-            day=self.rng.choice(DAYS))
+            place=self._place_in(region),
+            place2=self._place_in(region),
+            person=self.rng.choice(FIRST_NAMES),
+            street=self.rng.choice(self.streets),
+            day=self.rng.choice(DAYS),
+        )
 
     def _description(self, template: dict, region: Region) -> str:
         own = self.sentences[id(template)]
@@ -131,8 +204,12 @@ class CatalogueGenerator:
     def service(self, region: Region, number: int, provider: str, template: dict) -> dict:
         rng = self.rng
         home = rng.choice(region.municipalities)
-        served = [home.name] + [m.name for m in rng.sample(region.municipalities,
-                                                           k=rng.randint(0, len(region.municipalities) - 1))]
+        served = [home.name] + [
+            m.name
+            for m in rng.sample(
+                region.municipalities, k=rng.randint(0, len(region.municipalities) - 1)
+            )
+        ]
         if rng.random() < OTHER_REGION_SHARE:
             other = rng.choice([r for r in self.ref.regions if r.slug != region.slug])
             served.append(rng.choice(other.municipalities).name)
@@ -152,7 +229,7 @@ class CatalogueGenerator:
             "postcode": rng.choice(home.postcodes),
             "gemeente": home.name,
             "telefoon": f"0{rng.randint(10, 99)} {rng.randint(10, 99)} {rng.randint(10, 99)} "
-                        f"{rng.randint(10, 99)}",
+            f"{rng.randint(10, 99)}",
             "email": f"info{number}@{slug}.example",
             "website": f"https://{slug}.example" if rng.random() < 0.7 else "",
             "dienstencheques": template["dienstencheques"],
@@ -183,7 +260,9 @@ def region_counts(ref: Reference, total: int) -> dict[str, int]:
     whole = sum(weights)
     exact = [total * w / whole for w in weights]
     counts = [int(x) for x in exact]
-    for i in sorted(range(len(exact)), key=lambda i: exact[i] - counts[i], reverse=True)[:total - sum(counts)]:
+    for i in sorted(range(len(exact)), key=lambda i: exact[i] - counts[i], reverse=True)[
+        : total - sum(counts)
+    ]:
         counts[i] += 1
     return {r.slug: c for r, c in zip(ref.regions, counts, strict=True)}
 

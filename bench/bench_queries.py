@@ -7,6 +7,7 @@ dienstencheques, distance from a postcode); some ask for page 2 or 3. The zorgge
 request is drawn in proportion to inhabitants. Words come from the demo catalogue and the
 taxonomy, never from the generated catalogue, so queries are not tailored to the index.
 """
+
 from __future__ import annotations
 
 import random
@@ -19,53 +20,170 @@ from dataclasses import dataclass
 from bench_reference import Reference, Region
 
 KIND_SHARES = {
-    "word": 0.28, "two_words": 0.12, "category": 0.10, "synonym": 0.10, "inflected": 0.07,
-    "typo": 0.12, "sentence": 0.09, "unknown": 0.07, "browse": 0.05,
+    "word": 0.28,
+    "two_words": 0.12,
+    "category": 0.10,
+    "synonym": 0.10,
+    "inflected": 0.07,
+    "typo": 0.12,
+    "sentence": 0.09,
+    "unknown": 0.07,
+    "browse": 0.05,
 }
 FILTER_SHARE = 0.35
 LATER_PAGE_SHARE = 0.07
 DISTANCES_KM = (2, 5, 10, 20, 50)
-STOPWORDS = frozenset((  # noqa: SIM905 (a word list reads best as text)
-    "aan al als bij dan dat de den der des die dit door een en er het hij hoe ik in is je kan "
-    "kunt maar me met mij mijn na naar niet nog of om onze ook op over te tot u uit uw van "
-    "voor wat we wie wij wil zal ze zich zijn zo zoals zonder omdat waar wordt worden heeft "
-    "hebben deze ons meer elke iedere alle welke gaat komen komt doen doet nu dus toch even "
-    "heel hebt heb geldt iets mogen mag moet moeten kunnen tussen andere ander graag gewoon "
-    "samen zelf daar hier wel geen veel want eens wanneer tijdens zodat waarna"
-).split())
+STOPWORDS = frozenset(
+    (  # noqa: SIM905 (a word list reads best as text)
+        "aan al als bij dan dat de den der des die dit door een en er het hij hoe ik in is je kan "
+        "kunt maar me met mij mijn na naar niet nog of om onze ook op over te tot u uit uw van "
+        "voor wat we wie wij wil zal ze zich zijn zo zoals zonder omdat waar wordt worden heeft "
+        "hebben deze ons meer elke iedere alle welke gaat komen komt doen doet nu dus toch even "
+        "heel hebt heb geldt iets mogen mag moet moeten kunnen tussen andere ander graag gewoon "
+        "samen zelf daar hier wel geen veel want eens wanneer tijdens zodat waarna"
+    ).split()
+)
 # Objects and verbs residents put in a sentence; most relate to the taxonomy, some do not.
 SENTENCE_PAIRS = (
-    ("gras", "maaien"), ("haag", "snoeien"), ("ramen", "wassen"), ("strijk", "doen"),
-    ("huis", "poetsen"), ("kinderen", "opvangen"), ("boodschappen", "doen"),
-    ("fiets", "herstellen"), ("kleren", "herstellen"), ("tuin", "onderhouden"),
-    ("dakgoot", "kuisen"), ("computer", "installeren"), ("papieren", "invullen"),
-    ("moeder", "naar het ziekenhuis brengen"), ("maaltijden", "brengen"), ("muren", "schilderen"),
-    ("verhuis", "helpen"), ("hond", "uitlaten"), ("piano", "stemmen"), ("zwembad", "kuisen"),
-    ("vader", "gezelschap houden"), ("oude meubels", "ophalen"), ("kraan", "herstellen"),
+    ("gras", "maaien"),
+    ("haag", "snoeien"),
+    ("ramen", "wassen"),
+    ("strijk", "doen"),
+    ("huis", "poetsen"),
+    ("kinderen", "opvangen"),
+    ("boodschappen", "doen"),
+    ("fiets", "herstellen"),
+    ("kleren", "herstellen"),
+    ("tuin", "onderhouden"),
+    ("dakgoot", "kuisen"),
+    ("computer", "installeren"),
+    ("papieren", "invullen"),
+    ("moeder", "naar het ziekenhuis brengen"),
+    ("maaltijden", "brengen"),
+    ("muren", "schilderen"),
+    ("verhuis", "helpen"),
+    ("hond", "uitlaten"),
+    ("piano", "stemmen"),
+    ("zwembad", "kuisen"),
+    ("vader", "gezelschap houden"),
+    ("oude meubels", "ophalen"),
+    ("kraan", "herstellen"),
 )
 SENTENCE_TEMPLATES = (
-    "ik zoek iemand om mijn {obj} te {verb}", "wie kan mijn {obj} {verb}",
-    "hulp nodig om {obj} te {verb}", "iemand die mijn {obj} kan {verb}",
-    "{obj} {verb} in {place}", "{obj} laten {verb} met dienstencheques",
-    "ik ben 80 en kan mijn {obj} niet meer {verb}", "goedkoop {obj} {verb}",
+    "ik zoek iemand om mijn {obj} te {verb}",
+    "wie kan mijn {obj} {verb}",
+    "hulp nodig om {obj} te {verb}",
+    "iemand die mijn {obj} kan {verb}",
+    "{obj} {verb} in {place}",
+    "{obj} laten {verb} met dienstencheques",
+    "ik ben 80 en kan mijn {obj} niet meer {verb}",
+    "goedkoop {obj} {verb}",
 )
 # Real words for things the catalogue does not offer (checked against its words at run time).
 UNKNOWN_WORDS = (
-    "pianostemmer", "hondenkapper", "tatoeage", "nagelstudio", "rijschool", "trouwfotograaf",
-    "schoorsteenveger", "ongedierte", "horlogemaker", "goudsmid", "hoefsmid", "escaperoom",
-    "bowling", "karaoke", "sushi", "acupunctuur", "springkasteel", "bruidsjurk", "limousine",
-    "jacuzzi", "sauna", "zonnebank", "aquarium", "duivenmelker", "kapsalon", "notaris",
-    "advocaat", "tandarts", "kinesist", "loodgieter", "dakwerker", "glazenier", "imker",
-    "paardrijles", "zangles", "gitaarles", "schaakclub", "fitness", "zwemles", "massage",
-    "reisbureau", "verzekering", "hypotheek", "garagist", "bandencentrale", "slotenmaker",
-    "boekhouder", "vertaler", "drone", "kerstboom", "vuurwerk", "feestzaal", "catering",
-    "dierenarts", "kattenoppas", "paardenstal", "kampeerplaats", "skiles", "bootverhuur",
+    "pianostemmer",
+    "hondenkapper",
+    "tatoeage",
+    "nagelstudio",
+    "rijschool",
+    "trouwfotograaf",
+    "schoorsteenveger",
+    "ongedierte",
+    "horlogemaker",
+    "goudsmid",
+    "hoefsmid",
+    "escaperoom",
+    "bowling",
+    "karaoke",
+    "sushi",
+    "acupunctuur",
+    "springkasteel",
+    "bruidsjurk",
+    "limousine",
+    "jacuzzi",
+    "sauna",
+    "zonnebank",
+    "aquarium",
+    "duivenmelker",
+    "kapsalon",
+    "notaris",
+    "advocaat",
+    "tandarts",
+    "kinesist",
+    "loodgieter",
+    "dakwerker",
+    "glazenier",
+    "imker",
+    "paardrijles",
+    "zangles",
+    "gitaarles",
+    "schaakclub",
+    "fitness",
+    "zwemles",
+    "massage",
+    "reisbureau",
+    "verzekering",
+    "hypotheek",
+    "garagist",
+    "bandencentrale",
+    "slotenmaker",
+    "boekhouder",
+    "vertaler",
+    "drone",
+    "kerstboom",
+    "vuurwerk",
+    "feestzaal",
+    "catering",
+    "dierenarts",
+    "kattenoppas",
+    "paardenstal",
+    "kampeerplaats",
+    "skiles",
+    "bootverhuur",
 )
-COMMON_VERBS = ("maaien", "snoeien", "poetsen", "kuisen", "strijken", "wassen", "koken",
-                "herstellen", "schilderen", "verhuizen", "oppassen", "vervoeren", "behangen",
-                "wieden", "boodschappen", "afrijden", "opruimen", "naaien", "stofzuigen")
-SYLLABLES = ("ka", "lo", "mer", "tin", "vo", "bra", "sel", "dru", "pek", "zon", "wa", "gi",
-             "ster", "bol", "ken", "rif", "tu", "mal", "dor", "quo")
+COMMON_VERBS = (
+    "maaien",
+    "snoeien",
+    "poetsen",
+    "kuisen",
+    "strijken",
+    "wassen",
+    "koken",
+    "herstellen",
+    "schilderen",
+    "verhuizen",
+    "oppassen",
+    "vervoeren",
+    "behangen",
+    "wieden",
+    "boodschappen",
+    "afrijden",
+    "opruimen",
+    "naaien",
+    "stofzuigen",
+)
+SYLLABLES = (
+    "ka",
+    "lo",
+    "mer",
+    "tin",
+    "vo",
+    "bra",
+    "sel",
+    "dru",
+    "pek",
+    "zon",
+    "wa",
+    "gi",
+    "ster",
+    "bol",
+    "ken",
+    "rif",
+    "tu",
+    "mal",
+    "dor",
+    "quo",
+)
 
 
 @dataclass(frozen=True)
@@ -89,12 +207,12 @@ def typo(word: str, rng: random.Random) -> str:
     i = rng.randrange(1, len(word) - 1)
     kind = rng.randrange(4)
     if kind == 0:
-        return word[:i] + word[i + 1:]
+        return word[:i] + word[i + 1 :]
     if kind == 1:
-        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
     if kind == 2:
         return word[:i] + word[i] + word[i:]
-    return word[:i] + rng.choice("aeioulnrst") + word[i + 1:]
+    return word[:i] + rng.choice("aeioulnrst") + word[i + 1 :]
 
 
 def inflect(verb: str, rng: random.Random) -> str:
@@ -109,7 +227,9 @@ def inflect(verb: str, rng: random.Random) -> str:
     voiceless = stem[-1:] in "tkfschp"  # 't kofschip: gepoetst, gemaaid
     ending = "" if stem[-1:] in "td" else ("t" if voiceless else "d")
     past = stem + ("te" if voiceless else "de")
-    return rng.choice((stem + ("" if stem.endswith("t") else "t"), "ge" + stem + ending, stem, past))
+    return rng.choice(
+        (stem + ("" if stem.endswith("t") else "t"), "ge" + stem + ending, stem, past)
+    )
 
 
 class QueryWriter:
@@ -130,9 +250,12 @@ class QueryWriter:
         demo_text = " ".join(r["omschrijving"].lower() for r in self.rows)
         # Verbs: taxonomy words the demo uses after "te" (te poetsen); other words ending
         # in -en are mostly plural nouns (kinderen, fietspaden).
-        candidates = {w for s, _ in self.synonyms for w in s.split() if w.endswith("en") and len(w) >= 6}
-        self.verbs = sorted(w for w in candidates | set(COMMON_VERBS)
-                            if f"te {w}" in demo_text or w in COMMON_VERBS)
+        candidates = {
+            w for s, _ in self.synonyms for w in s.split() if w.endswith("en") and len(w) >= 6
+        }
+        self.verbs = sorted(
+            w for w in candidates | set(COMMON_VERBS) if f"te {w}" in demo_text or w in COMMON_VERBS
+        )
         known = set(words) | {w for s, _ in self.synonyms for w in s.split()}
         self.unknown = [w for w in UNKNOWN_WORDS if w not in known]
         self.known = known
@@ -140,7 +263,9 @@ class QueryWriter:
 
     @staticmethod
     def _content_words(text: str) -> list[str]:
-        return [w for w in re.findall(r"[a-zà-ÿ]+", text.lower()) if len(w) >= 4 and w not in STOPWORDS]
+        return [
+            w for w in re.findall(r"[a-zà-ÿ]+", text.lower()) if len(w) >= 4 and w not in STOPWORDS
+        ]
 
     def _row_words(self) -> tuple[list[str], str]:
         row = self.rng.choice(self.rows)
@@ -161,7 +286,9 @@ class QueryWriter:
             return f"{words[i]} {words[min(len(words) - 1, i + rng.randint(1, 3))]}", category
         if kind == "category":
             c = rng.choices(self.categories, self.category_weights)[0]
-            return rng.choice((c.label.split(" (")[0].split(" & ")[0].lower(), c.id.replace("-", " "))), c.id
+            return rng.choice(
+                (c.label.split(" (")[0].split(" & ")[0].lower(), c.id.replace("-", " "))
+            ), c.id
         if kind == "synonym":
             return rng.choice(self.synonyms)
         if kind == "inflected":
@@ -177,7 +304,9 @@ class QueryWriter:
             return " ".join(words), category
         if kind == "sentence":
             obj, verb = rng.choice(SENTENCE_PAIRS)
-            return rng.choice(SENTENCE_TEMPLATES).format(obj=obj, verb=verb, place=self._place(region)), None
+            return rng.choice(SENTENCE_TEMPLATES).format(
+                obj=obj, verb=verb, place=self._place(region)
+            ), None
         if kind == "unknown":
             if rng.random() < 0.5 and self.unknown:
                 return rng.choice(self.unknown), None
@@ -196,7 +325,12 @@ class QueryWriter:
             for _ in range(1 if rng.random() < 0.85 else 2):
                 kind = rng.randrange(4)
                 if kind == 0 and not browse:
-                    params.append(("categorie", category or rng.choices(self.categories, self.category_weights)[0].id))
+                    params.append(
+                        (
+                            "categorie",
+                            category or rng.choices(self.categories, self.category_weights)[0].id,
+                        )
+                    )
                 elif kind == 1:
                     params.append(("gemeente", rng.choice(region.municipalities).nis_code))
                 elif kind == 2:

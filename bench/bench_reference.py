@@ -4,6 +4,7 @@ Regions and their municipalities, postcodes with coordinates, the taxonomy and t
 catalogue rows. Read straight from fixtures/ so the generator and the query writer run (and
 can be tested) without a database.
 """
+
 from __future__ import annotations
 
 import csv
@@ -67,7 +68,9 @@ def _read_csv(path: Path, delimiter: str = ",") -> list[dict]:
 
 def load_reference(root: Path) -> Reference:
     fixtures = root / "fixtures"
-    inhabitants = {r["nis_code"]: int(r["inhabitants"]) for r in _read_csv(BENCH_DIR / "population.csv")}
+    inhabitants = {
+        r["nis_code"]: int(r["inhabitants"]) for r in _read_csv(BENCH_DIR / "population.csv")
+    }
     sites = yaml.safe_load((fixtures / "zorggebieden.yaml").read_text(encoding="utf-8"))["sites"]
 
     postcode_rows = _read_csv(fixtures / "postcodes.csv")
@@ -86,22 +89,31 @@ def load_reference(root: Path) -> Reference:
         munis = []
         for m in site["municipalities"]:
             rows = by_nis.get(m["nis_code"], [])
-            munis.append(Municipality(
-                nis_code=m["nis_code"], name=m["name"],
-                inhabitants=inhabitants.get(m["nis_code"], 10_000),
-                postcodes=sorted({r["postcode"] for r in rows if r["postcode"] in coords}),
-                places=sorted({r["place_name"].title() for r in rows if r["place_name"]}),
-            ))
+            munis.append(
+                Municipality(
+                    nis_code=m["nis_code"],
+                    name=m["name"],
+                    inhabitants=inhabitants.get(m["nis_code"], 10_000),
+                    postcodes=sorted({r["postcode"] for r in rows if r["postcode"] in coords}),
+                    places=sorted({r["place_name"].title() for r in rows if r["place_name"]}),
+                )
+            )
         regions.append(Region(site["slug"], munis))
 
     taxonomy = yaml.safe_load((fixtures / "taxonomie.yaml").read_text(encoding="utf-8"))
     categories: dict[str, Category] = {}
     for top in taxonomy["categories"]:
-        categories[top["id"]] = Category(top["id"], top["label"], None, top.get("synonyms", []),
-                                         bool(top.get("dienstencheques")))
+        categories[top["id"]] = Category(
+            top["id"], top["label"], None, top.get("synonyms", []), bool(top.get("dienstencheques"))
+        )
         for sub in top.get("subcategories", []):
-            categories[sub["id"]] = Category(sub["id"], sub["label"], top["id"],
-                                             sub.get("synonyms", []), bool(sub.get("dienstencheques")))
+            categories[sub["id"]] = Category(
+                sub["id"],
+                sub["label"],
+                top["id"],
+                sub.get("synonyms", []),
+                bool(sub.get("dienstencheques")),
+            )
 
     demo_rows = []
     for path in sorted((fixtures / "catalogus").glob("*.csv")):

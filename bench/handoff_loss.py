@@ -9,6 +9,7 @@ in the chosen way, then compares the searches answered 200 with the searches cou
 database. The loss window of a kill -9 is printed in seconds of traffic (lost / rate); it
 should stay under DEMAND_HANDOFF_SECONDS plus one batch. Not a test: numbers only.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,9 +50,24 @@ class Site:
     def __init__(self, env: dict, port: int, log: Path):
         self.port = port
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--workers", "1", "--bind",
-             f"127.0.0.1:{port}", "--graceful-timeout", "20", "wsgi:app"],
-            env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--chdir",
+                str(ROOT),
+                "--workers",
+                "1",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--graceful-timeout",
+                "20",
+                "wsgi:app",
+            ],
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -72,7 +88,9 @@ class Site:
             connection.close()
 
     def worker_pid(self) -> int:
-        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        children = (
+            Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        )
         return int(children[0])
 
     def stop(self) -> None:
@@ -132,10 +150,16 @@ def main() -> None:
 
     workdir = Path(tempfile.mkdtemp(prefix="handoff-loss-"))
     url = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    env = {**os.environ, "DIENSTENWIJZER_DATABASE_URL": url, "DIENSTENWIJZER_INDEX_DIR": str(workdir / "index"),
-           "DIENSTENWIJZER_SECRET_KEY": "bench-secret"}
+    env = {
+        **os.environ,
+        "DIENSTENWIJZER_DATABASE_URL": url,
+        "DIENSTENWIJZER_INDEX_DIR": str(workdir / "index"),
+        "DIENSTENWIJZER_SECRET_KEY": "bench-secret",
+    }
     env.pop("DIENSTENWIJZER_TEST_DATABASE_URL", None)
-    app = create_app({"DATABASE_URL": url, "INDEX_DIR": str(workdir / "index"), "SECRET_KEY": "bench-secret"})
+    app = create_app(
+        {"DATABASE_URL": url, "INDEX_DIR": str(workdir / "index"), "SECRET_KEY": "bench-secret"}
+    )
     result = app.test_cli_runner().invoke(args=["init"])
     assert result.exit_code == 0, result.output
     interval = float(app.config["DEMAND_HANDOFF_SECONDS"])
@@ -149,10 +173,14 @@ def main() -> None:
         answered, stored, rate = run_round(env, url, "kill -9", args.seconds, log)
         lost = max(0, answered - stored)
         windows.append(lost / rate if rate else 0.0)
-        print(f"kill -9 round {r + 1}: {answered} answered at {rate:.0f}/s, {stored} counted, "
-              f"{lost} lost = {windows[-1]:.2f} s of traffic")
-    print(f"kill -9 loss window: max {max(windows):.2f} s, mean {sum(windows) / len(windows):.2f} s "
-          f"(interval {interval} s)")
+        print(
+            f"kill -9 round {r + 1}: {answered} answered at {rate:.0f}/s, {stored} counted, "
+            f"{lost} lost = {windows[-1]:.2f} s of traffic"
+        )
+    print(
+        f"kill -9 loss window: max {max(windows):.2f} s, mean {sum(windows) / len(windows):.2f} s "
+        f"(interval {interval} s)"
+    )
     print(f"load average: {Path('/proc/loadavg').read_text().strip()}")
 
 

@@ -7,6 +7,7 @@ load average. The part spent in WeasyPrint is timed apart from the search and th
 
     python bench/pdf_bench.py [--services 100] [--repeat 5]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,12 @@ def main() -> int:
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="pdf-bench-") as tmp:
         work = Path(tmp)
-        env = {**os.environ, "DIENSTENWIJZER_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
-               "DIENSTENWIJZER_INDEX_DIR": str(work / "index"), "DIENSTENWIJZER_SECRET_KEY": "x"}
+        env = {
+            **os.environ,
+            "DIENSTENWIJZER_DATABASE_URL": f"sqlite:///{work / 'db.sqlite3'}",
+            "DIENSTENWIJZER_INDEX_DIR": str(work / "index"),
+            "DIENSTENWIJZER_SECRET_KEY": "x",
+        }
         write_gent(work / "gent.csv", args.services)
         cli(["init", "--no-demo"], env)
         cli(["import", str(work / "gent.csv"), "--region", "gent"], env)
@@ -90,13 +95,17 @@ def main() -> int:
             assert response.status_code == 200, response.status_code
             reader = PdfReader(io.BytesIO(response.data))
             services_in_it = sum(p.extract_text().count("Voor inwoners") for p in reader.pages)
-            print(f"run {i + 1}: {totals[-1]:.2f} s (WeasyPrint {spent_rendering[-1]:.2f} s), "
-                  f"{len(reader.pages)} pages, {len(response.data) // 1024} KiB, "
-                  f"{services_in_it} services; load average {load_average()}")
-        print(f"PDF of {args.services} services: first {totals[0]:.2f} s, median of the rest "
-              f"{statistics.median(totals[1:] or totals):.2f} s "
-              f"(WeasyPrint {statistics.median(spent_rendering[1:] or spent_rendering):.2f} s); "
-              f"load average {load_average()}")
+            print(
+                f"run {i + 1}: {totals[-1]:.2f} s (WeasyPrint {spent_rendering[-1]:.2f} s), "
+                f"{len(reader.pages)} pages, {len(response.data) // 1024} KiB, "
+                f"{services_in_it} services; load average {load_average()}"
+            )
+        print(
+            f"PDF of {args.services} services: first {totals[0]:.2f} s, median of the rest "
+            f"{statistics.median(totals[1:] or totals):.2f} s "
+            f"(WeasyPrint {statistics.median(spent_rendering[1:] or spent_rendering):.2f} s); "
+            f"load average {load_average()}"
+        )
     return 0
 
 

@@ -9,6 +9,7 @@ project's app with Flask's test client: all zorggebieden, as the benchmark's tra
 the RSS after every 100 requests (with the load average), the search cache's size, then the
 cProfile table. Not a latency figure (no server, no client): a map of where time goes.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,11 +41,15 @@ def _gc_timer(phase: str, info: dict) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("workdir", type=Path)
     ap.add_argument("--queries", type=Path, help="default: WORKDIR/queries.tsv")
     ap.add_argument("--requests", type=int, default=600)
-    ap.add_argument("--skip", type=int, default=300, help="rows of queries.tsv to skip (the probes)")
+    ap.add_argument(
+        "--skip", type=int, default=300, help="rows of queries.tsv to skip (the probes)"
+    )
     ap.add_argument("--warm", type=int, default=100, help="requests before profiling starts")
     ap.add_argument("--top", type=int, default=30)
     ap.add_argument("--sort", default="cumulative")
@@ -57,20 +62,23 @@ def main() -> int:
 
     app = create_app()
     client = app.test_client()
-    rows = read_query_file(args.queries or args.workdir / "queries.tsv")[args.skip:]
+    rows = read_query_file(args.queries or args.workdir / "queries.tsv")[args.skip :]
     paths = [r[2] for r in rows]
-    for p in paths[:args.warm]:
+    for p in paths[: args.warm]:
         client.get(p)
     if args.gc_freeze:
         gc.collect()
         gc.freeze()
-    todo = paths[args.warm:args.warm + args.requests]
+    todo = paths[args.warm : args.warm + args.requests]
     prof = None if args.no_profile else cProfile.Profile()
     times = []
     gc.callbacks.append(_gc_timer)
     cpu0 = time.process_time()
-    print(f"after {args.warm} warm-up requests: RSS {rss_mb(os.getpid()):.0f} MB "
-          f"(load {os.getloadavg()[0]:.1f})", flush=True)
+    print(
+        f"after {args.warm} warm-up requests: RSS {rss_mb(os.getpid()):.0f} MB "
+        f"(load {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
     for i, p in enumerate(todo, 1):
         t0 = time.perf_counter()
         if prof is not None:
@@ -83,18 +91,25 @@ def main() -> int:
             print(f"{resp.status_code} {p}")
         if i % 100 == 0:
             cache = app.extensions["search"].cache
-            print(f"{i:5d} requests: RSS {rss_mb(os.getpid()):.0f} MB, search cache "
-                  f"{cache.bytes / 2**20:.0f} MB in {len(cache)} entries, gc counts {gc.get_count()} "
-                  f"(load {os.getloadavg()[0]:.1f})", flush=True)
-    print(f"gen-2 collections: {len(_GC_PAUSES)}, longest {max(_GC_PAUSES, default=0) * 1000:.1f} ms,"
-          f" total {sum(_GC_PAUSES) * 1000:.0f} ms")
+            print(
+                f"{i:5d} requests: RSS {rss_mb(os.getpid()):.0f} MB, search cache "
+                f"{cache.bytes / 2**20:.0f} MB in {len(cache)} entries, gc counts {gc.get_count()} "
+                f"(load {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
+    print(
+        f"gen-2 collections: {len(_GC_PAUSES)}, longest {max(_GC_PAUSES, default=0) * 1000:.1f} ms,"
+        f" total {sum(_GC_PAUSES) * 1000:.0f} ms"
+    )
     cpu_ms = (time.process_time() - cpu0) * 1000 / max(1, len(times))
     times.sort()
     n = len(times)
-    print(f"{n} requests in-process: p50 {times[n // 2] * 1000:.1f} ms, p95 {times[int(n * .95)] * 1000:.1f} ms,"
-          f" p99 {times[int(n * .99)] * 1000:.1f} ms, mean {sum(times) / n * 1000:.1f} ms,"
-          f" CPU {cpu_ms:.1f} ms a page (with the profiler, if on)"
-          f" (load {os.getloadavg()[0]:.1f})")
+    print(
+        f"{n} requests in-process: p50 {times[n // 2] * 1000:.1f} ms, p95 {times[int(n * 0.95)] * 1000:.1f} ms,"
+        f" p99 {times[int(n * 0.99)] * 1000:.1f} ms, mean {sum(times) / n * 1000:.1f} ms,"
+        f" CPU {cpu_ms:.1f} ms a page (with the profiler, if on)"
+        f" (load {os.getloadavg()[0]:.1f})"
+    )
     if prof is not None:
         pstats.Stats(prof).sort_stats(args.sort).print_stats(args.top)
     return 0

@@ -34,7 +34,9 @@ def catalogue(src: Path, workdir: Path, services: int) -> dict:
         con.close()
         if stored == services:
             return env
-        raise SystemExit(f"{workdir} holds {stored} services, not {services}: use another --workdir")
+        raise SystemExit(
+            f"{workdir} holds {stored} services, not {services}: use another --workdir"
+        )
     workdir.mkdir(parents=True, exist_ok=True)
     prepare(src, workdir, services)
     m = measure(

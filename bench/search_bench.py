@@ -22,6 +22,7 @@ package is today:
      is polled until every worker finds it.
 The 1-minute load average is printed beside every figure: the machine may be shared.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,7 +63,9 @@ def project_env(workdir: Path, database_url: str | None) -> dict:
     env["DIENSTENWIJZER_DATABASE_URL"] = database_url or f"sqlite:///{workdir / 'bench.sqlite3'}"
     env["DIENSTENWIJZER_INDEX_DIR"] = str(workdir / "index")
     env["DIENSTENWIJZER_SECRET_KEY"] = "bench-secret"
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), str(BENCH), env.get("PYTHONPATH")]))
+    env["PYTHONPATH"] = os.pathsep.join(
+        filter(None, [str(ROOT), str(BENCH), env.get("PYTHONPATH")])
+    )
     env.pop("DIENSTENWIJZER_TEST_DATABASE_URL", None)
     return env
 
@@ -77,8 +80,9 @@ def cli(args: list[str], env: dict, timeout: float = 3600) -> float:
     """Run `dienstenwijzer <args>` in a subprocess; returns its wall time in seconds."""
     cmd = [sys.executable, "-c", "from dienstenwijzer.cli import main; main()", *args]
     t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, cwd=ROOT, timeout=timeout, capture_output=True, text=True,
-                          check=False)
+    proc = subprocess.run(
+        cmd, env=env, cwd=ROOT, timeout=timeout, capture_output=True, text=True, check=False
+    )
     elapsed = time.perf_counter() - t0
     if proc.returncode != 0:
         sys.stderr.write(proc.stdout[-5000:] + proc.stderr[-5000:])
@@ -104,9 +108,28 @@ class Server:
         self.port = free_port()
         self.log = log.open("w")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--chdir", str(ROOT), "--pythonpath", str(BENCH),
-             "--workers", str(workers), "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", app],
-            env=env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "--chdir",
+                str(ROOT),
+                "--pythonpath",
+                str(BENCH),
+                "--workers",
+                str(workers),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--timeout",
+                "60",
+                app,
+            ],
+            env=env,
+            cwd=ROOT,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
@@ -124,7 +147,9 @@ class Server:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise SystemExit(f"{self.name}: gunicorn exited ({self.proc.returncode}); see {self.log.name}")
+                raise SystemExit(
+                    f"{self.name}: gunicorn exited ({self.proc.returncode}); see {self.log.name}"
+                )
             with contextlib.suppress(OSError):
                 if self.get(path, timeout=30)[0] < 500:
                     return
@@ -134,7 +159,9 @@ class Server:
     def workers(self) -> list[int]:
         pid = self.proc.pid
         try:
-            return sorted(int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())
+            return sorted(
+                int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+            )
         except OSError:
             return []
 
@@ -206,18 +233,32 @@ def slope_mb_per_min(points: list[tuple[float, float]]) -> float:
 # --- load phase ----------------------------------------------------------------------------
 def run_wrk(server: Server, paths_file: Path, seconds: float, clients: int, threads: int) -> dict:
     env = dict(os.environ, BENCH_PATHS=str(paths_file), BENCH_THREADS=str(threads))
-    cmd = ["wrk", "-t", str(threads), "-c", str(clients), "-d", f"{seconds:.0f}s", "--timeout", "10s",
-           "-s", str(BENCH / "walk_queries.lua"), server.url()]
+    cmd = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(clients),
+        "-d",
+        f"{seconds:.0f}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(BENCH / "walk_queries.lua"),
+        server.url(),
+    ]
     load_before = os.getloadavg()[0]
-    out = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=seconds + 120, check=False)
+    out = subprocess.run(
+        cmd, env=env, capture_output=True, text=True, timeout=seconds + 120, check=False
+    )
     if out.returncode != 0 or "BENCH_JSON" not in out.stdout:
         raise SystemExit(f"wrk failed: {out.stdout[-2000:]} {out.stderr[-2000:]}")
     result, hist = {}, {}
     for line in out.stdout.splitlines():
         if line.startswith("BENCH_JSON "):
-            result = json.loads(line[len("BENCH_JSON "):])
+            result = json.loads(line[len("BENCH_JSON ") :])
         elif line.startswith("BENCH_HIST ") and len(line) > len("BENCH_HIST "):
-            for pair in line[len("BENCH_HIST "):].split(","):
+            for pair in line[len("BENCH_HIST ") :].split(","):
                 value, count = pair.split(":")
                 hist[int(value)] = hist.get(int(value), 0) + int(count)
     result["hist"] = hist
@@ -247,16 +288,22 @@ def merge_rounds(rounds: list[dict]) -> dict:
     responses = sum(r["responses"] for r in rounds)
     loads = [x for r in rounds for x in (r["load_before"], r["load_after"])]
     return {
-        "p50": percentile(hist, 50), "p95": percentile(hist, 95), "p99": percentile(hist, 99),
+        "p50": percentile(hist, 50),
+        "p95": percentile(hist, 95),
+        "p99": percentile(hist, 99),
         "rps": sum(r["requests"] for r in rounds) / seconds if seconds else 0.0,
         # CPU the workers spent per answer: what a busy neighbour on the machine cannot inflate.
-        "cpu_ms": 1000 * sum(r.get("cpu_s", 0.0) for r in rounds) / max(1, sum(r["responses"] for r in rounds)),
-        "requests": sum(r["requests"] for r in rounds), "seconds": seconds,
+        "cpu_ms": 1000
+        * sum(r.get("cpu_s", 0.0) for r in rounds)
+        / max(1, sum(r["responses"] for r in rounds)),
+        "requests": sum(r["requests"] for r in rounds),
+        "seconds": seconds,
         "non2xx": sum(r["non2xx"] for r in rounds),
         "errors": sum(r["socket_errors"] + r["timeouts"] for r in rounds),
         "repeats": sum(r["repeats"] for r in rounds),
         "page_kb": sum(r["body_bytes"] for r in rounds) / responses / 1024 if responses else 0.0,
-        "load": sum(loads) / len(loads), "load_max": max(loads),
+        "load": sum(loads) / len(loads),
+        "load_max": max(loads),
     }
 
 
@@ -307,8 +354,9 @@ with app.app_context():
 """
 
 
-def poll_every_worker(server: Server, path: str, marker: bytes, committed: float, workers: list[int],
-                      timeout: float) -> tuple[dict[int, float], dict[int, int]]:
+def poll_every_worker(
+    server: Server, path: str, marker: bytes, committed: float, workers: list[int], timeout: float
+) -> tuple[dict[int, float], dict[int, int]]:
     """Poll `path` from several threads until every worker's answer holds `marker`.
 
     Returns, per worker pid, the seconds from `committed` to its first answer with the marker,
@@ -339,12 +387,24 @@ def poll_every_worker(server: Server, path: str, marker: bytes, committed: float
     return found, seen
 
 
-def measure_freshness(server: Server, env: dict, catalogue_counts: dict[str, int], edits: int,
-                      seed: int, timeout: float = 15.0) -> list[dict]:
+def measure_freshness(
+    server: Server,
+    env: dict,
+    catalogue_counts: dict[str, int],
+    edits: int,
+    seed: int,
+    timeout: float = 15.0,
+) -> list[dict]:
     """Per edit: seconds from commit until each worker's search page finds the edited service."""
     rng = random.Random(seed)
-    editor = subprocess.Popen([sys.executable, "-c", EDITOR], env=env, cwd=ROOT, text=True,
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    editor = subprocess.Popen(
+        [sys.executable, "-c", EDITOR],
+        env=env,
+        cwd=ROOT,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
     results = []
     try:
         if editor.stdout.readline().strip() != "ready":
@@ -359,11 +419,22 @@ def measure_freshness(server: Server, env: dict, catalogue_counts: dict[str, int
             editor.stdin.flush()
             service_id, committed = editor.stdout.readline().split()
             committed = float(committed)
-            found, seen = poll_every_worker(server, f"/{slug}/zoeken?q={token}",
-                                            f"/diensten/{service_id}".encode(), committed, workers, timeout)
-            results.append({"service": external_id, "workers": len(workers),
-                            "seconds": {str(pid): found.get(pid) for pid in workers},
-                            "polls": {str(pid): seen.get(pid, 0) for pid in workers}})
+            found, seen = poll_every_worker(
+                server,
+                f"/{slug}/zoeken?q={token}",
+                f"/diensten/{service_id}".encode(),
+                committed,
+                workers,
+                timeout,
+            )
+            results.append(
+                {
+                    "service": external_id,
+                    "workers": len(workers),
+                    "seconds": {str(pid): found.get(pid) for pid in workers},
+                    "polls": {str(pid): seen.get(pid, 0) for pid in workers},
+                }
+            )
     finally:
         editor.stdin.close()
         editor.wait(timeout=30)
@@ -377,8 +448,11 @@ def soak(server: Server, sampler: RssSampler, slices: dict, steps: int, args) ->
     Prints one line per step (req/s, p95, RSS of each worker, load average) as it goes, then
     the least-squares RSS slope per worker over the last 5 minutes (or the last half if the
     soak is shorter)."""
-    print(f"\nsoak: {steps * args.soak_step:.0f} s of all-region HTML traffic on the project, "
-          f"wrk {args.clients} connections; RSS per worker in MB", flush=True)
+    print(
+        f"\nsoak: {steps * args.soak_step:.0f} s of all-region HTML traffic on the project, "
+        f"wrk {args.clients} connections; RSS per worker in MB",
+        flush=True,
+    )
     lines, t0 = [], time.monotonic()
     for step in range(steps):
         sampler.phase = "soak/project"
@@ -387,26 +461,43 @@ def soak(server: Server, sampler: RssSampler, slices: dict, steps: int, args) ->
         cpu_ms = 1000 * (server.cpu_seconds() - cpu0) / max(1, res["responses"])
         sampler.phase = "idle"
         rss = {pid: rss_mb(pid) for pid in server.workers()}
-        line = {"t": round(time.monotonic() - t0), "rps": res["requests"] / res["duration_us"] * 1e6,
-                "p95": percentile(res["hist"], 95), "p99": percentile(res["hist"], 99),
-                "rss": {str(pid): mb for pid, mb in rss.items()}, "load": os.getloadavg()[0],
-                "repeats": res["repeats"], "non2xx": res["non2xx"], "cpu_ms": cpu_ms}
+        line = {
+            "t": round(time.monotonic() - t0),
+            "rps": res["requests"] / res["duration_us"] * 1e6,
+            "p95": percentile(res["hist"], 95),
+            "p99": percentile(res["hist"], 99),
+            "rss": {str(pid): mb for pid, mb in rss.items()},
+            "load": os.getloadavg()[0],
+            "repeats": res["repeats"],
+            "non2xx": res["non2xx"],
+            "cpu_ms": cpu_ms,
+        }
         lines.append(line)
-        print(f"  t={line['t']:4d} s {line['rps']:6.1f} req/s p95 {line['p95']:6.1f} ms "
-              f"p99 {line['p99']:6.1f} ms CPU {cpu_ms:5.1f} ms/req RSS " + " ".join(f"{mb:6.1f}" for mb in rss.values() if mb)
-              + f"  load {line['load']:.1f}" + (f" ({res['repeats']} repeats)" if res["repeats"] else ""),
-              flush=True)
-    soak_samples = [(t, mb, pid) for t, phase, srv, pid, mb in sampler.samples
-                    if phase == "soak/project" and srv == server.name]
+        print(
+            f"  t={line['t']:4d} s {line['rps']:6.1f} req/s p95 {line['p95']:6.1f} ms "
+            f"p99 {line['p99']:6.1f} ms CPU {cpu_ms:5.1f} ms/req RSS "
+            + " ".join(f"{mb:6.1f}" for mb in rss.values() if mb)
+            + f"  load {line['load']:.1f}"
+            + (f" ({res['repeats']} repeats)" if res["repeats"] else ""),
+            flush=True,
+        )
+    soak_samples = [
+        (t, mb, pid)
+        for t, phase, srv, pid, mb in sampler.samples
+        if phase == "soak/project" and srv == server.name
+    ]
     end = max((t for t, _, _ in soak_samples), default=0)
     window = min(300.0, (end - min((t for t, _, _ in soak_samples), default=end)) / 2)
     slopes = {}
     for pid in {p for _, _, p in soak_samples}:
         pts = [(t, mb) for t, mb, p in soak_samples if p == pid and t >= end - window]
         slopes[str(pid)] = slope_mb_per_min(pts)
-    print(f"RSS slope over the last {window / 60:.1f} min: "
-          + ", ".join(f"worker {pid} {v:+.2f} MB/min" for pid, v in slopes.items())
-          + f" (load {os.getloadavg()[0]:.1f})", flush=True)
+    print(
+        f"RSS slope over the last {window / 60:.1f} min: "
+        + ", ".join(f"worker {pid} {v:+.2f} MB/min" for pid, v in slopes.items())
+        + f" (load {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
     return {"lines": lines, "slope_window_s": window, "slopes": slopes}
 
 
@@ -422,8 +513,13 @@ def rss_summary(samples, server: str, phase_prefix: str) -> dict:
     starts = [pts[0][1] for pts in by_pid.values()]
     ends = [pts[-1][1] for pts in by_pid.values()]
     slopes = [slope_mb_per_min(pts) for pts in by_pid.values()]
-    return {"start": max(starts), "end": max(ends), "slope": max(slopes), "workers": len(by_pid),
-            "per_worker": {str(pid): [round(m, 1) for _, m in pts] for pid, pts in by_pid.items()}}
+    return {
+        "start": max(starts),
+        "end": max(ends),
+        "slope": max(slopes),
+        "workers": len(by_pid),
+        "per_worker": {str(pid): [round(m, 1) for _, m in pts] for pid, pts in by_pid.items()},
+    }
 
 
 def print_setting(name: str, stats: dict, rss: dict, rounds: int, round_seconds: float) -> None:
@@ -437,24 +533,36 @@ def print_setting(name: str, stats: dict, rss: dict, rounds: int, round_seconds:
 
     print(f"\n{name}: {rounds} rounds x {round_seconds:.0f} s per server; '@' = 1-min load average")
     print(f"{'figure':<26}{'project':>16}{'baseline':>16}{'project/baseline':>18}")
-    for label, key, fmt in (("p50 ms", "p50", ".1f"), ("p95 ms", "p95", ".1f"), ("p99 ms", "p99", ".1f"),
-                            ("req/s", "rps", ".1f"), ("worker CPU ms/request", "cpu_ms", ".1f"),
-                            ("non-2xx", "non2xx", "d"),
-                            ("socket errors+timeouts", "errors", "d"), ("mean page KB", "page_kb", ".1f")):
+    for label, key, fmt in (
+        ("p50 ms", "p50", ".1f"),
+        ("p95 ms", "p95", ".1f"),
+        ("p99 ms", "p99", ".1f"),
+        ("req/s", "rps", ".1f"),
+        ("worker CPU ms/request", "cpu_ms", ".1f"),
+        ("non-2xx", "non2xx", "d"),
+        ("socket errors+timeouts", "errors", "d"),
+        ("mean page KB", "page_kb", ".1f"),
+    ):
         bv = b[key] if b else None
-        print(f"{label:<26}{cell(p[key], fmt, p['load'])}"
-              f"{cell(bv, fmt, b['load']) if b else '               -'}"
-              f"{ratio(p[key], bv) if b else '':>18}")
+        print(
+            f"{label:<26}{cell(p[key], fmt, p['load'])}"
+            f"{cell(bv, fmt, b['load']) if b else '               -'}"
+            f"{ratio(p[key], bv) if b else '':>18}"
+        )
     for server in SERVERS:
         r = rss.get(server)
         if r:
-            print(f"RSS/worker {server:<9} start {r['start']:6.1f} MB -> end {r['end']:6.1f} MB, "
-                  f"slope {r['slope']:+6.2f} MB/min (max over {r['workers']} workers) "
-                  f"@{stats[server]['load']:4.1f}")
+            print(
+                f"RSS/worker {server:<9} start {r['start']:6.1f} MB -> end {r['end']:6.1f} MB, "
+                f"slope {r['slope']:+6.2f} MB/min (max over {r['workers']} workers) "
+                f"@{stats[server]['load']:4.1f}"
+            )
     for server in SERVERS:
         s = stats.get(server)
         if s and s["repeats"]:
-            print(f"WARNING: {server} ran out of distinct queries ({s['repeats']} repeats): raise --rate-cap")
+            print(
+                f"WARNING: {server} ran out of distinct queries ({s['repeats']} repeats): raise --rate-cap"
+            )
 
 
 def stop_on_term(signum, frame) -> None:
@@ -462,31 +570,66 @@ def stop_on_term(signum, frame) -> None:
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--services", type=int, default=10_000)
-    ap.add_argument("--seconds", type=float, default=60, help="load per setting and server (>= 60 for a result)")
-    ap.add_argument("--round-seconds", type=float, default=20, help="servers alternate every this many seconds")
-    ap.add_argument("--settings", default="html,api", help="comma-separated: html (search page), api (JSON)")
+    ap.add_argument(
+        "--seconds", type=float, default=60, help="load per setting and server (>= 60 for a result)"
+    )
+    ap.add_argument(
+        "--round-seconds", type=float, default=20, help="servers alternate every this many seconds"
+    )
+    ap.add_argument(
+        "--settings", default="html,api", help="comma-separated: html (search page), api (JSON)"
+    )
     ap.add_argument("--clients", type=int, default=4, help="wrk connections")
     ap.add_argument("--threads", type=int, default=2, help="wrk threads")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn sync workers per server")
-    ap.add_argument("--rate-cap", type=int, default=400,
-                    help="distinct queries per second of load written per round (more req/s repeats)")
+    ap.add_argument(
+        "--rate-cap",
+        type=int,
+        default=400,
+        help="distinct queries per second of load written per round (more req/s repeats)",
+    )
     ap.add_argument("--rss-interval", type=float, default=2.0)
-    ap.add_argument("--load", choices=("import", "bulk"), default="import",
-                    help="import: `dienstenwijzer import` per zorggebied (all its checks, slow at 100 000); "
-                         "bulk: plain INSERTs, then the same `dienstenwijzer reindex`")
-    ap.add_argument("--edits", type=int, default=5, help="edits for the edit -> searchable measurement")
+    ap.add_argument(
+        "--load",
+        choices=("import", "bulk"),
+        default="import",
+        help="import: `dienstenwijzer import` per zorggebied (all its checks, slow at 100 000); "
+        "bulk: plain INSERTs, then the same `dienstenwijzer reindex`",
+    )
+    ap.add_argument(
+        "--edits", type=int, default=5, help="edits for the edit -> searchable measurement"
+    )
     ap.add_argument("--no-baseline", action="store_true")
-    ap.add_argument("--baseline-group", choices=("and", "or"), default="and",
-                    help="how the baseline's parser joins words: and (Whoosh's default) or or")
-    ap.add_argument("--database-url", help="a throwaway database for the project (default: SQLite in workdir)")
-    ap.add_argument("--workdir", type=Path, help="use (and keep) this directory; default: a temp dir")
-    ap.add_argument("--reuse", action="store_true", help="reuse catalogue, database and indexes in --workdir")
-    ap.add_argument("--soak", type=float, default=0, metavar="SECONDS",
-                    help="after the settings: this long (600 for the issue's 10 minutes) all-region "
-                         "HTML load on the project alone, with its RSS curve per worker")
-    ap.add_argument("--soak-step", type=float, default=30, help="one line of the RSS curve every this many s")
+    ap.add_argument(
+        "--baseline-group",
+        choices=("and", "or"),
+        default="and",
+        help="how the baseline's parser joins words: and (Whoosh's default) or or",
+    )
+    ap.add_argument(
+        "--database-url", help="a throwaway database for the project (default: SQLite in workdir)"
+    )
+    ap.add_argument(
+        "--workdir", type=Path, help="use (and keep) this directory; default: a temp dir"
+    )
+    ap.add_argument(
+        "--reuse", action="store_true", help="reuse catalogue, database and indexes in --workdir"
+    )
+    ap.add_argument(
+        "--soak",
+        type=float,
+        default=0,
+        metavar="SECONDS",
+        help="after the settings: this long (600 for the issue's 10 minutes) all-region "
+        "HTML load on the project alone, with its RSS curve per worker",
+    )
+    ap.add_argument(
+        "--soak-step", type=float, default=30, help="one line of the RSS curve every this many s"
+    )
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--json", type=Path, help="write all results here")
     args = ap.parse_args()
@@ -507,12 +650,21 @@ def main() -> int:
     env = project_env(workdir, args.database_url)
     settings = [s for s in args.settings.split(",") if s]
     rounds = max(1, round(args.seconds / args.round_seconds))
-    results: dict = {"services": args.services, "workers": args.workers, "clients": args.clients,
-                     "rounds": rounds, "round_seconds": args.round_seconds, "cores": os.cpu_count()}
+    results: dict = {
+        "services": args.services,
+        "workers": args.workers,
+        "clients": args.clients,
+        "rounds": rounds,
+        "round_seconds": args.round_seconds,
+        "cores": os.cpu_count(),
+    }
     servers: dict[str, Server] = {}
     sampler = None
     try:
-        print(f"workdir {workdir}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
+        print(
+            f"workdir {workdir}; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores",
+            flush=True,
+        )
         ref = load_reference(ROOT)
         setup_file = workdir / "setup.json"
         if args.reuse and setup_file.exists():
@@ -520,9 +672,27 @@ def main() -> int:
             print("reusing the catalogue, database and indexes of an earlier run", flush=True)
         else:
             results.update(build_everything(args, ref, workdir, env))
-            setup_file.write_text(json.dumps({k: results[k] for k in (
-                "catalogue", "generate_s", "init_s", "load", "import_s", "rebuild_s", "rebuild_cpu_s",
-                "index_mb", "baseline_build_s", "baseline_cpu_s", "baseline_index_mb", "baseline_documents")}))
+            setup_file.write_text(
+                json.dumps(
+                    {
+                        k: results[k]
+                        for k in (
+                            "catalogue",
+                            "generate_s",
+                            "init_s",
+                            "load",
+                            "import_s",
+                            "rebuild_s",
+                            "rebuild_cpu_s",
+                            "index_mb",
+                            "baseline_build_s",
+                            "baseline_cpu_s",
+                            "baseline_index_mb",
+                            "baseline_documents",
+                        )
+                    }
+                )
+            )
 
         # Queries: written once, before any server starts; both servers get the same slices.
         queries_file = workdir / "queries.tsv"
@@ -536,27 +706,35 @@ def main() -> int:
         rows = read_query_file(queries_file)
         slices = {}
         for i, (setting, r) in enumerate((s, r) for s in settings for r in range(rounds)):
-            part = rows[PROBE_QUERIES + i * per_round: PROBE_QUERIES + (i + 1) * per_round]
+            part = rows[PROBE_QUERIES + i * per_round : PROBE_QUERIES + (i + 1) * per_round]
             path = workdir / f"paths-{setting}-{r + 1}.txt"
             path.write_text("".join(q[SETTINGS[setting]] + "\n" for q in part))
             slices[setting, r] = path
         first_soak = PROBE_QUERIES + per_round * rounds * len(settings)
         for step in range(soak_steps):
-            part = rows[first_soak + step * per_step: first_soak + (step + 1) * per_step]
+            part = rows[first_soak + step * per_step : first_soak + (step + 1) * per_step]
             path = workdir / f"paths-soak-{step + 1}.txt"
             path.write_text("".join(q[SETTINGS["html"]] + "\n" for q in part))
             slices["soak", step] = path
         print(f"{len(rows)} distinct requests written to {queries_file}", flush=True)
 
-        servers["project"] = Server("project", "tagged_wsgi:app", env, args.workers, workdir / "project.log")
+        servers["project"] = Server(
+            "project", "tagged_wsgi:app", env, args.workers, workdir / "project.log"
+        )
         servers["project"].wait_ready("/over")
         if not args.no_baseline:
-            baseline_env = dict(env, BASELINE_INDEX_DIR=str(workdir / "baseline-index"),
-                                BASELINE_PROJECT_ROOT=str(ROOT), BASELINE_GROUP=args.baseline_group,
-                                BASELINE_PAD_BYTES=str(baseline_pad(servers["project"], rows[:60], workdir,
-                                                                    args.baseline_group)))
-            servers["baseline"] = Server("baseline", "baseline_app:app", baseline_env, args.workers,
-                                         workdir / "baseline.log")
+            baseline_env = dict(
+                env,
+                BASELINE_INDEX_DIR=str(workdir / "baseline-index"),
+                BASELINE_PROJECT_ROOT=str(ROOT),
+                BASELINE_GROUP=args.baseline_group,
+                BASELINE_PAD_BYTES=str(
+                    baseline_pad(servers["project"], rows[:60], workdir, args.baseline_group)
+                ),
+            )
+            servers["baseline"] = Server(
+                "baseline", "baseline_app:app", baseline_env, args.workers, workdir / "baseline.log"
+            )
             servers["baseline"].wait_ready("/gent/zoeken?q=poetsen")
 
         # Probe (and warm up) every server with the same held-out queries, one at a time.
@@ -564,8 +742,11 @@ def main() -> int:
         for name, server in servers.items():
             answers = probe(server, rows[:PROBE_QUERIES], SETTINGS["api"])
             results["zero_results"][name] = zero_share(answers)
-            print(f"{name}: {results['zero_results'][name]['all']:.0%} of {PROBE_QUERIES} probe "
-                  f"requests find nothing", flush=True)
+            print(
+                f"{name}: {results['zero_results'][name]['all']:.0%} of {PROBE_QUERIES} probe "
+                f"requests find nothing",
+                flush=True,
+            )
 
         sampler = RssSampler(servers, args.rss_interval)
         sampler.start()
@@ -577,13 +758,21 @@ def main() -> int:
                 for name in order:
                     sampler.phase = f"{setting}/{name}"
                     cpu0 = servers[name].cpu_seconds()
-                    res = run_wrk(servers[name], slices[setting, r], args.round_seconds, args.clients,
-                                  args.threads)
+                    res = run_wrk(
+                        servers[name],
+                        slices[setting, r],
+                        args.round_seconds,
+                        args.clients,
+                        args.threads,
+                    )
                     res["cpu_s"] = servers[name].cpu_seconds() - cpu0
                     sampler.phase = "idle"
                     per_server[name].append(res)
-                    print(f"{setting} round {r + 1} {name:<8} {res['requests'] / res['duration_us'] * 1e6:7.1f} "
-                          f"req/s p95 {res['p95_us'] / 1000:7.1f} ms (load {res['load_after']:.1f})", flush=True)
+                    print(
+                        f"{setting} round {r + 1} {name:<8} {res['requests'] / res['duration_us'] * 1e6:7.1f} "
+                        f"req/s p95 {res['p95_us'] / 1000:7.1f} ms (load {res['load_after']:.1f})",
+                        flush=True,
+                    )
             stats = {name: merge_rounds(rs) for name, rs in per_server.items()}
             rss = {name: rss_summary(sampler.samples, name, f"{setting}/") for name in servers}
             results["settings"][setting] = {"stats": stats, "rss": rss}
@@ -594,8 +783,9 @@ def main() -> int:
         sampler.stopped.set()
 
         if args.edits:
-            results["freshness"] = measure_freshness(servers["project"], env, results["catalogue"],
-                                                     args.edits, args.seed + 7)
+            results["freshness"] = measure_freshness(
+                servers["project"], env, results["catalogue"], args.edits, args.seed + 7
+            )
             results["freshness_load"] = os.getloadavg()[0]
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
@@ -620,8 +810,11 @@ def build_everything(args, ref, workdir: Path, env: dict) -> dict:
     t0 = time.perf_counter()
     counts = write_catalogue(ref, args.services, workdir / "catalogue", args.seed)
     out["catalogue"], out["generate_s"] = counts, time.perf_counter() - t0
-    print(f"catalogue: {args.services} services in {out['generate_s']:.1f} s: "
-          + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
+    print(
+        f"catalogue: {args.services} services in {out['generate_s']:.1f} s: "
+        + ", ".join(f"{k} {v}" for k, v in counts.items()),
+        flush=True,
+    )
     out["init_s"] = cli(["init", "--no-demo"], env)
     t0 = time.perf_counter()
     if args.load == "import":
@@ -630,27 +823,51 @@ def build_everything(args, ref, workdir: Path, env: dict) -> dict:
     else:
         bulk_load(env["DIENSTENWIJZER_DATABASE_URL"], workdir / "catalogue", ref)
     out["load"], out["import_s"] = args.load, time.perf_counter() - t0
-    print(f"init {out['init_s']:.1f} s; {args.load} {out['import_s']:.1f} s "
-          f"(load {os.getloadavg()[0]:.1f})", flush=True)
+    print(
+        f"init {out['init_s']:.1f} s; {args.load} {out['import_s']:.1f} s "
+        f"(load {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
     cpu = children_cpu()
     out["rebuild_s"] = cli(["reindex"], env)
     out["rebuild_cpu_s"] = children_cpu() - cpu
     out["index_mb"] = dir_size(workdir / "index") / 1e6
-    print(f"full rebuild (dienstenwijzer reindex): {out['rebuild_s']:.1f} s ({out['rebuild_cpu_s']:.0f} s CPU), "
-          f"index {out['index_mb']:.0f} MB (load {os.getloadavg()[0]:.1f})", flush=True)
+    print(
+        f"full rebuild (dienstenwijzer reindex): {out['rebuild_s']:.1f} s ({out['rebuild_cpu_s']:.0f} s CPU), "
+        f"index {out['index_mb']:.0f} MB (load {os.getloadavg()[0]:.1f})",
+        flush=True,
+    )
     if not args.no_baseline:
         t0, cpu = time.perf_counter(), children_cpu()
-        proc = subprocess.run([sys.executable, str(BENCH / "baseline_app.py"), "build",
-                               str(workdir / "catalogue"), str(workdir / "baseline-index")],
-                              env=env, capture_output=True, text=True, check=True)
+        proc = subprocess.run(
+            [
+                sys.executable,
+                str(BENCH / "baseline_app.py"),
+                "build",
+                str(workdir / "catalogue"),
+                str(workdir / "baseline-index"),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
         out["baseline_build_s"] = time.perf_counter() - t0
         out["baseline_cpu_s"] = children_cpu() - cpu
         out["baseline_documents"] = int(proc.stdout.split()[0])
         out["baseline_index_mb"] = dir_size(workdir / "baseline-index") / 1e6
-        print(f"baseline index: {out['baseline_documents']} documents in {out['baseline_build_s']:.1f} s, "
-              f"{out['baseline_index_mb']:.0f} MB (load {os.getloadavg()[0]:.1f})", flush=True)
+        print(
+            f"baseline index: {out['baseline_documents']} documents in {out['baseline_build_s']:.1f} s, "
+            f"{out['baseline_index_mb']:.0f} MB (load {os.getloadavg()[0]:.1f})",
+            flush=True,
+        )
     else:
-        out.update(baseline_build_s=None, baseline_cpu_s=None, baseline_documents=None, baseline_index_mb=None)
+        out.update(
+            baseline_build_s=None,
+            baseline_cpu_s=None,
+            baseline_documents=None,
+            baseline_index_mb=None,
+        )
     return out
 
 
@@ -667,52 +884,86 @@ def baseline_pad(project: Server, sample: list[tuple], workdir: Path, group: str
     baseline_sizes = []
     for q in sample:
         path, _, query = q[SETTINGS["html"]].partition("?")
-        body = b"".join(baseline_app.app({"PATH_INFO": path, "QUERY_STRING": query}, lambda *_: None))
+        body = b"".join(
+            baseline_app.app({"PATH_INFO": path, "QUERY_STRING": query}, lambda *_: None)
+        )
         baseline_sizes.append(len(body))
     return max(0, int(sum(project_sizes) / len(sample) - sum(baseline_sizes) / len(sample)))
 
 
 def report(results: dict, args) -> None:
-    print(f"\n=== search bench: {results['services']} services over 11 zorggebieden (by inhabitants), "
-          f"{results['workers']} sync workers per server, wrk {results['clients']} connections, "
-          f"{results['cores']} cores ===")
+    print(
+        f"\n=== search bench: {results['services']} services over 11 zorggebieden (by inhabitants), "
+        f"{results['workers']} sync workers per server, wrk {results['clients']} connections, "
+        f"{results['cores']} cores ==="
+    )
     cpu = results.get("rebuild_cpu_s")
-    print(f"full rebuild `dienstenwijzer reindex`: {results['rebuild_s']:.1f} s"
-          + (f" ({cpu:.0f} s CPU)" if cpu is not None else "") + f", index {results['index_mb']:.0f} MB;"
-          f" loading the CSVs ({results.get('load', 'import')}) {results['import_s']:.1f} s")
+    print(
+        f"full rebuild `dienstenwijzer reindex`: {results['rebuild_s']:.1f} s"
+        + (f" ({cpu:.0f} s CPU)" if cpu is not None else "")
+        + f", index {results['index_mb']:.0f} MB;"
+        f" loading the CSVs ({results.get('load', 'import')}) {results['import_s']:.1f} s"
+    )
     if results.get("baseline_build_s"):
         cpu = results.get("baseline_cpu_s")
         print(f"baseline: plain Whoosh, words joined with {args.baseline_group.upper()}")
-        print(f"baseline build (plain Whoosh, one process): {results['baseline_build_s']:.1f} s"
-              + (f" ({cpu:.0f} s CPU)" if cpu is not None else "") + ", "
-              f"{results['baseline_documents']} documents, {results['baseline_index_mb']:.0f} MB")
+        print(
+            f"baseline build (plain Whoosh, one process): {results['baseline_build_s']:.1f} s"
+            + (f" ({cpu:.0f} s CPU)" if cpu is not None else "")
+            + ", "
+            f"{results['baseline_documents']} documents, {results['baseline_index_mb']:.0f} MB"
+        )
     for name, shares in results.get("zero_results", {}).items():
         detail = ", ".join(f"{k} {v:.0%}" for k, v in shares.items() if k != "all")
         print(f"finds nothing ({name}): {shares['all']:.0%} of probe requests ({detail})")
     for setting, data in results.get("settings", {}).items():
-        label = {"html": "HTML search page /<gebied>/zoeken", "api": "JSON API /<gebied>/api/v1/services"}
-        print_setting(f"{label.get(setting, setting)}, traffic over all zorggebieden", data["stats"],
-                      data["rss"], results["rounds"], results["round_seconds"])
+        label = {
+            "html": "HTML search page /<gebied>/zoeken",
+            "api": "JSON API /<gebied>/api/v1/services",
+        }
+        print_setting(
+            f"{label.get(setting, setting)}, traffic over all zorggebieden",
+            data["stats"],
+            data["rss"],
+            results["rounds"],
+            results["round_seconds"],
+        )
     for name, r in results.get("rss_whole_run", {}).items():
-        print(f"RSS/worker over the whole load phase, {name}: {r['start']:.1f} -> {r['end']:.1f} MB, "
-              f"slope {r['slope']:+.2f} MB/min")
+        print(
+            f"RSS/worker over the whole load phase, {name}: {r['start']:.1f} -> {r['end']:.1f} MB, "
+            f"slope {r['slope']:+.2f} MB/min"
+        )
     soaked = results.get("soak")
     if soaked:
         print("\nRSS curve over the soak (project, HTML, all zorggebieden; MB per worker):")
         for line in soaked["lines"]:
-            print(f"  t={line['t']:4d} s " + " ".join(f"{mb:6.1f}" for mb in line["rss"].values() if mb)
-                  + f"  {line['rps']:6.1f} req/s p95 {line['p95']:6.1f} ms  load {line['load']:.1f}")
-        print(f"  slope over the last {soaked['slope_window_s'] / 60:.1f} min: "
-              + ", ".join(f"{v:+.2f}" for v in soaked["slopes"].values()) + " MB/min per worker")
+            print(
+                f"  t={line['t']:4d} s "
+                + " ".join(f"{mb:6.1f}" for mb in line["rss"].values() if mb)
+                + f"  {line['rps']:6.1f} req/s p95 {line['p95']:6.1f} ms  load {line['load']:.1f}"
+            )
+        print(
+            f"  slope over the last {soaked['slope_window_s'] / 60:.1f} min: "
+            + ", ".join(f"{v:+.2f}" for v in soaked["slopes"].values())
+            + " MB/min per worker"
+        )
     fresh = results.get("freshness")
     if fresh:
-        worst = [max((v for v in e["seconds"].values() if v is not None), default=None) for e in fresh]
+        worst = [
+            max((v for v in e["seconds"].values() if v is not None), default=None) for e in fresh
+        ]
         missing = sum(1 for e in fresh for v in e["seconds"].values() if v is None)
         done = [w for w in worst if w is not None]
-        print(f"\nedit -> searchable in every worker ({len(fresh)} edits, "
-              f"{fresh[0]['workers']} workers, load {results['freshness_load']:.1f}): "
-              + (f"median {sorted(done)[len(done) // 2]:.2f} s, max {max(done):.2f} s" if done else "never")
-              + (f"; {missing} worker(s) did not find the edit within 15 s" if missing else ""))
+        print(
+            f"\nedit -> searchable in every worker ({len(fresh)} edits, "
+            f"{fresh[0]['workers']} workers, load {results['freshness_load']:.1f}): "
+            + (
+                f"median {sorted(done)[len(done) // 2]:.2f} s, max {max(done):.2f} s"
+                if done
+                else "never"
+            )
+            + (f"; {missing} worker(s) did not find the edit within 15 s" if missing else "")
+        )
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@
 
 tests/search/test_quality.py runs `evaluate` on the same labels and holds floors.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -120,7 +121,9 @@ def load_queries(path: Path = QUERIES) -> list[LabelledQuery]:
             raise ValueError(f"{path.name}: unknown kind {row['kind']!r} for {row['q']!r}")
         relevant = {prefix + ext: int(grade) for ext, grade in (row["relevant"] or {}).items()}
         if (row["kind"] == NOTHING) != (not relevant):
-            raise ValueError(f"{path.name}: {row['q']!r}: only nothing-exists queries have no labels")
+            raise ValueError(
+                f"{path.name}: {row['q']!r}: only nothing-exists queries have no labels"
+            )
         out.append(LabelledQuery(row["region"], row["kind"], str(row["q"]), relevant))
     return out
 
@@ -139,7 +142,9 @@ def evaluate(queries: list[LabelledQuery]) -> Report:
     filters = search.Filters(checked_since=hide_before().toordinal())
     outcomes = []
     for q in queries:
-        result = search.search(q.region, search.SearchRequest(text=q.text, filters=filters, per_page=TOP))
+        result = search.search(
+            q.region, search.SearchRequest(text=q.text, filters=filters, per_page=TOP)
+        )
         ranked = [external.get(h.service_id) or f"#{h.service_id}" for h in result.hits]
         outcomes.append(Outcome(q, ranked, result.total, result.searched_text, result.weak))
     return score(outcomes)
@@ -163,8 +168,13 @@ def _score(kind: str, outcomes: list[Outcome]) -> KindScore:
     n = len(outcomes)
     if kind == NOTHING:
         shown = [o for o in outcomes if o.total > 0]
-        return KindScore(kind, n, false_positive_rate=sum(not o.weak for o in shown) / n,
-                         weak_rate=sum(o.weak for o in shown) / n, any_result_rate=len(shown) / n)
+        return KindScore(
+            kind,
+            n,
+            false_positive_rate=sum(not o.weak for o in shown) / n,
+            weak_rate=sum(o.weak for o in shown) / n,
+            any_result_rate=len(shown) / n,
+        )
     return KindScore(
         kind,
         n,
@@ -208,7 +218,9 @@ def format_report(report: Report, verbose: bool = False) -> str:
             if not o.missed:
                 continue
             got = ", ".join(f"{e}{'*' if e in o.query.relevant else ''}" for e in o.ranked[:5])
-            searched = f" -> searched {o.searched_text!r}" if o.searched_text != o.query.text else ""
+            searched = (
+                f" -> searched {o.searched_text!r}" if o.searched_text != o.query.text else ""
+            )
             expected = ", ".join(f"{e}:{g}" for e, g in o.query.relevant.items()) or "nothing"
             weak = " (weak match)" if o.weak else ""
             lines.append(
@@ -252,7 +264,9 @@ def main(argv: list[str] | None = None) -> int:
             report = evaluate(queries)
     print(format_report(report, args.verbose))
     if args.json:
-        args.json.write_text(json.dumps(report.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8")
+        args.json.write_text(
+            json.dumps(report.as_dict(), indent=2, ensure_ascii=False), encoding="utf-8"
+        )
     return 0
 
 

@@ -11,6 +11,7 @@ finds the service. Prints median, p95 and max seconds per kind, and the time of 
 each follower pass adds (reading synonym_version). The 1-minute load average is printed beside
 every figure: the machine may be shared.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,8 +39,10 @@ from dienstenwijzer.search import SearchRequest
 from dienstenwijzer.search.region_synonyms import current_version
 from dienstenwijzer.teaching import words
 
-CSV = ("extern_id;naam;aanbieder;categorie;omschrijving;gemeenten;straat;postcode;gemeente\n"
-       "a;Poetsdienst De Bezem;Vzw Proper Thuis;poetsen;Wij poetsen bij u thuis.;Gent;Kerkstraat 1;9000;Gent\n")
+CSV = (
+    "extern_id;naam;aanbieder;categorie;omschrijving;gemeenten;straat;postcode;gemeente\n"
+    "a;Poetsdienst De Bezem;Vzw Proper Thuis;poetsen;Wij poetsen bij u thuis.;Gent;Kerkstraat 1;9000;Gent\n"
+)
 
 
 def load() -> str:
@@ -57,8 +60,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=20)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="synonym-bench-"))
-    config = {"DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}", "INDEX_DIR": str(tmp / "index"),
-              "SECRET_KEY": "bench", "INDEX_FOLLOWER": False, "OUTBOX_POLL_SECONDS": 3600}
+    config = {
+        "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
+        "INDEX_DIR": str(tmp / "index"),
+        "SECRET_KEY": "bench",
+        "INDEX_FOLLOWER": False,
+        "OUTBOX_POLL_SECONDS": 3600,
+    }
     writer = create_app(config)
     with writer.app_context():
         upgrade(directory=MIGRATIONS_DIR, revision="heads")
@@ -76,8 +84,11 @@ def main() -> None:
             term = f"blinkfee{kind}{i:03d}"
             with writer.app_context():
                 gent = db.session.scalar(select(Region).where(Region.slug == "gent"))
-                target = (words.Target(category=db.session.get(Category, "poetsen")) if kind == "categorie"
-                          else words.Target(service=db.session.scalar(select(Service))))
+                target = (
+                    words.Target(category=db.session.get(Category, "poetsen"))
+                    if kind == "categorie"
+                    else words.Target(service=db.session.scalar(select(Service)))
+                )
                 words.add_word(db.session, gent, term, target)
                 # From before the commit: the word may be visible to readers before commit()
                 # returns. No sync, no refresh: only the reader's follower may notice.
@@ -90,15 +101,19 @@ def main() -> None:
                     time.sleep(0.01)
                 times.append(time.monotonic() - start)
     for kind, values in results.items():
-        print(f"taught word for a {kind} -> found in the other worker: {summary(values)} "
-              f"({len(values)} rounds, load {load()})")
+        print(
+            f"taught word for a {kind} -> found in the other worker: {summary(values)} "
+            f"({len(values)} rounds, load {load()})"
+        )
     with reader.app_context():
         with Session(db.engine) as session:
             start = time.perf_counter()
             for _ in range(1000):
                 current_version(session)
             each = (time.perf_counter() - start) / 1000
-        print(f"follower's extra query per pass (synonym_version): {each * 1e6:.0f} µs (load {load()})")
+        print(
+            f"follower's extra query per pass (synonym_version): {each * 1e6:.0f} µs (load {load()})"
+        )
         search.stop_following()
 
 

@@ -3,6 +3,7 @@
 The benchmark needs the pid to check that an edit is findable in every gunicorn worker; one
 header more is the only difference from `gunicorn wsgi:app`.
 """
+
 import os
 
 from wsgi import app as project_app

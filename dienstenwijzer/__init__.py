@@ -1,4 +1,5 @@
 """Dienstenwijzer: the online guide to local services, one site per zorggebied."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -3,6 +3,7 @@ which fields from what to what (DESIGN.md invariant 6), in the same transaction.
 
 The actor is set per request (the logged-in user) or by a command ("opdrachtregel").
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -22,10 +23,36 @@ _actor: contextvars.ContextVar[tuple[int | None, str]] = contextvars.ContextVar(
 )
 
 TRACKED = {
-    Service: ["name", "description", "provider", "categories", "municipalities", "street", "postcode",
-              "municipality_nis", "phone", "email", "website", "dienstencheques", "price",
-              "target_group", "opening_hours", "external_id", "status", "last_checked"],
-    Provider: ["name", "street", "postcode", "municipality_nis", "phone", "email", "website", "status"],
+    Service: [
+        "name",
+        "description",
+        "provider",
+        "categories",
+        "municipalities",
+        "street",
+        "postcode",
+        "municipality_nis",
+        "phone",
+        "email",
+        "website",
+        "dienstencheques",
+        "price",
+        "target_group",
+        "opening_hours",
+        "external_id",
+        "status",
+        "last_checked",
+    ],
+    Provider: [
+        "name",
+        "street",
+        "postcode",
+        "municipality_nis",
+        "phone",
+        "email",
+        "website",
+        "status",
+    ],
 }
 
 
@@ -105,11 +132,18 @@ def _record(session: Session, flush_context) -> None:
         changes = _changes(obj, new)
         if not changes:
             continue
-        rows.append({
-            "region_id": obj.region_id, "user_id": user_id, "actor": label,
-            "entity": "service" if isinstance(obj, Service) else "provider", "entity_id": obj.id,
-            "action": _action(changes, new), "changes": changes, "created_at": now,
-        })
+        rows.append(
+            {
+                "region_id": obj.region_id,
+                "user_id": user_id,
+                "actor": label,
+                "entity": "service" if isinstance(obj, Service) else "provider",
+                "entity_id": obj.id,
+                "action": _action(changes, new),
+                "changes": changes,
+                "created_at": now,
+            }
+        )
     if rows:
         session.connection().execute(insert(AuditEntry), rows)
 
@@ -122,18 +156,26 @@ def record_created(session: Session, model: type, created: list[tuple[int, int, 
     user_id, label = _actor.get()
     now = utcnow()
     entity = "service" if model is Service else "provider"
-    session.connection().execute(insert(AuditEntry), [
-        {
-            "region_id": region_id, "user_id": user_id, "actor": label, "entity": entity,
-            "entity_id": object_id, "action": "create", "created_at": now,
-            "changes": {
-                name: [None, plain]
-                for name in TRACKED[model]
-                if (plain := _plain(values.get(name))) not in (None, [], "")
-            },
-        }
-        for region_id, object_id, values in created
-    ])
+    session.connection().execute(
+        insert(AuditEntry),
+        [
+            {
+                "region_id": region_id,
+                "user_id": user_id,
+                "actor": label,
+                "entity": entity,
+                "entity_id": object_id,
+                "action": "create",
+                "created_at": now,
+                "changes": {
+                    name: [None, plain]
+                    for name in TRACKED[model]
+                    if (plain := _plain(values.get(name))) not in (None, [], "")
+                },
+            }
+            for region_id, object_id, values in created
+        ],
+    )
 
 
 def install_audit_hook() -> None:

@@ -5,6 +5,7 @@ dates; see audit.py); this module turns an entry into what a regisseur reads ("j
 "gearchiveerd", "Gent, Merelbeke-Melle", "Ramen wassen", "4 maart 2026"). All of it is here,
 not in templates, so the history page, tests and any later export say the same.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,15 +22,29 @@ from .models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 from .models.jobs import INSTRUMENTS, VACANCY_STATUSES
 
 FIELD_LABELS = {
-    "name": "Naam", "description": "Omschrijving", "provider": "Aanbieder",
-    "categories": "Soort dienst", "municipalities": "Voor inwoners van", "street": "Straat",
-    "postcode": "Postcode", "municipality_nis": "Gemeente (adres)", "phone": "Telefoon",
-    "email": "E-mailadres", "website": "Website", "dienstencheques": "Dienstencheques",
-    "price": "Prijs", "target_group": "Voor wie", "opening_hours": "Openingsuren",
-    "external_id": "Eigen referentie (extern_id)", "status": "Status",
+    "name": "Naam",
+    "description": "Omschrijving",
+    "provider": "Aanbieder",
+    "categories": "Soort dienst",
+    "municipalities": "Voor inwoners van",
+    "street": "Straat",
+    "postcode": "Postcode",
+    "municipality_nis": "Gemeente (adres)",
+    "phone": "Telefoon",
+    "email": "E-mailadres",
+    "website": "Website",
+    "dienstencheques": "Dienstencheques",
+    "price": "Prijs",
+    "target_group": "Voor wie",
+    "opening_hours": "Openingsuren",
+    "external_id": "Eigen referentie (extern_id)",
+    "status": "Status",
     "last_checked": "Laatst gecontroleerd",
     # Taught words (teaching/) and the niches they fill.
-    "term": "Woord", "category": "Soort dienst", "service": "Dienst", "zorggebied": "Zorggebied",
+    "term": "Woord",
+    "category": "Soort dienst",
+    "service": "Dienst",
+    "zorggebied": "Zorggebied",
     "merged_into": "Samengevoegd met niche",
 }
 # The order fields appear in on the form, so a change reads top to bottom like the form.
@@ -37,18 +52,37 @@ FIELD_ORDER = list(FIELD_LABELS)
 
 # Vacancies keep their own trail (models.jobs.VacancyChange), read the same way.
 VACANCY_FIELD_LABELS = {
-    "title": "Titel", "provider": "Aanbieder", "description": "Omschrijving", "instrument": "Instrument",
-    "hours_per_week": "Uren per week", "municipality_nis": "Plaats van het werk",
-    "start_date": "Begindatum", "places": "Aantal plaatsen", "status": "Status",
+    "title": "Titel",
+    "provider": "Aanbieder",
+    "description": "Omschrijving",
+    "instrument": "Instrument",
+    "hours_per_week": "Uren per week",
+    "municipality_nis": "Plaats van het werk",
+    "start_date": "Begindatum",
+    "places": "Aantal plaatsen",
+    "status": "Status",
 }
 
-ACTION_LABELS = {"create": "aangemaakt", "update": "gewijzigd", "archive": "gearchiveerd",
-                 "restore": "teruggezet", "check": "gecontroleerd", "delete": "verwijderd",
-                 "merge": "samengevoegd"}
-ENTITY_LABELS = {"service": "Dienst", "provider": "Aanbieder", "synonym": "Zoekwoord",
-                 "niche": "Niche"}
-STATUS_LABELS = {STATUS_ACTIVE: "actief", STATUS_ARCHIVED: "gearchiveerd",
-                 **{k: v.lower() for k, v in VACANCY_STATUSES.items()}}
+ACTION_LABELS = {
+    "create": "aangemaakt",
+    "update": "gewijzigd",
+    "archive": "gearchiveerd",
+    "restore": "teruggezet",
+    "check": "gecontroleerd",
+    "delete": "verwijderd",
+    "merge": "samengevoegd",
+}
+ENTITY_LABELS = {
+    "service": "Dienst",
+    "provider": "Aanbieder",
+    "synonym": "Zoekwoord",
+    "niche": "Niche",
+}
+STATUS_LABELS = {
+    STATUS_ACTIVE: "actief",
+    STATUS_ARCHIVED: "gearchiveerd",
+    **{k: v.lower() for k, v in VACANCY_STATUSES.items()},
+}
 EMPTY = "(leeg)"
 
 
@@ -118,21 +152,41 @@ class _Names:
                     categories.update(str(v) for v in values if v)
                 elif key == "service":
                     services.update(int(v) for v in values if v)
-        self.municipalities = dict(session.execute(
-            select(Municipality.nis_code, Municipality.name).where(Municipality.nis_code.in_(nis)))
-            .all()) if nis else {}
-        self.categories = dict(session.execute(
-            select(Category.id, Category.label).where(Category.id.in_(categories))).all()) \
-            if categories else {}
-        ids = {kind: {e.entity_id for e in entries if getattr(e, "entity", None) == kind}
-               for kind in ENTITY_LABELS}
+        self.municipalities = (
+            dict(
+                session.execute(
+                    select(Municipality.nis_code, Municipality.name).where(
+                        Municipality.nis_code.in_(nis)
+                    )
+                ).all()
+            )
+            if nis
+            else {}
+        )
+        self.categories = (
+            dict(
+                session.execute(
+                    select(Category.id, Category.label).where(Category.id.in_(categories))
+                ).all()
+            )
+            if categories
+            else {}
+        )
+        ids = {
+            kind: {e.entity_id for e in entries if getattr(e, "entity", None) == kind}
+            for kind in ENTITY_LABELS
+        }
         ids["service"] |= services
         self.entities = {
-            ("service", i): n for i, n in session.execute(
-                select(Service.id, Service.name).where(Service.id.in_(ids["service"])))
+            ("service", i): n
+            for i, n in session.execute(
+                select(Service.id, Service.name).where(Service.id.in_(ids["service"]))
+            )
         } | {
-            ("provider", i): n for i, n in session.execute(
-                select(Provider.id, Provider.name).where(Provider.id.in_(ids["provider"])))
+            ("provider", i): n
+            for i, n in session.execute(
+                select(Provider.id, Provider.name).where(Provider.id.in_(ids["provider"]))
+            )
         }
 
     def value(self, key: str, value) -> str:
@@ -156,19 +210,29 @@ class _Names:
         return str(value)
 
 
-def _field_change(names: _Names, key: str, old, new, labels: dict[str, str] = FIELD_LABELS) -> FieldChange:
+def _field_change(
+    names: _Names, key: str, old, new, labels: dict[str, str] = FIELD_LABELS
+) -> FieldChange:
     label = labels.get(key, key)
     if isinstance(old, list) or isinstance(new, list):
         before, after = list(old or []), list(new or [])
         return FieldChange(
-            label=label, is_list=True,
-            old=sorted((Item(names.value(key, v), "" if v in after else "weggehaald") for v in before),
-                       key=lambda i: i.text),
-            new=sorted((Item(names.value(key, v), "" if v in before else "toegevoegd") for v in after),
-                       key=lambda i: i.text),
+            label=label,
+            is_list=True,
+            old=sorted(
+                (Item(names.value(key, v), "" if v in after else "weggehaald") for v in before),
+                key=lambda i: i.text,
+            ),
+            new=sorted(
+                (Item(names.value(key, v), "" if v in before else "toegevoegd") for v in after),
+                key=lambda i: i.text,
+            ),
         )
-    return FieldChange(label=label, old=[] if old is None else [Item(names.value(key, old))],
-                       new=[] if new is None else [Item(names.value(key, new))])
+    return FieldChange(
+        label=label,
+        old=[] if old is None else [Item(names.value(key, old))],
+        new=[] if new is None else [Item(names.value(key, new))],
+    )
 
 
 def describe(session: Session, entries: Iterable[AuditEntry]) -> list[EntryView]:
@@ -179,13 +243,18 @@ def describe(session: Session, entries: Iterable[AuditEntry]) -> list[EntryView]
     for entry in entries:
         changes = entry.changes or {}
         ordered = sorted(changes, key=lambda k: FIELD_ORDER.index(k) if k in FIELD_ORDER else 99)
-        out.append(EntryView(
-            entry=entry, when=moment_text(entry.created_at), actor=entry.actor,
-            what=ENTITY_LABELS.get(entry.entity, entry.entity),
-            name=names.entities.get((entry.entity, entry.entity_id), f"#{entry.entity_id}"),
-            action=ACTION_LABELS.get(entry.action, entry.action), is_new=entry.action == "create",
-            changes=[_field_change(names, k, *changes[k]) for k in ordered],
-        ))
+        out.append(
+            EntryView(
+                entry=entry,
+                when=moment_text(entry.created_at),
+                actor=entry.actor,
+                what=ENTITY_LABELS.get(entry.entity, entry.entity),
+                name=names.entities.get((entry.entity, entry.entity_id), f"#{entry.entity_id}"),
+                action=ACTION_LABELS.get(entry.action, entry.action),
+                is_new=entry.action == "create",
+                changes=[_field_change(names, k, *changes[k]) for k in ordered],
+            )
+        )
     return out
 
 
@@ -203,9 +272,18 @@ def describe_vacancy_changes(session: Session, rows: Iterable) -> list[VacancyCh
     rows = list(rows)
     names = _Names(session, rows)
     order = list(VACANCY_FIELD_LABELS)
-    return [VacancyChangeView(
-        when=moment_text(row.created_at), actor=row.actor, action=ACTION_LABELS.get(row.action, row.action),
-        is_new=row.action == "create",
-        changes=[_field_change(names, k, *row.changes[k], labels=VACANCY_FIELD_LABELS)
-                 for k in sorted(row.changes or {}, key=lambda k: order.index(k) if k in order else 99)],
-    ) for row in rows]
+    return [
+        VacancyChangeView(
+            when=moment_text(row.created_at),
+            actor=row.actor,
+            action=ACTION_LABELS.get(row.action, row.action),
+            is_new=row.action == "create",
+            changes=[
+                _field_change(names, k, *row.changes[k], labels=VACANCY_FIELD_LABELS)
+                for k in sorted(
+                    row.changes or {}, key=lambda k: order.index(k) if k in order else 99
+                )
+            ],
+        )
+        for row in rows
+    ]

@@ -3,6 +3,7 @@
 The SVG is decorative for screen readers (the table carries the numbers), so it needs no
 JavaScript and works in every browser.
 """
+
 from __future__ import annotations
 
 import csv
@@ -43,7 +44,11 @@ class Series:
 
 def _cell(value) -> str:
     # Decimal comma, no thousands separator: what a Belgian spreadsheet reads as a number.
-    text = "" if value is None else (number_text(value, grouping=False) if _is_number(value) else str(value))
+    text = (
+        ""
+        if value is None
+        else (number_text(value, grouping=False) if _is_number(value) else str(value))
+    )
     # Spreadsheet formula guard, as in the catalogue export.
     return "'" + text if text.startswith(("=", "+", "-", "@")) else text
 
@@ -51,14 +56,16 @@ def _cell(value) -> str:
 def bar_chart(series: Series) -> Markup:
     """Horizontal bars, one group per row, one bar per numeric column."""
     numeric = series.plotted or len(series.columns) - 1
-    values = [float(v or 0) for row in series.rows for v in row[1:numeric + 1]]
+    values = [float(v or 0) for row in series.rows for v in row[1 : numeric + 1]]
     top = max(values + [1.0])
     group = numeric * BAR_HEIGHT + GAP
     height = max(1, len(series.rows)) * group + GAP
     plot = CHART_WIDTH - LABEL_WIDTH - 60
     parts = [
-        (f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height}" width="100%" role="presentation" '
-         f'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">')
+        (
+            f'<svg class="chart" viewBox="0 0 {CHART_WIDTH} {height}" width="100%" role="presentation" '
+            f'aria-hidden="true" focusable="false" xmlns="http://www.w3.org/2000/svg">'
+        )
     ]
     for i, row in enumerate(series.rows):
         y0 = GAP + i * group
@@ -66,7 +73,7 @@ def bar_chart(series: Series) -> Markup:
             f'<text x="{LABEL_WIDTH - 8}" y="{y0 + numeric * BAR_HEIGHT / 2 + 5:.0f}" text-anchor="end" '
             f'font-size="13" fill="#1b1b1b">{escape(_short(str(row[0])))}</text>'
         )
-        for j, value in enumerate(row[1:numeric + 1]):
+        for j, value in enumerate(row[1 : numeric + 1]):
             v = float(value or 0)
             w = plot * v / top
             y = y0 + j * BAR_HEIGHT

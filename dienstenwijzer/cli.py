@@ -1,4 +1,5 @@
 """The `dienstenwijzer` command: init, serve, import, reindex (plus Flask's own commands)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,9 +42,17 @@ def main() -> None:
 
 
 def register_commands(app: Flask) -> None:
-    for command in (init_command, serve_command, worker_command, import_command, reindex_command,
-                    check_index_command, create_user_command, purge_command,
-                    export_open_data_command):
+    for command in (
+        init_command,
+        serve_command,
+        worker_command,
+        import_command,
+        reindex_command,
+        check_index_command,
+        create_user_command,
+        purge_command,
+        export_open_data_command,
+    ):
         app.cli.add_command(command)
 
 
@@ -71,8 +80,12 @@ def _import_file(path: Path, region: Region, show_progress: bool = False) -> int
         click.echo(f"{path.name}: {exc}", err=True)
         return None
     if not plan.ok:
-        click.echo(f"{path.name}: " + ngettext("%(num)d fout", "%(num)d fouten", len(plan.errors))
-                   + ", er is niets geïmporteerd.", err=True)
+        click.echo(
+            f"{path.name}: "
+            + ngettext("%(num)d fout", "%(num)d fouten", len(plan.errors))
+            + ", er is niets geïmporteerd.",
+            err=True,
+        )
         for error in plan.errors:
             click.echo(f"  {error}", err=True)
         return None
@@ -81,7 +94,10 @@ def _import_file(path: Path, region: Region, show_progress: bool = False) -> int
     click.echo(
         f"{region.short_name}: {summary.created} nieuw, {summary.updated} bijgewerkt, "
         f"{summary.unchanged} ongewijzigd ("
-        + ngettext("%(num)d nieuwe aanbieder", "%(num)d nieuwe aanbieders", summary.providers_created) + ")."
+        + ngettext(
+            "%(num)d nieuwe aanbieder", "%(num)d nieuwe aanbieders", summary.providers_created
+        )
+        + ")."
     )
     return summary.created + summary.updated
 
@@ -139,7 +155,9 @@ def init_command(no_demo: bool) -> None:
         db.session.commit()
     if search.has_index() and search.index_is_current_format():
         applied = search.sync(wait=30)
-        click.echo(f"Zoekindex bijgewerkt ({ngettext('%(num)d wijziging', '%(num)d wijzigingen', applied)}).")
+        click.echo(
+            f"Zoekindex bijgewerkt ({ngettext('%(num)d wijziging', '%(num)d wijzigingen', applied)})."
+        )
     else:
         _build_index()
     if not no_demo:
@@ -153,14 +171,21 @@ def _add_demo_history(fixtures: Path) -> None:
     from .demand.population import inhabitants
 
     people = inhabitants(fixtures)
-    regions = [r for r in db.session.scalars(select(Region).where(Region.demo_catalogue.is_(True))
-                                             .order_by(Region.slug)) if not has_history(db.session, r)]
+    regions = [
+        r
+        for r in db.session.scalars(
+            select(Region).where(Region.demo_catalogue.is_(True)).order_by(Region.slug)
+        )
+        if not has_history(db.session, r)
+    ]
     for region in regions:
         add_demo_history(db.session, region, search.synonyms(region.slug), dt.date.today(), people)
     db.session.commit()
     if regions:
-        click.echo(f"Demogeschiedenis toegevoegd: 12 maanden verzonnen zoekopdrachten en vragen "
-                   f"voor {ngettext('%(num)d zorggebied', '%(num)d zorggebieden', len(regions))}.")
+        click.echo(
+            f"Demogeschiedenis toegevoegd: 12 maanden verzonnen zoekopdrachten en vragen "
+            f"voor {ngettext('%(num)d zorggebied', '%(num)d zorggebieden', len(regions))}."
+        )
 
 
 def _index_ready_for_serving() -> None:
@@ -171,13 +196,17 @@ def _index_ready_for_serving() -> None:
         return
     drifts = search.check_index()
     if any(d.outdated_schema for d in drifts):
-        click.echo("De zoekindex is door een andere versie gebouwd: die wordt nu opnieuw opgebouwd.")
+        click.echo(
+            "De zoekindex is door een andere versie gebouwd: die wordt nu opnieuw opgebouwd."
+        )
         _build_index()
     elif any(not d.ok for d in drifts):
         rewritten = sum(len(d.to_rewrite) for d in drifts)
         search.check_index(repair_drift=True)
-        click.echo(f"Zoekindex vergeleken met de databank: "
-                   f"{ngettext('%(num)d dienst', '%(num)d diensten', rewritten)} bijgewerkt.")
+        click.echo(
+            f"Zoekindex vergeleken met de databank: "
+            f"{ngettext('%(num)d dienst', '%(num)d diensten', rewritten)} bijgewerkt."
+        )
 
 
 @click.command("serve")
@@ -191,9 +220,19 @@ def serve_command(port: int, workers: int) -> None:
     _index_ready_for_serving()
     click.echo(f"Dienstenwijzer draait op http://127.0.0.1:{port}/ (Ctrl+C om te stoppen)")
     gunicorn = [
-        sys.executable, "-m", "gunicorn", "--chdir", str(PROJECT_ROOT),
-        "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
-        "--access-logfile", "-", "--access-logformat", '"%(r)s" %(s)s %(b)s %(L)ss',
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--chdir",
+        str(PROJECT_ROOT),
+        "--workers",
+        str(workers),
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--access-logfile",
+        "-",
+        "--access-logformat",
+        '"%(r)s" %(s)s %(b)s %(L)ss',
         "wsgi:app",
     ]
     worker = [sys.executable, "-c", "from dienstenwijzer.cli import main; main()", "worker"]
@@ -215,7 +254,9 @@ def run_together(main_args: list[str], helper_args: list[str]) -> int:
     signal.signal(signal.SIGINT, stop)
     while main.poll() is None:
         if helper.poll() is not None:  # the worker died: start it again, imports must go on
-            click.echo(f"Importwerker gestopt (code {helper.returncode}); opnieuw gestart.", err=True)
+            click.echo(
+                f"Importwerker gestopt (code {helper.returncode}); opnieuw gestart.", err=True
+            )
             helper = subprocess.Popen(helper_args)
         time.sleep(1)
     stop(None, None)
@@ -248,7 +289,9 @@ def worker_command(once: bool) -> None:
 
 def _print_drift(drifts: list[search.RegionDrift]) -> None:
     names = {r.slug: r.short_name for r in db.session.scalars(select(Region))}
-    click.echo(f"{'Zorggebied':<14} {'databank':>9} {'index':>9}  {'controlesom databank/index':<27} toestand")
+    click.echo(
+        f"{'Zorggebied':<14} {'databank':>9} {'index':>9}  {'controlesom databank/index':<27} toestand"
+    )
     for d in drifts:
         if d.outdated_schema:
             state = "gebouwd door een andere versie: voer 'dienstenwijzer reindex' uit"
@@ -258,11 +301,15 @@ def _print_drift(drifts: list[search.RegionDrift]) -> None:
             state = f"{len(d.missing)} ontbrekend, {len(d.stale)} verouderd, {len(d.extra)} te veel"
         indexed = "-" if d.index is None else len(d.index)
         sums = f"{search.checksum(d.database)}/{search.checksum(d.index)}"
-        click.echo(f"{names.get(d.slug, d.slug):<14} {len(d.database):>9} {indexed:>9}  {sums:<27} {state}")
+        click.echo(
+            f"{names.get(d.slug, d.slug):<14} {len(d.database):>9} {indexed:>9}  {sums:<27} {state}"
+        )
 
 
 @click.command("check-index")
-@click.option("--repair", is_flag=True, help="Herstel wat afwijkt (alleen die diensten opnieuw indexeren).")
+@click.option(
+    "--repair", is_flag=True, help="Herstel wat afwijkt (alleen die diensten opnieuw indexeren)."
+)
 @with_appcontext
 def check_index_command(repair: bool) -> None:
     """De zoekindex vergelijken met de databank, per zorggebied."""
@@ -275,7 +322,9 @@ def check_index_command(repair: bool) -> None:
         rewritten = sum(len(d.to_rewrite) for d in bad if not d.outdated_schema)
         search.check_index(repair_drift=True)
         drifts = search.check_index()
-        click.echo(f"\nhersteld: {ngettext('%(num)d dienst', '%(num)d diensten', rewritten)} opnieuw geïndexeerd. Nu:")
+        click.echo(
+            f"\nhersteld: {ngettext('%(num)d dienst', '%(num)d diensten', rewritten)} opnieuw geïndexeerd. Nu:"
+        )
         _print_drift(drifts)
         bad = [d for d in drifts if not d.ok]
     if bad:
@@ -309,7 +358,9 @@ def reindex_command() -> None:
 
 
 @click.command("export-open-data")
-@click.option("--region", "slug", help="Alleen dit zorggebied (bv. gent); zonder: Vlaanderen en elk.")
+@click.option(
+    "--region", "slug", help="Alleen dit zorggebied (bv. gent); zonder: Vlaanderen en elk."
+)
 @with_appcontext
 def export_open_data_command(slug: str | None) -> None:
     """De open-databestanden (HSDS-zip per zorggebied en voor Vlaanderen) klaarmaken.
@@ -360,8 +411,12 @@ def _public_url() -> tuple[str, bool]:
 @click.option("--role", default="", help="regisseur, consulent of admin.")
 @click.option("--region", "slug", help="Zorggebied (niet voor een admin), bv. gent.")
 @click.option("--name", default="", help="Naam van de medewerker.")
-@click.option("--link", is_flag=True, help="Geen wachtwoord vragen maar een eenmalige link tonen "
-              "(op het adres in DIENSTENWIJZER_PUBLIC_URL).")
+@click.option(
+    "--link",
+    is_flag=True,
+    help="Geen wachtwoord vragen maar een eenmalige link tonen "
+    "(op het adres in DIENSTENWIJZER_PUBLIC_URL).",
+)
 @with_appcontext
 def create_user_command(email: str, role: str, slug: str | None, name: str, link: bool) -> None:
     """Een medewerker aanmaken (vraagt het wachtwoord, of toont een link om het in te stellen)."""
@@ -374,19 +429,23 @@ def create_user_command(email: str, role: str, slug: str | None, name: str, link
         raise click.ClickException("De database is nog leeg: voer eerst 'dienstenwijzer init' uit.")
     if role not in ROLES:
         raise click.ClickException(
-            f"Geef met --role de rol op: {', '.join(ROLES)}. Bijvoorbeeld: --role regisseur --region gent.")
+            f"Geef met --role de rol op: {', '.join(ROLES)}. Bijvoorbeeld: --role regisseur --region gent."
+        )
     if db.session.scalar(select(User).where(User.email == email)):
         raise click.ClickException(f"Er bestaat al een account voor {email}.")
     region = None
     if role == "admin" and slug:
         raise click.ClickException(
             "Een admin beheert alle zorggebieden: laat --region weg. "
-            "Wilt u iemand voor één zorggebied, kies dan --role regisseur of --role consulent.")
+            "Wilt u iemand voor één zorggebied, kies dan --role regisseur of --role consulent."
+        )
     if role != "admin":
         region = db.session.scalar(select(Region).where(Region.slug == (slug or "")))
         if region is None:
             slugs = ", ".join(db.session.scalars(select(Region.slug).order_by(Region.slug)))
-            what = f"Onbekend zorggebied '{slug}'" if slug else "Geef met --region het zorggebied op"
+            what = (
+                f"Onbekend zorggebied '{slug}'" if slug else "Geef met --region het zorggebied op"
+            )
             raise click.ClickException(f"{what}. Kies uit: {slugs}")
     user = User(email=email, name=name, role=role, region=region, active=True)
     if not link:
@@ -413,7 +472,9 @@ def create_user_command(email: str, role: str, slug: str | None, name: str, link
                 f"Draait de site op een ander adres of een andere poort, vervang dan {base} in de link "
                 "door dat adres. Zet het adres vast in DIENSTENWIJZER_PUBLIC_URL (bv. "
                 "export DIENSTENWIJZER_PUBLIC_URL=https://dienstenwijzer.example.be) of als "
-                "PUBLIC_URL in instance/dienstenwijzer.cfg.", err=True)
+                "PUBLIC_URL in instance/dienstenwijzer.cfg.",
+                err=True,
+            )
 
 
 @click.command("purge")

@@ -5,6 +5,7 @@ ships no catalogues and reads the language from the environment, so an operator 
 or C locale gets English. We read our catalogue (locale/nl/LC_MESSAGES/click.po) with Babel and
 bind click's message functions to it; a message the catalogue lacks stays as click wrote it.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -16,8 +17,15 @@ from babel.messages.pofile import read_po
 CATALOGUE = Path(__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "click.po"
 # The click modules whose messages an operator can see (the others are for Windows consoles
 # and shell completion).
-CLICK_MODULES = ("click.core", "click.decorators", "click.exceptions", "click.formatting", "click.parser",
-                 "click.termui", "click.types")
+CLICK_MODULES = (
+    "click.core",
+    "click.decorators",
+    "click.exceptions",
+    "click.formatting",
+    "click.parser",
+    "click.termui",
+    "click.types",
+)
 
 
 @cache

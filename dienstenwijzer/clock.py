@@ -1,4 +1,5 @@
 """The one "now" the app stores: UTC without a time zone, as every DateTime column holds it."""
+
 import datetime as dt
 
 

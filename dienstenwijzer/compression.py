@@ -5,6 +5,7 @@ on a phone with a weak connection. Responses marked `Cache-Control: no-store` (t
 and the werkwinkel: personal data beside form tokens and text the user typed, the mix that
 compression side channels such as BREACH feed on) are sent as they are.
 """
+
 from __future__ import annotations
 
 from flask import Flask, Response
@@ -12,8 +13,15 @@ from flask_compress import Compress
 
 compress = Compress()
 
-MIMETYPES = ["text/html", "text/css", "text/csv", "text/plain", "application/json",
-             "application/javascript", "image/svg+xml"]
+MIMETYPES = [
+    "text/html",
+    "text/css",
+    "text/csv",
+    "text/plain",
+    "application/json",
+    "application/javascript",
+    "image/svg+xml",
+]
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,7 @@
 
 Nothing reads configuration at import time; `load_config` runs inside the app factory.
 """
+
 from __future__ import annotations
 
 import secrets

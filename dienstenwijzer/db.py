@@ -4,6 +4,7 @@ A writer waits at most LOCK_TIMEOUT_MS for a lock (SQLite busy_timeout, PostgreS
 lock_timeout); when it still cannot get it, the view answers 503 with Retry-After ("try again
 in a moment") instead of a 500. Residents' pages do not write, so they never get here.
 """
+
 from __future__ import annotations
 
 from flask import Flask, render_template, request
@@ -53,7 +54,9 @@ def _connection_settings(dbapi_connection, connection_record) -> None:
 
 def is_lock_timeout(exc: OperationalError) -> bool:
     """True when a write gave up waiting for a lock held by another writer."""
-    state = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)  # psycopg 3 / 2
+    state = getattr(exc.orig, "sqlstate", None) or getattr(
+        exc.orig, "pgcode", None
+    )  # psycopg 3 / 2
     if state in PG_LOCK_STATES:
         return True
     return "database is locked" in str(exc.orig)

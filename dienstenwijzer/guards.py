@@ -3,6 +3,7 @@
 `region_view` asks `scope.staff_region` (region isolation, DESIGN.md invariant 3); the other
 guards check a role that is not tied to one zorggebied.
 """
+
 from __future__ import annotations
 
 from functools import wraps

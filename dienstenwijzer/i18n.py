@@ -8,6 +8,7 @@ rule Babel applies when no catalogue is loaded. Dates and numbers use the nl_BE 
 The same set-up makes every form message Dutch, WTForms' built-in ones included ("Dit veld
 is vereist."): Flask-WTF translates them with WTForms' own catalogue for the fixed locale.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,9 @@ def moment_text(value: dt.datetime | None) -> str:
     """A stored moment (naive UTC, as every `created_at` is) in Belgian time: "4 maart 2026 om 11:05"."""
     if value is None:
         return ""
-    return format_datetime(value.replace(tzinfo=dt.UTC), "d MMMM y 'om' HH:mm", tzinfo=TIMEZONE,
-                           locale=LOCALE)
+    return format_datetime(
+        value.replace(tzinfo=dt.UTC), "d MMMM y 'om' HH:mm", tzinfo=TIMEZONE, locale=LOCALE
+    )
 
 
 def init_app(app: Flask) -> None:

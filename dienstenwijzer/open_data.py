@@ -3,6 +3,7 @@
 One place for the API's root document, its OpenAPI description, the data package, the
 residents' /open-data and /over pages and the README's wording.
 """
+
 from __future__ import annotations
 
 # The Flemish government's model licence for free reuse: also commercial, with attribution.

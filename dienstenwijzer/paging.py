@@ -5,6 +5,7 @@ redirects to the first page, and a number past the last page redirects to the la
 Numbers are capped before they reach SQL, so no page number, however long, can overflow an
 OFFSET.
 """
+
 from __future__ import annotations
 
 from typing import NoReturn

@@ -1,4 +1,5 @@
 """Municipalities and postcodes: resolve what people type to a place and its coordinates."""
+
 from __future__ import annotations
 
 import time
@@ -85,7 +86,9 @@ class Places:
             return None
         return (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
 
-    def point_for(self, postcode: str | None, nis_code: str | None, served: list[str]) -> tuple[float, float] | None:
+    def point_for(
+        self, postcode: str | None, nis_code: str | None, served: list[str]
+    ) -> tuple[float, float] | None:
         """Where a service is, for distances: its postal place, else its or its first served municipality."""
         point = self.coordinates(postcode, nis_code) if postcode else None
         for nis in (nis_code, *served[:1]):
@@ -116,7 +119,9 @@ class Places:
         """The municipality name nearest to a misspelt one."""
         typed = name_key(text)
         limit = 1 if len(typed) <= 4 else 2
-        found = process.extract(typed, list(self.by_name), scorer=OSA.distance, score_cutoff=limit, limit=5)
+        found = process.extract(
+            typed, list(self.by_name), scorer=OSA.distance, score_cutoff=limit, limit=5
+        )
         if not found:
             return None
         # Nearest first; among equals a Flemish municipality, then the alphabet.

@@ -6,6 +6,7 @@ costs at 100 000 services. Like the places (places.py), each process now keeps t
 CACHE_SECONDS. Regions are handed to a request as that request's own ORM objects
 (`Session.merge(load=False)`: no SQL), categories as read-only labels.
 """
+
 from __future__ import annotations
 
 import time
@@ -54,8 +55,11 @@ def public_region_or_404(slug: str) -> Region:
     if hit is None or time.monotonic() - hit[0] >= CACHE_SECONDS:
         # Read in a session of its own: the kept objects never belong to a request.
         with Session(db.engine) as session:
-            region = session.scalar(select(Region).where(Region.slug == slug)
-                                    .options(selectinload(Region.municipalities)))
+            region = session.scalar(
+                select(Region)
+                .where(Region.slug == slug)
+                .options(selectinload(Region.municipalities))
+            )
         if region is None:
             abort(404)  # not kept: only real slugs take room
         hit = _kept()[key] = (time.monotonic(), region)
@@ -73,8 +77,12 @@ def category_labels() -> dict[str, CategoryLabel]:
 def _read_labels() -> dict[str, CategoryLabel]:
     with Session(db.engine) as session:
         rows = session.scalars(select(Category).order_by(Category.position)).all()
-    labels = {c.id: CategoryLabel(c.id, c.uuid, c.label, c.description, c.parent_id,
-                                  c.dienstencheques, c.position) for c in rows}
+    labels = {
+        c.id: CategoryLabel(
+            c.id, c.uuid, c.label, c.description, c.parent_id, c.dienstencheques, c.position
+        )
+        for c in rows
+    }
     for label in labels.values():
         if label.parent_id in labels:
             label.parent = labels[label.parent_id]

@@ -6,6 +6,7 @@ expands a thesaurus word exactly like a taxonomy synonym.
 
 Safe to run twice: rows are matched on their natural keys and updated in place.
 """
+
 from __future__ import annotations
 
 import csv
@@ -90,7 +91,9 @@ def load_taxonomy(session: Session, path: Path, thesaurus_dir: Path | None = Non
     for top in data["categories"]:
         nodes.append((top, None))
         nodes.extend((sub, top["id"]) for sub in top.get("subcategories", []))
-    extra = load_thesaurus(thesaurus_dir, {node["id"] for node, _ in nodes}) if thesaurus_dir else {}
+    extra = (
+        load_thesaurus(thesaurus_dir, {node["id"] for node, _ in nodes}) if thesaurus_dir else {}
+    )
     existing = {c.id: c for c in session.scalars(select(Category))}
     for position, (node, parent_id) in enumerate(nodes):
         _upsert_category(session, existing, node, parent_id, position, extra.get(node["id"], []))
@@ -101,7 +104,9 @@ def load_thesaurus(directory: Path, category_ids: set[str]) -> dict[str, list[st
     """{category id: words} from every thesaurus file; a group may name several categories."""
     terms: dict[str, list[str]] = defaultdict(list)
     for path in sorted(directory.glob("*.yaml")):
-        for n, group in enumerate(yaml.safe_load(path.read_text(encoding="utf-8"))["groups"], start=1):
+        for n, group in enumerate(
+            yaml.safe_load(path.read_text(encoding="utf-8"))["groups"], start=1
+        ):
             where = f"{path.name}, groep {n}"
             targets = [group["category"]] if "category" in group else group.get("categories", [])
             unknown = [c for c in targets if c not in category_ids]
@@ -110,8 +115,12 @@ def load_thesaurus(directory: Path, category_ids: set[str]) -> dict[str, list[st
             if not str(group.get("reason") or "").strip():
                 raise ValueError(f"{where}: geen reden of bron opgegeven")
             for word in group["words"]:
-                if not isinstance(word, str):  # YAML reads a bare 112 or "on" as a number or boolean
-                    raise TypeError(f"{where}: {word!r} is geen woord; zet het tussen aanhalingstekens")
+                if not isinstance(
+                    word, str
+                ):  # YAML reads a bare 112 or "on" as a number or boolean
+                    raise TypeError(
+                        f"{where}: {word!r} is geen woord; zet het tussen aanhalingstekens"
+                    )
                 for category_id in targets:
                     terms[category_id].append(word)
     return terms

@@ -4,6 +4,7 @@ Every back-office view gets its zorggebied through `staff_region`, and every bac
 starts from one of the `*_of(region)` selects below, so a regisseur can never read or change
 another zorggebied's rows: objects of another zorggebied are simply not found (404).
 """
+
 from __future__ import annotations
 
 from flask import abort
@@ -92,12 +93,17 @@ def niche_of(region: Region, niche_id: int):
 
 
 def niche_alert_of(region: Region, alert_id: int):
-    query = select(NicheAlert).join(Niche, NicheAlert.niche_id == Niche.id).where(Niche.region_id == region.id)
+    query = (
+        select(NicheAlert)
+        .join(Niche, NicheAlert.niche_id == Niche.id)
+        .where(Niche.region_id == region.id)
+    )
     return _one_of(query, NicheAlert, alert_id)
 
 
 # Jobs (vacancies and referrals): consulenten and regisseurs of the zorggebied and admins, through
 # `region_view(manage=False)`; other zorggebieden's objects are not found.
+
 
 def vacancies_of(region: Region):
     return select(Vacancy).where(Vacancy.region_id == region.id)
@@ -118,9 +124,11 @@ def referral_of(region: Region, referral_id: int) -> Referral:
 # Taught search words: a zorggebied's own, and those an admin taught every zorggebied (shown to
 # all, changed by admins only: teaching/views.py checks that).
 
+
 def synonyms_of(region: Region):
     return select(RegionSynonym).where(
-        (RegionSynonym.region_id == region.id) | RegionSynonym.region_id.is_(None))
+        (RegionSynonym.region_id == region.id) | RegionSynonym.region_id.is_(None)
+    )
 
 
 def synonym_of(region: Region, synonym_id: int) -> RegionSynonym:

@@ -1,4 +1,5 @@
 """Cross-cutting web concerns: template helpers, security headers and error pages."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,8 @@ MAX_ID = 2**31 - 1
 
 # Pages anyone can open without logging in but that show a job seeker's or account's data.
 PRIVATE_ENDPOINTS = frozenset(
-    {"accounts.login", "accounts.set_password", "jobs_public.provider_outcome"})
+    {"accounts.login", "accounts.set_password", "jobs_public.provider_outcome"}
+)
 
 
 class IdConverter(IntegerConverter):

@@ -3,6 +3,7 @@
 The werkzeug server handles each request in its own thread with its own app context and
 database session, as a threaded production server would; the database decides who wins.
 """
+
 from __future__ import annotations
 
 import threading

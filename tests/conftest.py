@@ -5,6 +5,7 @@ built once per session into a template file that each test copies. Set
 DIENSTENWIJZER_TEST_DATABASE_URL to a PostgreSQL URL to run the same tests there; the
 catalogue tables are then emptied between tests.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,7 +32,14 @@ from dienstenwijzer.reference_data import load_reference_data
 PG_URL = os.environ.get("DIENSTENWIJZER_TEST_DATABASE_URL")
 FIXTURES = PROJECT_ROOT / "fixtures"
 # Tables that hold reference data: built once, never changed by tests.
-REFERENCE_TABLES = {"region", "municipality", "postcode", "category", "category_synonym", "alembic_version"}
+REFERENCE_TABLES = {
+    "region",
+    "municipality",
+    "postcode",
+    "category",
+    "category_synonym",
+    "alembic_version",
+}
 
 
 def _prepare(url: str, tmp: Path) -> None:
@@ -69,7 +77,9 @@ def _fresh_database_url(template: str, tmp_path: Path) -> str:
         with engine.begin() as conn:
             tables = [
                 r[0]
-                for r in conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname='public'"))
+                for r in conn.execute(
+                    text("SELECT tablename FROM pg_tables WHERE schemaname='public'")
+                )
                 if r[0] not in REFERENCE_TABLES
             ]
             if tables:
@@ -134,9 +144,24 @@ def client(app):
     return app.test_client()
 
 
-COLUMNS = ["extern_id", "naam", "aanbieder", "categorie", "omschrijving", "gemeenten", "straat",
-           "postcode", "gemeente", "telefoon", "email", "website", "dienstencheques", "prijs",
-           "doelgroep", "openingsuren"]
+COLUMNS = [
+    "extern_id",
+    "naam",
+    "aanbieder",
+    "categorie",
+    "omschrijving",
+    "gemeenten",
+    "straat",
+    "postcode",
+    "gemeente",
+    "telefoon",
+    "email",
+    "website",
+    "dienstencheques",
+    "prijs",
+    "doelgroep",
+    "openingsuren",
+]
 
 
 def csv_text(rows: list[dict], delimiter: str = ";") -> str:
@@ -189,8 +214,14 @@ def make_user(email: str, role: str, region_slug: str | None = None, password: s
     from dienstenwijzer.accounts.passwords import hash_password
     from dienstenwijzer.models import User
 
-    region = db.session.scalar(db.select(Region).where(Region.slug == region_slug)) if region_slug else None
-    user = User(email=email, role=role, region=region, active=True, password_hash=hash_password(password))
+    region = (
+        db.session.scalar(db.select(Region).where(Region.slug == region_slug))
+        if region_slug
+        else None
+    )
+    user = User(
+        email=email, role=role, region=region, active=True, password_hash=hash_password(password)
+    )
     db.session.add(user)
     db.session.commit()
     return user

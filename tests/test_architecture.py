@@ -156,17 +156,29 @@ def test_areas_depend_one_way():
     """Areas form layers: when catalogue uses demand, demand does not use catalogue, however
     indirectly. What both need moves down to a module outside the areas (freshness, places)."""
     areas = area_names()
-    edges = set().union(*(area_edges(p, p.read_text(encoding="utf-8"), areas)
-                          for p in sorted(PACKAGE.rglob("*.py"))))
+    edges = set().union(
+        *(
+            area_edges(p, p.read_text(encoding="utf-8"), areas)
+            for p in sorted(PACKAGE.rglob("*.py"))
+        )
+    )
     loops = cycles(edges)
-    where = [f"{' -> '.join([*loop, loop[0]])}: " + ", ".join(
-        sorted(w for a, b, w in edges if (a, b) in zip(loop, [*loop[1:], loop[0]], strict=True)))
-        for loop in loops]
+    where = [
+        f"{' -> '.join([*loop, loop[0]])}: "
+        + ", ".join(
+            sorted(w for a, b, w in edges if (a, b) in zip(loop, [*loop[1:], loop[0]], strict=True))
+        )
+        for loop in loops
+    ]
     assert not loops, "Areas that use each other:\n" + "\n".join(where)
 
 
 def test_the_one_way_check_finds_a_loop_through_three_areas():
-    edges = {("catalogue", "demand", "a:1"), ("demand", "search", "b:2"),
-             ("search", "catalogue", "c:3"), ("public", "search", "d:4")}
+    edges = {
+        ("catalogue", "demand", "a:1"),
+        ("demand", "search", "b:2"),
+        ("search", "catalogue", "c:3"),
+        ("public", "search", "d:4"),
+    }
     assert cycles(edges) == [["catalogue", "demand", "search"]]
     assert cycles(edges - {("search", "catalogue", "c:3")}) == []

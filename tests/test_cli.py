@@ -1,4 +1,5 @@
 """The `dienstenwijzer` commands as an operator uses them."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -16,7 +17,9 @@ def runner(app):
 
 def test_import_command_reports_errors_per_line_and_imports_nothing(runner, tmp_path):
     path = tmp_path / "aanbod.csv"
-    path.write_text(csv_text([service_row(extern_id="a"), service_row(extern_id="b", categorie="ruimtevaart")]))
+    path.write_text(
+        csv_text([service_row(extern_id="a"), service_row(extern_id="b", categorie="ruimtevaart")])
+    )
     result = runner.invoke(args=["import", str(path), "--region", "gent"])
     assert result.exit_code == 1
     assert "regel 3, kolom categorie: onbekende categorie 'ruimtevaart'" in result.output
@@ -31,7 +34,9 @@ def test_import_command_imports_and_the_index_follows(runner, tmp_path):
     result = runner.invoke(args=["import", str(path), "--region", "gent"])
     assert result.exit_code == 0, result.output
     assert "Gent: 1 nieuw, 0 bijgewerkt, 0 ongewijzigd (1 nieuwe aanbieder)." in result.output
-    assert [h.name for h in search.search("gent", SearchRequest(text="poetsen")).hits] == ["Poetsdienst De Bezem"]
+    assert [h.name for h in search.search("gent", SearchRequest(text="poetsen")).hits] == [
+        "Poetsdienst De Bezem"
+    ]
 
 
 def test_import_command_refuses_an_unknown_region(runner, tmp_path):
@@ -47,15 +52,19 @@ def test_reindex_command_rebuilds_with_a_progress_bar(runner, add_services):
     result = runner.invoke(args=["reindex"])
     assert result.exit_code == 0, result.output
     assert "Zoekindex opbouwen" in result.output
-    assert [h.name for h in search.search("gent", SearchRequest(text="poetsen")).hits] == ["Poetsdienst De Bezem"]
+    assert [h.name for h in search.search("gent", SearchRequest(text="poetsen")).hits] == [
+        "Poetsdienst De Bezem"
+    ]
 
 
 def test_init_builds_everything_and_is_safe_to_run_twice(tmp_path):
-    app = create_app({
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "INDEX_DIR": str(tmp_path / "index"),
-        "SECRET_KEY": "x",
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "x",
+        }
+    )
     runner = app.test_cli_runner()
     first = runner.invoke(args=["init"])
     assert first.exit_code == 0, first.output
@@ -68,8 +77,11 @@ def test_init_builds_everything_and_is_safe_to_run_twice(tmp_path):
             assert search.search(region.slug, SearchRequest()).total >= 25, region.slug
             assert region.demo_catalogue
             # A year of made-up history, so the monitoring pages show something at once.
-            weeks = db.session.scalar(select(func.count(SearchCount.week.distinct()))
-                                      .where(SearchCount.region_id == region.id))
+            weeks = db.session.scalar(
+                select(func.count(SearchCount.week.distinct())).where(
+                    SearchCount.region_id == region.id
+                )
+            )
             assert weeks == 52, region.slug
         history = db.session.scalar(select(func.sum(SearchCount.searches)))
     assert "Demogeschiedenis toegevoegd" in first.output
@@ -83,11 +95,13 @@ def test_init_builds_everything_and_is_safe_to_run_twice(tmp_path):
 
 
 def test_init_without_demo_has_reference_data_only(tmp_path):
-    app = create_app({
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "INDEX_DIR": str(tmp_path / "index"),
-        "SECRET_KEY": "x",
-    })
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "x",
+        }
+    )
     result = app.test_cli_runner().invoke(args=["init", "--no-demo"])
     assert result.exit_code == 0, result.output
     with app.app_context():
@@ -98,8 +112,17 @@ def test_init_without_demo_has_reference_data_only(tmp_path):
 
 
 def test_create_user_link_names_the_public_url_and_how_to_set_it(runner):
-    result = runner.invoke(args=["create-user", "nieuw@gent.example", "--role", "regisseur",
-                                 "--region", "gent", "--link"])
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "nieuw@gent.example",
+            "--role",
+            "regisseur",
+            "--region",
+            "gent",
+            "--link",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "http://127.0.0.1:5000/" in result.output
     assert "DIENSTENWIJZER_PUBLIC_URL" in result.output
@@ -107,8 +130,17 @@ def test_create_user_link_names_the_public_url_and_how_to_set_it(runner):
 
 def test_create_user_link_uses_dienstenwijzer_public_url(app):
     app.config["PUBLIC_URL"] = "https://wijzer.example.be/"
-    result = app.test_cli_runner().invoke(args=["create-user", "nieuw@gent.example", "--role",
-                                                "consulent", "--region", "gent", "--link"])
+    result = app.test_cli_runner().invoke(
+        args=[
+            "create-user",
+            "nieuw@gent.example",
+            "--role",
+            "consulent",
+            "--region",
+            "gent",
+            "--link",
+        ]
+    )
     assert result.exit_code == 0, result.output
     assert "\nhttps://wijzer.example.be/" in result.output
     assert "127.0.0.1" not in result.output and "DIENSTENWIJZER_PUBLIC_URL" not in result.output
@@ -117,8 +149,9 @@ def test_create_user_link_uses_dienstenwijzer_public_url(app):
 def test_create_user_refuses_a_region_for_an_admin(runner):
     from dienstenwijzer.models import User
 
-    result = runner.invoke(args=["create-user", "baas@example.org", "--role", "admin", "--region", "gent",
-                                 "--link"])
+    result = runner.invoke(
+        args=["create-user", "baas@example.org", "--role", "admin", "--region", "gent", "--link"]
+    )
     assert result.exit_code != 0
     assert "Fout: Een admin beheert alle zorggebieden: laat --region weg." in result.output
     assert "Error" not in result.output
@@ -137,7 +170,7 @@ def test_create_user_answers_a_password_mismatch_in_dutch(runner):
     result = runner.invoke(
         args=["create-user", "baas@example.org", "--role", "admin"],
         input="Zonnebloem-Kaai-17-Vlinder\nZonnebloem-Kaai-17-Vlindr\n"
-              "Zonnebloem-Kaai-17-Vlinder\nZonnebloem-Kaai-17-Vlinder\n",
+        "Zonnebloem-Kaai-17-Vlinder\nZonnebloem-Kaai-17-Vlinder\n",
     )
     assert result.exit_code == 0, result.output
     assert "De twee wachtwoorden zijn niet gelijk. Probeer het opnieuw." in result.output
@@ -146,9 +179,16 @@ def test_create_user_answers_a_password_mismatch_in_dutch(runner):
 
 
 def test_create_user_on_an_empty_database_says_to_run_init(tmp_path):
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.sqlite3'}",
-                      "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "x"})
-    result = app.test_cli_runner().invoke(args=["create-user", "baas@example.org", "--role", "admin", "--link"])
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'leeg.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "x",
+        }
+    )
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "baas@example.org", "--role", "admin", "--link"]
+    )
     assert result.exit_code != 0
     assert "Fout: De database is nog leeg: voer eerst 'dienstenwijzer init' uit." in result.output
     with app.app_context():

@@ -1,4 +1,5 @@
 """The `dienstenwijzer` command answers in Dutch, click's own usage errors included."""
+
 from pathlib import Path
 
 import click
@@ -43,6 +44,8 @@ def test_every_translated_message_still_exists_in_click():
     ids = set()
     for name in cli_language.CLICK_MODULES:
         path = source / (name.split(".")[1] + ".py")
-        for _, message, _, _ in extract_from_file("python", str(path), keywords={"_": None, "ngettext": (1, 2)}):
+        for _, message, _, _ in extract_from_file(
+            "python", str(path), keywords={"_": None, "ngettext": (1, 2)}
+        ):
             ids.add(message)
     assert set(cli_language._messages()) - ids == set()

@@ -1,4 +1,5 @@
 """Residents' pages travel gzipped when the browser accepts it; staff pages never do."""
+
 import gzip
 
 from flask import make_response
@@ -7,7 +8,9 @@ from tests.conftest import service_row
 
 
 def test_a_search_page_is_gzipped_for_a_browser_that_accepts_it(client, add_services):
-    add_services("gent", [service_row(extern_id=str(i), naam=f"Poetsdienst {i}") for i in range(12)])
+    add_services(
+        "gent", [service_row(extern_id=str(i), naam=f"Poetsdienst {i}") for i in range(12)]
+    )
     plain = client.get("/gent/zoeken?q=poetsen")
     packed = client.get("/gent/zoeken?q=poetsen", headers={"Accept-Encoding": "gzip"})
     assert plain.status_code == packed.status_code == 200

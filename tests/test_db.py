@@ -1,4 +1,5 @@
 """A write that cannot get its lock says "try again shortly" (503), and readers never wait on it."""
+
 import importlib
 import sqlite3
 
@@ -38,8 +39,9 @@ def locked(app):
         connection.close()
 
 
-def test_a_locked_write_answers_503_with_retry_after_while_searches_go_on(short_locks, client, staff,
-                                                                         add_services, request):
+def test_a_locked_write_answers_503_with_retry_after_while_searches_go_on(
+    short_locks, client, staff, add_services, request
+):
     add_services("gent", [service_row(extern_id="a")])
     login(client, "consulent@gent.example")
     client.get("/gent/beheer/vragen/nieuw")
@@ -49,7 +51,9 @@ def test_a_locked_write_answers_503_with_retry_after_while_searches_go_on(short_
     busy = client.post("/gent/beheer/vragen/nieuw", data={"need": "Vervoer naar de dagopvang"})
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == "5"
-    assert "Even geduld" in busy.get_data(as_text=True) and "niet</strong> bewaard" in busy.get_data(as_text=True)
+    assert "Even geduld" in busy.get_data(
+        as_text=True
+    ) and "niet</strong> bewaard" in busy.get_data(as_text=True)
     for query in ("poetsen", "zwemles voor ouderen"):
         assert resident.get("/gent/zoeken", query_string={"q": query}).status_code == 200
 

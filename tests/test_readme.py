@@ -1,4 +1,5 @@
 """The README's two commands are the ones CI runs."""
+
 import re
 
 from dienstenwijzer.config import PROJECT_ROOT

@@ -1,4 +1,5 @@
 """Residents' pages take their zorggebied and the taxonomy from the process's copy."""
+
 import re
 
 from sqlalchemy import event

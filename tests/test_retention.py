@@ -1,4 +1,5 @@
 """`dienstenwijzer purge` removes personal data past its retention period, and nothing more."""
+
 import datetime as dt
 
 from sqlalchemy import select, update

@@ -1,4 +1,5 @@
 """`dienstenwijzer serve` runs the site under gunicorn with several workers on 127.0.0.1."""
+
 import os
 import signal
 import socket
@@ -22,8 +23,9 @@ def free_port() -> int:
 
 def run(env, *args) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("dienstenwijzer")
-    return subprocess.run([str(exe), *args], env=env, capture_output=True, text=True, timeout=300,
-                          check=False)
+    return subprocess.run(
+        [str(exe), *args], env=env, capture_output=True, text=True, timeout=300, check=False
+    )
 
 
 def test_serve_answers_searches_from_several_workers(tmp_path):
@@ -36,8 +38,13 @@ def test_serve_answers_searches_from_several_workers(tmp_path):
     assert run(env, "init").returncode == 0
     port = free_port()
     exe = Path(sys.executable).with_name("dienstenwijzer")
-    server = subprocess.Popen([str(exe), "serve", "--port", str(port), "--workers", "2"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    server = subprocess.Popen(
+        [str(exe), "serve", "--port", str(port), "--workers", "2"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
@@ -53,7 +60,9 @@ def test_serve_answers_searches_from_several_workers(tmp_path):
         for _ in range(6):  # spread over both workers
             page = requests.get(base + "/gent/zoeken", params={"q": "poetsen"}, timeout=5)
             assert page.status_code == 200 and "gevonden" in page.text
-        api = requests.get(base + "/leuven/api/v1/services", params={"search": "strijk"}, timeout=5).json()
+        api = requests.get(
+            base + "/leuven/api/v1/services", params={"search": "strijk"}, timeout=5
+        ).json()
         assert api["total_items"] > 0
     finally:
         os.killpg(server.pid, signal.SIGTERM)
@@ -61,8 +70,12 @@ def test_serve_answers_searches_from_several_workers(tmp_path):
 
 
 def test_serve_refuses_an_empty_database(tmp_path):
-    env = {**os.environ, "DIENSTENWIJZER_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-           "DIENSTENWIJZER_INDEX_DIR": str(tmp_path / "index"), "DIENSTENWIJZER_SECRET_KEY": "test"}
+    env = {
+        **os.environ,
+        "DIENSTENWIJZER_DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+        "DIENSTENWIJZER_INDEX_DIR": str(tmp_path / "index"),
+        "DIENSTENWIJZER_SECRET_KEY": "test",
+    }
     result = run(env, "serve", "--port", str(free_port()))
     assert result.returncode != 0
     assert "voer eerst 'dienstenwijzer init' uit" in result.stderr
@@ -70,6 +83,9 @@ def test_serve_refuses_an_empty_database(tmp_path):
 
 def test_exactly_one_whoosh_distribution_is_installed():
     """Flask extensions that depend on `Whoosh` would pull 2.7.4 back in over the fork."""
-    providers = [d.metadata["Name"] for d in metadata.distributions()
-                 if "whoosh" in (d.read_text("top_level.txt") or "").split()]
+    providers = [
+        d.metadata["Name"]
+        for d in metadata.distributions()
+        if "whoosh" in (d.read_text("top_level.txt") or "").split()
+    ]
     assert providers == ["Whoosh-Reloaded"]

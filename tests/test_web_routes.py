@@ -1,5 +1,6 @@
 """Walk the URL map: ids and page numbers out of range are a 404 (or the last page), never a 500;
 everything behind the login, and the private pages outside it, is never stored by a cache."""
+
 import re
 from urllib.parse import urlsplit
 
@@ -58,8 +59,12 @@ def _open(client, path, method="GET"):
 def test_ids_beyond_what_a_column_holds_are_404_on_every_route(app, as_admin):
     id_rules = [r for r in _rules(app) if _has_id(r)]
     assert len(id_rules) >= 25  # the walk really covers the id routes
-    answers = {(m, _path(r, v)): _open(as_admin, _path(r, v), m).status_code
-               for r in id_rules for v in TOO_BIG for m in _methods(r)}
+    answers = {
+        (m, _path(r, v)): _open(as_admin, _path(r, v), m).status_code
+        for r in id_rules
+        for v in TOO_BIG
+        for m in _methods(r)
+    }
     assert {k: code for k, code in answers.items() if code != 404} == {}
     # The public service page by name, as residents would hit it, also when not logged in.
     assert app.test_client().get("/gent/diensten/99999999999999999999").status_code == 404
@@ -85,15 +90,21 @@ def test_no_page_number_makes_any_page_fail(app, as_admin):
     assert failures == {}
 
 
-LIST_PAGES = ["/gent/jobs", "/gent/beheer/diensten", "/gent/beheer/te-controleren",
-              "/gent/beheer/aanbieders", "/gent/beheer/geschiedenis", "/gent/beheer/meldingen",
-              "/gent/werkwinkel/vacatures", "/gent/werkwinkel/doorverwijzingen",
-              "/gent/beheer/niches"]
+LIST_PAGES = [
+    "/gent/jobs",
+    "/gent/beheer/diensten",
+    "/gent/beheer/te-controleren",
+    "/gent/beheer/aanbieders",
+    "/gent/beheer/geschiedenis",
+    "/gent/beheer/meldingen",
+    "/gent/werkwinkel/vacatures",
+    "/gent/werkwinkel/doorverwijzingen",
+    "/gent/beheer/niches",
+]
 
 
 @pytest.mark.parametrize("path", LIST_PAGES)
-def test_a_list_page_sends_no_number_to_the_first_page_and_past_the_end_to_the_last(as_admin,
-                                                                                     path):
+def test_a_list_page_sends_no_number_to_the_first_page_and_past_the_end_to_the_last(as_admin, path):
     for page in ["abc", "0", "-1", "99", "99999999999999999999"]:
         response = _open(as_admin, f"{path}?page={page}")
         # One page of data here, so the first page is also the last one.
@@ -117,8 +128,9 @@ def test_everything_behind_the_login_is_never_stored(app, client, staff, add_ser
     add_services("gent", [service_row(extern_id="a1")])
     simple = [r for r in _rules(app) if not _has_id(r) and "GET" in r.methods]
     anonymous = {_path(r): client.get(_path(r)) for r in simple}
-    behind_login = [p for p, r in anonymous.items()
-                    if r.status_code == 302 and "/aanmelden" in r.location]
+    behind_login = [
+        p for p, r in anonymous.items() if r.status_code == 302 and "/aanmelden" in r.location
+    ]
     public = [p for p, r in anonymous.items() if r.status_code == 200 and p != "/aanmelden"]
     assert len(behind_login) >= 15 and "/gent/werkwinkel/" in behind_login
     assert "/gent/zoeken" in public
@@ -132,8 +144,9 @@ def test_everything_behind_the_login_is_never_stored(app, client, staff, add_ser
         assert "no-store" not in stylesheet.headers.get("Cache-Control", "")
 
 
-def test_login_set_password_and_provider_link_pages_are_never_stored(app, client, staff,
-                                                                     add_services):
+def test_login_set_password_and_provider_link_pages_are_never_stored(
+    app, client, staff, add_services
+):
     from dienstenwijzer.accounts.tokens import make_token
 
     assert client.get("/aanmelden").headers["Cache-Control"] == "no-store"
@@ -153,8 +166,7 @@ def test_an_id_in_the_query_string_beyond_range_is_ignored_not_a_crash(as_admin)
 
 
 @pytest.mark.parametrize("page", ["abc", "0", "99", "99999999999999999999", "9" * 5000])
-def test_the_search_page_sends_a_bad_page_number_to_a_page_that_exists(client, add_services,
-                                                                        page):
+def test_the_search_page_sends_a_bad_page_number_to_a_page_that_exists(client, add_services, page):
     add_services("gent", [service_row(extern_id="a1")])
     response = client.get(f"/gent/zoeken?q=poetsen&page={page}")
     assert response.status_code == 302
@@ -179,7 +191,8 @@ def test_the_search_page_past_the_end_goes_to_the_last_page(client, add_services
 
 def test_wtforms_own_messages_are_dutch(client, staff):
     login(client, "consulent@gent.example")
-    html = client.post("/gent/werkwinkel/", data={"age": "abc", "diploma": "secundair",
-                                                   "months_job_seeker": "3"}).get_data(as_text=True)
+    html = client.post(
+        "/gent/werkwinkel/", data={"age": "abc", "diploma": "secundair", "months_job_seeker": "3"}
+    ).get_data(as_text=True)
     assert "Ongeldig getal." in html  # WTForms' "Not a valid integer value.", in Dutch
     assert "Not a valid" not in html

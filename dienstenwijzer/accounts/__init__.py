@@ -1,4 +1,5 @@
 """Staff accounts: login with server-side sessions, throttling, roles and region scope."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Admins manage staff accounts: create, change role or zorggebied, deactivate, new link."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
@@ -35,7 +36,9 @@ def users():
 
 def _form(user: User | None = None) -> UserForm:
     form = UserForm(obj=user)
-    form.region.choices = [SelectChoice("", "— geen (beheerder) —")] + [SelectChoice(r.slug, r.name) for r in regions()]
+    form.region.choices = [SelectChoice("", "— geen (beheerder) —")] + [
+        SelectChoice(r.slug, r.name) for r in regions()
+    ]
     if user is not None and not form.is_submitted():
         form.region.data = user.region.slug if user.region else ""
     return form
@@ -45,8 +48,10 @@ def _apply(form: UserForm, user: User) -> None:
     user.email = form.email.data.strip().lower()
     user.name = form.name.data.strip()
     user.role = form.role.data
-    user.region = None if form.role.data == "admin" else db.session.scalar(
-        select(Region).where(Region.slug == form.region.data)
+    user.region = (
+        None
+        if form.role.data == "admin"
+        else db.session.scalar(select(Region).where(Region.slug == form.region.data))
     )
 
 

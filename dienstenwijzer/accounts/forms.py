@@ -1,4 +1,5 @@
 """Forms for logging in and setting passwords, and for admins managing users."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -17,24 +18,42 @@ def _strong(form, field):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), Length(max=200)])
-    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), Length(max=MAX_LENGTH)])
+    email = EmailField(
+        "E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), Length(max=200)]
+    )
+    password = PasswordField(
+        "Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), Length(max=MAX_LENGTH)]
+    )
 
 
 class NewPasswordForm(FlaskForm):
-    password = PasswordField("Nieuw wachtwoord", validators=[DataRequired("Kies een nieuw wachtwoord."), _strong])
+    password = PasswordField(
+        "Nieuw wachtwoord", validators=[DataRequired("Kies een nieuw wachtwoord."), _strong]
+    )
     confirm = PasswordField(
         "Herhaal het nieuwe wachtwoord",
-        validators=[DataRequired("Herhaal het nieuwe wachtwoord."), EqualTo("password", "De twee wachtwoorden zijn niet gelijk.")],
+        validators=[
+            DataRequired("Herhaal het nieuwe wachtwoord."),
+            EqualTo("password", "De twee wachtwoorden zijn niet gelijk."),
+        ],
     )
 
 
 class ChangePasswordForm(NewPasswordForm):
-    current = PasswordField("Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")])
+    current = PasswordField(
+        "Huidig wachtwoord", validators=[DataRequired("Vul uw huidige wachtwoord in.")]
+    )
 
 
 class UserForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired("Vul een e-mailadres in."), Email("Dit is geen geldig e-mailadres."), Length(max=200)])
+    email = EmailField(
+        "E-mailadres",
+        validators=[
+            DataRequired("Vul een e-mailadres in."),
+            Email("Dit is geen geldig e-mailadres."),
+            Length(max=200),
+        ],
+    )
     name = StringField("Naam", validators=[Length(max=120)])
     role = SelectField("Rol", choices=[SelectChoice(r, ROLE_LABELS[r]) for r in ROLES])
     region = SelectField("Zorggebied", choices=[], validate_choice=False)

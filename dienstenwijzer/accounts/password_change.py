@@ -1,4 +1,5 @@
 """Setting a new password: once per link, and never over a change made meanwhile."""
+
 from __future__ import annotations
 
 from sqlalchemy import update
@@ -24,7 +25,8 @@ def replace_password(session: Session, user: User, password: str, keep: str | No
         unchanged = User.password_hash == user.password_hash
     now = utcnow()
     changed = session.execute(
-        update(User).where(User.id == user.id, unchanged)
+        update(User)
+        .where(User.id == user.id, unchanged)
         .values(password_hash=new_hash, password_changed_at=now)
     ).rowcount
     if changed != 1:

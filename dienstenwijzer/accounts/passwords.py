@@ -3,6 +3,7 @@
 Besides the length, a password must not be guessable: zxcvbn (Dropbox's estimator) knows the
 common passwords, keyboard patterns, repeats, sequences and dates that guessing tools try first.
 """
+
 from __future__ import annotations
 
 import re
@@ -16,22 +17,34 @@ MAX_LENGTH = 128
 MIN_SCORE = 3
 # zxcvbn's word lists are English: add the Dutch and site words people here reach for first.
 GUESSABLE_WORDS = (
-    "wachtwoord", "paswoord", "welkom", "geheim", "dienstenwijzer", "werkwinkel", "regisseur",
-    "consulent", "beheerder", "vlaanderen", "belgie", "azerty", "zomer", "winter", "lente",
-    "herfst", "liefde", "voetbal", "schatje", "hallo",
+    "wachtwoord",
+    "paswoord",
+    "welkom",
+    "geheim",
+    "dienstenwijzer",
+    "werkwinkel",
+    "regisseur",
+    "consulent",
+    "beheerder",
+    "vlaanderen",
+    "belgie",
+    "azerty",
+    "zomer",
+    "winter",
+    "lente",
+    "herfst",
+    "liefde",
+    "voetbal",
+    "schatje",
+    "hallo",
 )
 # zxcvbn's warnings (feedback.py), in plain Dutch.
 WARNINGS_NL = {
-    "Straight rows of keys are easy to guess.":
-        "Toetsen die op een rij naast elkaar liggen, zijn makkelijk te raden.",
-    "Short keyboard patterns are easy to guess.":
-        "Korte patronen op het toetsenbord zijn makkelijk te raden.",
-    'Repeats like "aaa" are easy to guess.':
-        "Hetzelfde teken herhalen (zoals “aaa”) is makkelijk te raden.",
-    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".':
-        "Iets herhalen (zoals “abcabc”) is bijna even makkelijk te raden als één keer.",
-    'Sequences like "abc" or "6543" are easy to guess.':
-        "Reeksen zoals “abc” of “6543” zijn makkelijk te raden.",
+    "Straight rows of keys are easy to guess.": "Toetsen die op een rij naast elkaar liggen, zijn makkelijk te raden.",
+    "Short keyboard patterns are easy to guess.": "Korte patronen op het toetsenbord zijn makkelijk te raden.",
+    'Repeats like "aaa" are easy to guess.': "Hetzelfde teken herhalen (zoals “aaa”) is makkelijk te raden.",
+    'Repeats like "abcabcabc" are only slightly harder to guess than "abc".': "Iets herhalen (zoals “abcabc”) is bijna even makkelijk te raden als één keer.",
+    'Sequences like "abc" or "6543" are easy to guess.': "Reeksen zoals “abc” of “6543” zijn makkelijk te raden.",
     "Recent years are easy to guess.": "Jaartallen zijn makkelijk te raden.",
     "Dates are often easy to guess.": "Datums zijn makkelijk te raden.",
     "This is a top-10 common password.": "Dit is een van de meest gebruikte wachtwoorden.",
@@ -40,11 +53,12 @@ WARNINGS_NL = {
     "This is similar to a commonly used password.": "Dit lijkt op een veelgebruikt wachtwoord.",
     "A word by itself is easy to guess.": "Eén woord alleen is makkelijk te raden.",
     "Names and surnames by themselves are easy to guess.": "Een naam alleen is makkelijk te raden.",
-    "Common names and surnames are easy to guess.":
-        "Gewone voornamen en achternamen zijn makkelijk te raden.",
+    "Common names and surnames are easy to guess.": "Gewone voornamen en achternamen zijn makkelijk te raden.",
 }
-ADVICE = ("Kies bijvoorbeeld een zin van drie of vier gewone woorden die niet bij elkaar horen, "
-          "zoals “paarse olifant danst op zolder”.")
+ADVICE = (
+    "Kies bijvoorbeeld een zin van drie of vier gewone woorden die niet bij elkaar horen, "
+    "zoals “paarse olifant danst op zolder”."
+)
 
 
 @cache

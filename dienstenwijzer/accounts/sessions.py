@@ -1,4 +1,5 @@
 """Server-side login sessions: the cookie holds a random token; the row can be revoked."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,9 @@ def load_session_user(session: Session, token: str, idle: dt.timedelta) -> User 
 
 def revoke(session: Session, token: str) -> None:
     session.execute(
-        update(LoginSession).where(LoginSession.id == token, LoginSession.revoked_at.is_(None)).values(revoked_at=utcnow())
+        update(LoginSession)
+        .where(LoginSession.id == token, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
     )
 
 
@@ -48,11 +51,16 @@ def revoke_all(session: Session, user: User, keep: str | None = None) -> int:
     condition = [LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None)]
     if keep:
         condition.append(LoginSession.id != keep)
-    return session.execute(update(LoginSession).where(*condition).values(revoked_at=utcnow())).rowcount
+    return session.execute(
+        update(LoginSession).where(*condition).values(revoked_at=utcnow())
+    ).rowcount
 
 
 def active_sessions(session: Session, user: User) -> list[LoginSession]:
-    return list(session.scalars(
-        select(LoginSession).where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-        .order_by(LoginSession.last_seen_at.desc())
-    ))
+    return list(
+        session.scalars(
+            select(LoginSession)
+            .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
+            .order_by(LoginSession.last_seen_at.desc())
+        )
+    )

@@ -4,6 +4,7 @@ A guess is claimed before the password is checked: the failure row is written fi
 removes it again), and claims for the same account or client are serialised, so forty requests
 at once cannot each see "four failures so far" and all get a guess.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,8 +25,9 @@ def client_hash(secret: str, address: str | None) -> str:
     return hmac.new(secret.encode(), (address or "?").encode(), hashlib.sha256).hexdigest()
 
 
-def blocked_for(session: Session, email: str, client: str, window: dt.timedelta,
-                ignore: int | None = None) -> dt.timedelta | None:
+def blocked_for(
+    session: Session, email: str, client: str, window: dt.timedelta, ignore: int | None = None
+) -> dt.timedelta | None:
     """How long this account or client must still wait, or None when it may try."""
     since = utcnow() - window
     for condition in (LoginAttempt.email == email, LoginAttempt.client_hash == client):
@@ -40,8 +42,9 @@ def blocked_for(session: Session, email: str, client: str, window: dt.timedelta,
     return None
 
 
-def claim_guess(session: Session, email: str, client: str,
-                window: dt.timedelta) -> dt.timedelta | None:
+def claim_guess(
+    session: Session, email: str, client: str, window: dt.timedelta
+) -> dt.timedelta | None:
     """Reserve one password guess for this account and client, or say how long they must wait.
 
     The caller commits at once (before checking the password), and calls clear_failures after

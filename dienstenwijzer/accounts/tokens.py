@@ -1,4 +1,5 @@
 """One-time set-password links: signed, expiring, and void once the password changed."""
+
 from __future__ import annotations
 
 import hashlib

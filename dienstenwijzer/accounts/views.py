@@ -1,4 +1,5 @@
 """Logging in and out, changing a password, setting one from a link."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,10 +57,16 @@ def login():
                 "Te veel mislukte pogingen. Om uw account te beschermen kunt u pas over "
                 "%(num)d minuut opnieuw proberen.",
                 "Te veel mislukte pogingen. Om uw account te beschermen kunt u pas over "
-                "%(num)d minuten opnieuw proberen.", minutes)
+                "%(num)d minuten opnieuw proberen.",
+                minutes,
+            )
         else:
             user = db.session.scalar(select(User).where(User.email == email))
-            if user is not None and user.active and verify_password(user.password_hash, form.password.data):
+            if (
+                user is not None
+                and user.active
+                and verify_password(user.password_hash, form.password.data)
+            ):
                 throttle.clear_failures(db.session, email)
                 sessions.start_session(db.session, user)
                 db.session.commit()
@@ -68,7 +75,9 @@ def login():
             if user is None or not user.active:
                 verify_password(None, form.password.data)
             message = "Het e-mailadres of het wachtwoord klopt niet."
-    return render_template("accounts/login.html", form=form, message=message), (400 if message else 200)
+    return render_template("accounts/login.html", form=form, message=message), (
+        400 if message else 200
+    )
 
 
 @bp.post("/afmelden")
@@ -97,7 +106,8 @@ def change_password():
                 return redirect(landing_url(current_user))
             db.session.rollback()
             form.current.errors.append(
-                "Uw wachtwoord werd intussen al gewijzigd. Meld u opnieuw aan.")
+                "Uw wachtwoord werd intussen al gewijzigd. Meld u opnieuw aan."
+            )
     return render_template("accounts/change_password.html", form=form)
 
 

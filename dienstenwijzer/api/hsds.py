@@ -5,6 +5,7 @@ left out rather than sent as null. Fields that HSDS does not have are Flemish ex
 in docs/api.md: `categories` (taxonomy codes), `dienstencheques`, `dienstenwijzer_url` (the
 residents' page), `distance_km` and `reach` (api/reach.py).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,7 +21,7 @@ TAXONOMY = {
     "id": TAXONOMY_ID,
     "name": "Dienstenwijzer",
     "description": "De soorten diensten van de Vlaamse dienstenwijzers, in twee niveaus, met de "
-                   "woorden die inwoners gebruiken.",
+    "woorden die inwoners gebruiken.",
     "version": "1",
 }
 COUNTRY = "BE"
@@ -49,17 +50,19 @@ def status(service: Service) -> str:
 
 
 def taxonomy_term(category: Category, *, detail: bool = False) -> dict:
-    return _clean({
-        "id": category.uuid,
-        "code": category.id,
-        "name": category.label,
-        "description": category.description or category.label,
-        "parent_id": category.parent.uuid if category.parent else None,
-        "taxonomy": TAXONOMY["name"],
-        "taxonomy_detail": TAXONOMY if detail else None,
-        "taxonomy_id": TAXONOMY_ID,
-        "language": "nl",
-    })
+    return _clean(
+        {
+            "id": category.uuid,
+            "code": category.id,
+            "name": category.label,
+            "description": category.description or category.label,
+            "parent_id": category.parent.uuid if category.parent else None,
+            "taxonomy": TAXONOMY["name"],
+            "taxonomy_detail": TAXONOMY if detail else None,
+            "taxonomy_id": TAXONOMY_ID,
+            "language": "nl",
+        }
+    )
 
 
 def organization(provider: Provider, *, full: bool = False) -> dict:
@@ -76,61 +79,102 @@ def organization(provider: Provider, *, full: bool = False) -> dict:
         item["phones"] = _phones(provider.phone, provider.uuid, organization_id=provider.uuid)
         if provider.street or provider.postcode:
             location_id = part_uuid(provider.uuid, "location")
-            item["locations"] = [_location(location_id, provider.name, provider.street,
-                                           provider.postcode, provider.municipality, None, None,
-                                           organization_id=provider.uuid)]
+            item["locations"] = [
+                _location(
+                    location_id,
+                    provider.name,
+                    provider.street,
+                    provider.postcode,
+                    provider.municipality,
+                    None,
+                    None,
+                    organization_id=provider.uuid,
+                )
+            ]
     return _clean(item)
 
 
-def service_item(service: Service, page_url: PageUrl, *, distance_km: float | None = None,
-                 reach: dict | None = None) -> dict:
+def service_item(
+    service: Service,
+    page_url: PageUrl,
+    *,
+    distance_km: float | None = None,
+    reach: dict | None = None,
+) -> dict:
     """A service with its one-to-one fields and its organization (HSDS service_list)."""
     page = page_url(service)
-    return _clean({
-        "id": service.uuid,
-        "organization_id": service.provider.uuid,
-        "name": service.name,
-        "description": service.description,
-        # HSDS `url`: a page about the service; its own website when it has one.
-        "url": service.website or page,
-        "email": service.email,
-        "status": status(service),
-        "fees_description": service.price,
-        "eligibility_description": service.target_group,
-        "assured_date": service.last_checked.isoformat(),
-        "last_modified": timestamp(last_modified(service)),
-        "organization": organization(service.provider),
-        "categories": [c.id for c in service.categories],
-        "dienstencheques": service.dienstencheques,
-        "dienstenwijzer_url": page,
-        "distance_km": round(distance_km, 2) if distance_km is not None else None,
-        "reach": reach,
-    })
+    return _clean(
+        {
+            "id": service.uuid,
+            "organization_id": service.provider.uuid,
+            "name": service.name,
+            "description": service.description,
+            # HSDS `url`: a page about the service; its own website when it has one.
+            "url": service.website or page,
+            "email": service.email,
+            "status": status(service),
+            "fees_description": service.price,
+            "eligibility_description": service.target_group,
+            "assured_date": service.last_checked.isoformat(),
+            "last_modified": timestamp(last_modified(service)),
+            "organization": organization(service.provider),
+            "categories": [c.id for c in service.categories],
+            "dienstencheques": service.dienstencheques,
+            "dienstenwijzer_url": page,
+            "distance_km": round(distance_km, 2) if distance_km is not None else None,
+            "reach": reach,
+        }
+    )
 
 
 def minimal_item(service: Service) -> dict:
     """`minimal=true`: just enough to know what changed (and still a valid service_list item)."""
-    return {"id": service.uuid, "name": service.name, "status": status(service),
-            "last_modified": timestamp(last_modified(service))}
+    return {
+        "id": service.uuid,
+        "name": service.name,
+        "status": status(service),
+        "last_modified": timestamp(last_modified(service)),
+    }
 
 
-def full_service(service: Service, page_url: PageUrl, *, distance_km: float | None = None,
-                 reach: dict | None = None) -> dict:
+def full_service(
+    service: Service,
+    page_url: PageUrl,
+    *,
+    distance_km: float | None = None,
+    reach: dict | None = None,
+) -> dict:
     """A service with everything that belongs to it nested (HSDS /services/{id})."""
     item = service_item(service, page_url, distance_km=distance_km, reach=reach)
     sid = service.uuid
     item["phones"] = _phones(service.phone, sid, service_id=sid)
     if service.opening_hours:
-        item["schedules"] = [{"id": part_uuid(sid, "schedule"), "service_id": sid,
-                              "description": service.opening_hours}]
+        item["schedules"] = [
+            {
+                "id": part_uuid(sid, "schedule"),
+                "service_id": sid,
+                "description": service.opening_hours,
+            }
+        ]
     item["service_areas"] = [
-        {"id": part_uuid(sid, f"area/{m.nis_code}"), "service_id": sid, "name": m.name,
-         "description": f"Gemeente {m.name} (NIS-code {m.nis_code})", "extent_type": "gemeente"}
+        {
+            "id": part_uuid(sid, f"area/{m.nis_code}"),
+            "service_id": sid,
+            "name": m.name,
+            "description": f"Gemeente {m.name} (NIS-code {m.nis_code})",
+            "extent_type": "gemeente",
+        }
         for m in service.municipalities
     ]
     item["attributes"] = [
-        {"id": part_uuid(sid, f"attribute/{c.id}"), "link_id": sid, "link_type": "category",
-         "link_entity": "service", "taxonomy_term_id": c.uuid, "taxonomy_term": taxonomy_term(c)}
+        {
+            "id": part_uuid(sid, f"attribute/{c.id}"),
+            "link_id": sid,
+            "link_type": "category",
+            "link_entity": "service",
+            "taxonomy_term_id": c.uuid,
+            "taxonomy_term": taxonomy_term(c),
+        }
         for c in service.categories
     ]
     item["cost_options"] = _cost_options(service)
@@ -139,8 +183,9 @@ def full_service(service: Service, page_url: PageUrl, *, distance_km: float | No
     return _clean(item)
 
 
-def service_at_location(service: Service, *, nested_service: bool = True,
-                        page_url: PageUrl | None = None) -> dict | None:
+def service_at_location(
+    service: Service, *, nested_service: bool = True, page_url: PageUrl | None = None
+) -> dict | None:
     """The service at its address; None when it has no address (it comes to people's homes)."""
     if not (service.street or service.postcode):
         return None
@@ -149,36 +194,48 @@ def service_at_location(service: Service, *, nested_service: bool = True,
         "id": service.location_uuid,
         "service_id": service.uuid,
         "location_id": location_id,
-        "location": _location(location_id, service.name, service.street, service.postcode,
-                              service.municipality, service.lat, service.lon,
-                              organization_id=service.provider.uuid),
+        "location": _location(
+            location_id,
+            service.name,
+            service.street,
+            service.postcode,
+            service.municipality,
+            service.lat,
+            service.lon,
+            organization_id=service.provider.uuid,
+        ),
     }
     if nested_service and page_url is not None:
         item["service"] = service_item(service, page_url)  # extension: what is offered here
     return _clean(item)
 
 
-def _location(location_id: str, name: str, street, postcode, municipality, lat, lon,
-              *, organization_id: str) -> dict:
-    address = _clean({
-        "id": part_uuid(location_id, "address"),
-        "location_id": location_id,
-        "address_1": street or "",
-        "city": municipality.name if municipality else "",
-        "state_province": (municipality.province or "") if municipality else "",
-        "postal_code": postcode or "",
-        "country": COUNTRY,
-        "address_type": "physical",
-    })
-    return _clean({
-        "id": location_id,
-        "location_type": "physical",
-        "organization_id": organization_id,
-        "name": name,
-        "latitude": lat,
-        "longitude": lon,
-        "addresses": [address],
-    })
+def _location(
+    location_id: str, name: str, street, postcode, municipality, lat, lon, *, organization_id: str
+) -> dict:
+    address = _clean(
+        {
+            "id": part_uuid(location_id, "address"),
+            "location_id": location_id,
+            "address_1": street or "",
+            "city": municipality.name if municipality else "",
+            "state_province": (municipality.province or "") if municipality else "",
+            "postal_code": postcode or "",
+            "country": COUNTRY,
+            "address_type": "physical",
+        }
+    )
+    return _clean(
+        {
+            "id": location_id,
+            "location_type": "physical",
+            "organization_id": organization_id,
+            "name": name,
+            "latitude": lat,
+            "longitude": lon,
+            "addresses": [address],
+        }
+    )
 
 
 def _phones(number: str | None, owner_uuid: str, **links: str) -> list[dict]:
@@ -190,11 +247,21 @@ def _phones(number: str | None, owner_uuid: str, **links: str) -> list[dict]:
 def _cost_options(service: Service) -> list[dict]:
     options = []
     if service.price:
-        options.append({"id": part_uuid(service.uuid, "cost/price"), "service_id": service.uuid,
-                        "amount_description": service.price})
+        options.append(
+            {
+                "id": part_uuid(service.uuid, "cost/price"),
+                "service_id": service.uuid,
+                "amount_description": service.price,
+            }
+        )
     if service.dienstencheques:
-        options.append({"id": part_uuid(service.uuid, "cost/dienstencheques"),
-                        "service_id": service.uuid, "option": "Betalen met dienstencheques"})
+        options.append(
+            {
+                "id": part_uuid(service.uuid, "cost/dienstencheques"),
+                "service_id": service.uuid,
+                "option": "Betalen met dienstencheques",
+            }
+        )
     return options
 
 

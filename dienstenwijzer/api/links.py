@@ -1,4 +1,5 @@
 """Links the published data carries: a service's page for residents, the package's homepage."""
+
 from __future__ import annotations
 
 from flask import url_for
@@ -13,15 +14,26 @@ from .hsds import PageUrl
 
 def page_url(region: Region | None, places: Places) -> PageUrl:
     """The residents' page of a service: in this zorggebied, or the first one it serves."""
+
     def url(service: Service) -> str | None:
         if service.status != STATUS_ACTIVE:
             return None
-        slug = region.slug if region is not None else next(
-            (places.by_nis[m.nis_code].region_slug for m in service.municipalities
-             if m.nis_code in places.by_nis and places.by_nis[m.nis_code].region_slug), None)
+        slug = (
+            region.slug
+            if region is not None
+            else next(
+                (
+                    places.by_nis[m.nis_code].region_slug
+                    for m in service.municipalities
+                    if m.nis_code in places.by_nis and places.by_nis[m.nis_code].region_slug
+                ),
+                None,
+            )
+        )
         if slug is None:
             return None
         return url_for("public.service_page", gebied=slug, service_id=service.id, _external=True)
+
     return url
 
 

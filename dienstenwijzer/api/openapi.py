@@ -1,6 +1,7 @@
 """The served API description, derived from the HSDS 3.1 OpenAPI document (openapi.json here:
 POST operations dropped, our servers, parameters and licence, Flemish additions marked
 `x-dienstenwijzer`), and the HSDS JSON schemas it refers to (schemas/, CC BY-SA 4.0)."""
+
 from __future__ import annotations
 
 import functools

@@ -12,6 +12,7 @@ the others skip. Until the new file is ready, the last one is served (with its o
 Builders: `dienstenwijzer export-open-data` (after imports, and from cron) and, on first need,
 a background thread of the process that got the request (`start_build`).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -68,8 +69,9 @@ def scope_name(region: Region | None) -> str:
 
 
 def current_version(session: Session, region: Region | None) -> str:
-    return versions.data_version(session, queries.published_services(region),
-                                 queries.organizations(region))
+    return versions.data_version(
+        session, queries.published_services(region), queries.organizations(region)
+    )
 
 
 def _file(directory: Path, scope: str, version: str) -> Path:
@@ -127,8 +129,9 @@ def build(session: Session, region: Region | None, page_url: PageUrl, package: d
         handle, temporary = tempfile.mkstemp(prefix=f".{scope}-", suffix=".zip.tmp", dir=directory)
         try:
             with os.fdopen(handle, "wb") as out:
-                tabular.write_package(session, services, queries.organizations(region), page_url,
-                                      package, out)
+                tabular.write_package(
+                    session, services, queries.organizations(region), page_url, package, out
+                )
                 out.flush()
                 os.fsync(out.fileno())
             if newest is not None:
@@ -147,6 +150,7 @@ def build(session: Session, region: Region | None, page_url: PageUrl, package: d
 def start_build(app: Flask, scope: str, run: Callable[[], object]) -> None:
     """Run `run` (a build, in its own app context) in a background thread of this process,
     unless one for this scope is still running here."""
+
     def work() -> None:
         try:
             with app.app_context():
@@ -179,7 +183,11 @@ def build_scope(slug: str | None, base_url: str) -> Path | None:
     with current_app.test_request_context(base_url=base_url):
         try:
             region = db.session.scalar(select(Region).where(Region.slug == slug)) if slug else None
-            return build(db.session, region, links.page_url(region, app_places()),
-                         links.package_descriptor(region))
+            return build(
+                db.session,
+                region,
+                links.page_url(region, app_places()),
+                links.package_descriptor(region),
+            )
         finally:
             db.session.remove()

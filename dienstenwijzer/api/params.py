@@ -5,6 +5,7 @@ modified_after, minimal, full, postcode, proximity, format) and the Flemish sear
 the residents' search page (categorie, gemeente, dienstencheques, km). Unknown parameters are
 ignored, as HSDS asks; a bad value is a 400 with every problem named, in Dutch.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -84,13 +85,16 @@ def read(args: MultiDict, places: Places) -> ApiQuery:
         try:
             return str(uuid.UUID(raw))
         except ValueError:
-            fail(name, "Dit is geen geldige id (een UUID, bv. 3f7b145d-84af-42d7-8fae-eaca714b02b2).")
+            fail(
+                name, "Dit is geen geldige id (een UUID, bv. 3f7b145d-84af-42d7-8fae-eaca714b02b2)."
+            )
             return None
 
     search = args.get("search", "").strip()
     page = number("page", 1, 1, MAX_PAGE, PAGE_MESSAGE)
-    per_page = number("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE,
-                      f"Per pagina kan 1 tot {MAX_PER_PAGE}.")
+    per_page = number(
+        "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE, f"Per pagina kan 1 tot {MAX_PER_PAGE}."
+    )
     modified_after = None
     if raw := args.get("modified_after", "").strip():
         if re.search(r"T.* \d\d:\d\d$", raw):  # a "+01:00" sent unencoded arrives as " 01:00"
@@ -101,8 +105,12 @@ def read(args: MultiDict, places: Places) -> ApiQuery:
             fail("modified_after", "Geef een datum en tijd, bv. 2026-01-31T12:00:00Z.")
     postcode = args.get("postcode", "").strip() or None
     if postcode is not None and not places.postcodes.get(postcode):
-        fail("postcode", f"Postcode {postcode} bestaat niet." if postcode.isdigit() and len(postcode) == 4
-             else "Een postcode heeft 4 cijfers, bv. 9000.")
+        fail(
+            "postcode",
+            f"Postcode {postcode} bestaat niet."
+            if postcode.isdigit() and len(postcode) == 4
+            else "Een postcode heeft 4 cijfers, bv. 9000.",
+        )
     proximity = None
     if raw := args.get("proximity", "").strip():
         try:
@@ -136,7 +144,9 @@ def read(args: MultiDict, places: Places) -> ApiQuery:
         fail("format", "Een volledige download (ndjson) kan niet samen met zoeken.")
     if query.uses_search and (query.organization_id or query.modified_after):
         name = "organization_id" if query.organization_id else "modified_after"
-        fail(name, "Deze filter kan niet samen met zoeken (search); gebruik hem zonder zoekwoorden.")
+        fail(
+            name, "Deze filter kan niet samen met zoeken (search); gebruik hem zonder zoekwoorden."
+        )
     if errors:
         raise BadParameters(errors)
     return query

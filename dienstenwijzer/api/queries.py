@@ -6,6 +6,7 @@ service once. Lists are ordered by the public id, which never changes: an edit o
 moves nothing, and a service added while a harvester walks the pages can only make it see one
 item twice, never miss one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -55,21 +56,30 @@ def filtered_services(region: Region | None, q: ApiQuery, places: Places) -> Sel
     """The services a list request asks for (without `search`, which the index answers)."""
     query = published_services(region)
     if q.organization_id:
-        query = query.where(Service.provider_id.in_(
-            select(Provider.id).where(Provider.uuid == q.organization_id)))
+        query = query.where(
+            Service.provider_id.in_(select(Provider.id).where(Provider.uuid == q.organization_id))
+        )
     if q.taxonomy_term_id:
         # A top term stands for its subterms too, as on the search page.
-        query = query.where(Service.categories.any(or_(
-            Category.uuid == q.taxonomy_term_id,
-            Category.parent.has(Category.uuid == q.taxonomy_term_id),
-        )))
+        query = query.where(
+            Service.categories.any(
+                or_(
+                    Category.uuid == q.taxonomy_term_id,
+                    Category.parent.has(Category.uuid == q.taxonomy_term_id),
+                )
+            )
+        )
     if q.taxonomy_id and q.taxonomy_id != TAXONOMY_ID:
         query = query.where(false())  # we publish one taxonomy
     if q.modified_after is not None:
-        query = query.where(or_(
-            Service.updated_at >= q.modified_after,
-            Service.provider_id.in_(select(Provider.id).where(Provider.updated_at >= q.modified_after)),
-        ))
+        query = query.where(
+            or_(
+                Service.updated_at >= q.modified_after,
+                Service.provider_id.in_(
+                    select(Provider.id).where(Provider.updated_at >= q.modified_after)
+                ),
+            )
+        )
     if q.postcode and q.proximity_m:
         query = query.where(_within(places.coordinates(q.postcode), q.proximity_m / 1000))
     elif q.postcode:
@@ -97,15 +107,22 @@ def page_of(session: Session, query: Select, page: int, per_page: int) -> list[S
     """One page in the order of the public id. The ids first, along the uuid's unique index
     (an OFFSET of 50 000 then skips index entries, not whole rows: 1 ms instead of 50 on
     SQLite), then those services with everything that belongs to them."""
-    ids = session.scalars(query.with_only_columns(Service.id).order_by(Service.uuid)
-                          .offset((page - 1) * per_page).limit(per_page)).all()
+    ids = session.scalars(
+        query.with_only_columns(Service.id)
+        .order_by(Service.uuid)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
     return by_internal_ids(session, list(ids))
 
 
 def last_change(session: Session, query: Select) -> dt.datetime | None:
     """The latest change of any service in the query or of its provider."""
-    rows = query.order_by(None).join(Service.provider).with_only_columns(
-        func.max(Service.updated_at), func.max(Provider.updated_at))
+    rows = (
+        query.order_by(None)
+        .join(Service.provider)
+        .with_only_columns(func.max(Service.updated_at), func.max(Provider.updated_at))
+    )
     latest = [moment for moment in session.execute(rows).one() if moment is not None]
     return max(latest) if latest else None
 
@@ -114,9 +131,15 @@ def stream(session: Session, query: Select) -> Iterator[Service]:
     """Every row of the query in id order, in batches: memory stays bounded at any size."""
     after = 0
     while True:
-        batch = session.scalars(
-            with_everything(query.where(Service.id > after).order_by(Service.id).limit(STREAM_BATCH))
-        ).unique().all()
+        batch = (
+            session.scalars(
+                with_everything(
+                    query.where(Service.id > after).order_by(Service.id).limit(STREAM_BATCH)
+                )
+            )
+            .unique()
+            .all()
+        )
         if not batch:
             return
         yield from batch
@@ -129,7 +152,9 @@ def stream_organizations(session: Session, query: Select) -> Iterator[Provider]:
     after = 0
     while True:
         batch = session.scalars(
-            query.where(Provider.id > after).order_by(Provider.id).limit(STREAM_BATCH)
+            query.where(Provider.id > after)
+            .order_by(Provider.id)
+            .limit(STREAM_BATCH)
             .options(joinedload(Provider.municipality))
         ).all()
         if not batch:
@@ -141,8 +166,12 @@ def stream_organizations(session: Session, query: Select) -> Iterator[Provider]:
 
 def by_internal_ids(session: Session, ids: list[int]) -> list[Service]:
     """Services in the order given (the search's ranking)."""
-    rows = {s.id: s for s in session.scalars(
-        with_everything(select(Service).where(Service.id.in_(ids)))).unique()}
+    rows = {
+        s.id: s
+        for s in session.scalars(
+            with_everything(select(Service).where(Service.id.in_(ids)))
+        ).unique()
+    }
     return [rows[i] for i in ids if i in rows]
 
 
@@ -176,9 +205,15 @@ def organizations(region: Region | None) -> Select:
 
 def organization(session: Session, region: Region | None, public_id: str) -> Provider | None:
     return session.scalar(
-        organizations(region).where(Provider.uuid == public_id)
-        .options(joinedload(Provider.municipality)))
+        organizations(region)
+        .where(Provider.uuid == public_id)
+        .options(joinedload(Provider.municipality))
+    )
 
 
 def taxonomy_terms() -> Select:
-    return select(Category).options(joinedload(Category.parent)).order_by(Category.position, Category.id)
+    return (
+        select(Category)
+        .options(joinedload(Category.parent))
+        .order_by(Category.position, Category.id)
+    )

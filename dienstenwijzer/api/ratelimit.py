@@ -5,6 +5,7 @@ X-RateLimit-* headers); its counters live in a file all workers map (shared_coun
 client gets API_RATE_LIMIT in total, not that much per gunicorn worker, and a request writes
 nothing to the database. Several hosts behind a load balancer each count their own share.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask
@@ -13,8 +14,10 @@ from flask_limiter.util import get_remote_address
 
 from . import shared_counters  # noqa: F401  (registers the sharedfile:// storage)
 
-MESSAGE = ("Te veel vragen na elkaar. Wacht even (zie Retry-After) en probeer het dan opnieuw; "
-           "voor de hele catalogus: zie de bulkdownload op /api/v1/.")
+MESSAGE = (
+    "Te veel vragen na elkaar. Wacht even (zie Retry-After) en probeer het dan opnieuw; "
+    "voor de hele catalogus: zie de bulkdownload op /api/v1/."
+)
 
 
 def init_app(app: Flask, bp: Blueprint) -> Limiter:

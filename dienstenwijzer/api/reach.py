@@ -5,6 +5,7 @@ of that postcode, and how far its address lies from the postcode's centre: what 
 page shows as "Komt naar Merelbeke-Melle" or "Op 3,2 km" (search/areas.py), for a harvester.
 Reads only the service and the cached places: no query of its own.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,10 +34,16 @@ def asked_place(postcode: str | None, places: Places) -> AskedPlace | None:
 
 def reach(service: Service, place: AskedPlace) -> dict:
     """`comes_there` and the municipalities it comes to; `distance_km` when it has an address."""
-    comes_to = [{"nis_code": m.nis_code, "name": m.name} for m in service.municipalities
-                if m.nis_code in place.municipalities]
-    item: dict = {"postcode": place.postcode, "comes_there": bool(comes_to),
-                  "municipalities": comes_to}
+    comes_to = [
+        {"nis_code": m.nis_code, "name": m.name}
+        for m in service.municipalities
+        if m.nis_code in place.municipalities
+    ]
+    item: dict = {
+        "postcode": place.postcode,
+        "comes_there": bool(comes_to),
+        "municipalities": comes_to,
+    }
     # A service without an address (it comes to people's homes) has only the point of a
     # municipality it serves: that is no distance to tell a resident.
     has_address = bool(service.street or service.postcode)

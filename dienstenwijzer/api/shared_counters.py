@@ -12,6 +12,7 @@ When all slots a key may use are held by other live counters (a flood of distinc
 one that expires first is taken over: that client's count restarts, so the limit errs on the
 side of letting a request through, never of refusing one wrongly.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -96,18 +97,21 @@ class SharedFileStorage(Storage):
             i = min(range(PROBES), key=lambda j: slots[j][1] if slots[j][1] > now else 0.0)
             SLOT.pack_into(mapped, (first + i) * SLOT.size, digest, now + expiry, amount)
             return amount
+
         return int(self._locked(key, change))
 
     def get(self, key: str) -> int:
         def read(mapped, first, digest, slots, now):
             i = self._find(digest, slots, now)
             return 0 if i is None else slots[i][2]
+
         return int(self._locked(key, read))
 
     def get_expiry(self, key: str) -> float:
         def read(mapped, first, digest, slots, now):
             i = self._find(digest, slots, now)
             return now if i is None else slots[i][1]
+
         return float(self._locked(key, read))
 
     def check(self) -> bool:
@@ -133,4 +137,5 @@ class SharedFileStorage(Storage):
             if i is not None:
                 SLOT.pack_into(mapped, (first + i) * SLOT.size, bytes(8), 0.0, 0)
             return 0
+
         self._locked(key, free)

@@ -7,6 +7,7 @@ spec's datapackage, CC BY-SA 4.0); we publish the tables we have data for. Rows 
 from the database into temporary CSV files and zipped into a temporary file: memory stays
 bounded however large the catalogue.
 """
+
 from __future__ import annotations
 
 import copy
@@ -42,8 +43,10 @@ TABLES = {
     "taxonomy_term": "taxonomy_terms.csv",
     "attribute": "attributes.csv",
 }
-HSDS_ATTRIBUTION = ("Tabelbeschrijvingen: Human Services Data Specification 3.1, an Open Referral "
-                    "resource (https://openreferral.org/), CC BY-SA 4.0.")
+HSDS_ATTRIBUTION = (
+    "Tabelbeschrijvingen: Human Services Data Specification 3.1, an Open Referral "
+    "resource (https://openreferral.org/), CC BY-SA 4.0."
+)
 
 
 @functools.cache
@@ -74,11 +77,12 @@ def descriptor(title: str, license_: dict, homepage: str) -> dict:
         "name": "dienstenwijzer",
         "title": f"{title}: diensten (HSDS 3.1)",
         "description": "De diensten, aanbieders en adressen van de dienstenwijzer, in de tabellen "
-                       "van de Human Services Data Specification 3.1. " + HSDS_ATTRIBUTION,
+        "van de Human Services Data Specification 3.1. " + HSDS_ATTRIBUTION,
         "profile": "tabular-data-package",
         "homepage": homepage,
-        "licenses": [{"name": license_["name"], "path": license_["url"],
-                      "title": license_["name"]}],
+        "licenses": [
+            {"name": license_["name"], "path": license_["url"], "title": license_["name"]}
+        ],
         "resources": resources,
     }
 
@@ -86,9 +90,13 @@ def descriptor(title: str, license_: dict, homepage: str) -> dict:
 def service_rows(item: dict) -> Iterator[tuple[str, dict]]:
     """A fully nested HSDS service split into the rows of its tables."""
     yield "service", item
-    for table, key in (("phone", "phones"), ("schedule", "schedules"),
-                       ("service_area", "service_areas"), ("cost_option", "cost_options"),
-                       ("attribute", "attributes")):
+    for table, key in (
+        ("phone", "phones"),
+        ("schedule", "schedules"),
+        ("service_area", "service_areas"),
+        ("cost_option", "cost_options"),
+        ("attribute", "attributes"),
+    ):
         for row in item.get(key, []):
             yield table, row
     for sal in item.get("service_at_locations", []):
@@ -118,8 +126,9 @@ class _Tables:
     """One CSV writer per table, each into its own file in a temporary folder."""
 
     def __init__(self, folder: Path):
-        self.files = {t: (folder / p).open("w", encoding="utf-8", newline="")
-                      for t, p in TABLES.items()}
+        self.files = {
+            t: (folder / p).open("w", encoding="utf-8", newline="") for t, p in TABLES.items()
+        }
         self.writers = {t: csv.writer(f, lineterminator="\r\n") for t, f in self.files.items()}
         self.columns = {t: columns(t) for t in TABLES}
         for table, writer in self.writers.items():
@@ -134,8 +143,14 @@ class _Tables:
             f.close()
 
 
-def write_package(session: Session, services: Select, organizations: Select, page_url: PageUrl,
-                  package: dict, target: IO[bytes]) -> None:
+def write_package(
+    session: Session,
+    services: Select,
+    organizations: Select,
+    page_url: PageUrl,
+    package: dict,
+    target: IO[bytes],
+) -> None:
     """Write the zipped data package of these services and providers into `target`."""
     with tempfile.TemporaryDirectory(prefix="dienstenwijzer-hsds-") as folder:
         tables = _Tables(Path(folder))
@@ -144,8 +159,10 @@ def write_package(session: Session, services: Select, organizations: Select, pag
                 tables.write(service_rows(hsds.full_service(service, page_url)))
             for provider in queries.stream_organizations(session, organizations):
                 tables.write(organization_rows(hsds.organization(provider, full=True)))
-            tables.write(("taxonomy_term", hsds.taxonomy_term(c))
-                         for c in session.scalars(queries.taxonomy_terms()))
+            tables.write(
+                ("taxonomy_term", hsds.taxonomy_term(c))
+                for c in session.scalars(queries.taxonomy_terms())
+            )
             tables.write([("taxonomy", hsds.TAXONOMY)])
         finally:
             tables.close()

@@ -8,6 +8,7 @@ when an older transaction commits after a newer one (where a max() would not mov
 or a delete changes the count. It serves as the ETag of the bulk downloads and names their
 ready-made files.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,12 +27,14 @@ FORMAT = "hsds-3.1-tabular-1"
 
 class epoch_seconds(GenericFunction):
     """Whole seconds since 1970 of a naive UTC timestamp."""
+
     type = BigInteger()
     inherit_cache = True
 
 
 class micro_seconds(GenericFunction):
     """The microseconds within its second of a timestamp (0–999 999)."""
+
     type = BigInteger()
     inherit_cache = True
 
@@ -61,16 +64,20 @@ def _micro_seconds_pg(element, compiler, **kw):
 
 def _fingerprint(query: Select, updated_at) -> Select:
     return query.order_by(None).with_only_columns(
-        func.count(), func.coalesce(func.sum(epoch_seconds(updated_at)), 0),
-        func.coalesce(func.sum(micro_seconds(updated_at)), 0))
+        func.count(),
+        func.coalesce(func.sum(epoch_seconds(updated_at)), 0),
+        func.coalesce(func.sum(micro_seconds(updated_at)), 0),
+    )
 
 
 def data_version(session: Session, services: Select, organizations: Select) -> str:
     """A short hex digest that changes with every change of these services or providers."""
-    parts = (FORMAT,
-             tuple(session.execute(_fingerprint(services, Service.updated_at)).one()),
-             tuple(session.execute(_fingerprint(organizations, Provider.updated_at)).one()),
-             session.scalar(select(func.count(Category.id))))
+    parts = (
+        FORMAT,
+        tuple(session.execute(_fingerprint(services, Service.updated_at)).one()),
+        tuple(session.execute(_fingerprint(organizations, Provider.updated_at)).one()),
+        session.scalar(select(func.count(Category.id))),
+    )
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:24]
 
 

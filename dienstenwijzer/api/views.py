@@ -4,6 +4,7 @@ Thin views: parameters are read in params.py, rows chosen in queries.py, shaped 
 Every answer is a GET that writes nothing; JSON answers carry an ETag (304 on If-None-Match),
 a one-second Cache-Control (an edit is visible within a second) and CORS for any origin.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -56,17 +57,23 @@ PREPARING_RETRY_SECONDS = 60
 
 def route(path: str):
     """One view at /api/v1<path> (all of Flanders) and /<gebied>/api/v1<path>."""
+
     def register(view):
         bp.add_url_rule(f"/api/v1{path}", view_func=view, defaults={"gebied": None})
         bp.add_url_rule(f"/<gebied>/api/v1{path}", view_func=view)
         return view
+
     return register
 
 
 @bp.after_request
 def _reuse_headers(response: Response) -> Response:
-    if (request.method == "GET" and response.status_code == 200 and not response.is_streamed
-            and not response.direct_passthrough):
+    if (
+        request.method == "GET"
+        and response.status_code == 200
+        and not response.is_streamed
+        and not response.direct_passthrough
+    ):
         response.add_etag()
         response.make_conditional(request)
     response.headers.setdefault("Cache-Control", CACHE_CONTROL)
@@ -98,18 +105,22 @@ def _public_id(value: str) -> str:
 @route("/")
 def root(gebied: str | None):
     region = _region(gebied)
-    return jsonify({
-        "version": hsds.HSDS_VERSION,
-        "profile": PROFILE,
-        "openapi_url": url_for("api.openapi_document", gebied=gebied, _external=True),
-        "license": LICENSE,
-        # Extension: the page that explains this API to people, in Dutch.
-        "x-documentation": url_for("public.open_data", gebied=gebied, _external=True),
-        "name": region.name if region else "Dienstenwijzers van Vlaanderen",
-        "bulk_download": url_for("api.services", gebied=gebied, format="ndjson", _external=True),
-        # Extension: the same catalogue as an HSDS tabular data package (CSV files, zipped).
-        "x-tabular_download": url_for("api.download_zip", gebied=gebied, _external=True),
-    })
+    return jsonify(
+        {
+            "version": hsds.HSDS_VERSION,
+            "profile": PROFILE,
+            "openapi_url": url_for("api.openapi_document", gebied=gebied, _external=True),
+            "license": LICENSE,
+            # Extension: the page that explains this API to people, in Dutch.
+            "x-documentation": url_for("public.open_data", gebied=gebied, _external=True),
+            "name": region.name if region else "Dienstenwijzers van Vlaanderen",
+            "bulk_download": url_for(
+                "api.services", gebied=gebied, format="ndjson", _external=True
+            ),
+            # Extension: the same catalogue as an HSDS tabular data package (CSV files, zipped).
+            "x-tabular_download": url_for("api.download_zip", gebied=gebied, _external=True),
+        }
+    )
 
 
 @route("/services")
@@ -120,8 +131,9 @@ def services(gebied: str | None):
     page_url = links.page_url(region, places)
     if q.uses_search:
         if region is None:
-            return _bad_request({"search": [
-                "Zoeken kan per dienstenwijzer: /<gebied>/api/v1/services?search=…"]})
+            return _bad_request(
+                {"search": ["Zoeken kan per dienstenwijzer: /<gebied>/api/v1/services?search=…"]}
+            )
         return _searched(region, q, places, page_url)
     query = queries.filtered_services(region, q, places)
     place = asked_place(q.postcode, places)
@@ -147,7 +159,7 @@ def _searched(region: Region, q, places: Places, page_url):
     args = MultiDict(request.args)
     args.setlist("q", args.poplist("search"))
     for name in ("postcode", "per_page"):  # read() checked them; the form must not refuse
-        args.pop(name, None)             # an HSDS postcode (in another zorggebied) or default
+        args.pop(name, None)  # an HSDS postcode (in another zorggebied) or default
     if q.postcode and "km" in request.args:
         args["postcode"] = q.postcode
     form = build_form(db.session, region, places, args)
@@ -164,8 +176,9 @@ def _searched(region: Region, q, places: Places, page_url):
             return jsonify(hsds.page(0, q.page, q.per_page, []))
         filters = dataclasses.replace(filters, categories=filters.categories | {code})
     if q.postcode and q.proximity_m:
-        filters = dataclasses.replace(filters, origin=places.coordinates(q.postcode),
-                                      km=q.proximity_m / 1000)
+        filters = dataclasses.replace(
+            filters, origin=places.coordinates(q.postcode), km=q.proximity_m / 1000
+        )
     elif q.postcode and "km" not in request.args:
         served = frozenset(p.nis_code for p in places.municipalities_for_postcode(q.postcode))
         filters = dataclasses.replace(filters, municipalities=filters.municipalities | served)
@@ -177,8 +190,9 @@ def _searched(region: Region, q, places: Places, page_url):
     else:
         shape = hsds.full_service if q.full else hsds.service_item
         place = asked_place(q.postcode, places)
-        contents = [shape(s, page_url, distance_km=distance[s.id], reach=_reach(s, place))
-                    for s in rows]
+        contents = [
+            shape(s, page_url, distance_km=distance[s.id], reach=_reach(s, place)) for s in rows
+        ]
     return jsonify(hsds.page(result.total, result.page, result.per_page, contents))
 
 
@@ -211,14 +225,24 @@ def download_zip(gebied: str | None):
     package = packages.ready(db.session, region)
     if package is None or package.stale:
         scope = packages.scope_name(region)
-        packages.start_build(current_app._get_current_object(), scope,
-                             functools.partial(packages.build_scope, gebied, request.url_root))
+        packages.start_build(
+            current_app._get_current_object(),
+            scope,
+            functools.partial(packages.build_scope, gebied, request.url_root),
+        )
     if package is None:
         return _preparing()
     name = f"dienstenwijzer-{packages.scope_name(region)}-hsds.zip"
-    response = send_file(package.file, mimetype="application/zip", as_attachment=True,
-                         download_name=name, conditional=True, etag=package.version,
-                         last_modified=package.last_modified, max_age=1)
+    response = send_file(
+        package.file,
+        mimetype="application/zip",
+        as_attachment=True,
+        download_name=name,
+        conditional=True,
+        etag=package.version,
+        last_modified=package.last_modified,
+        max_age=1,
+    )
     if response.status_code == 200:
         response.content_length = package.size
     if package.stale:
@@ -229,13 +253,15 @@ def download_zip(gebied: str | None):
 
 def _preparing():
     """No file yet: ask to come back (a harvester reads Retry-After, a person the message)."""
-    message = ("Het bestand wordt nu klaargemaakt. Probeer het over een minuut opnieuw.")
+    message = "Het bestand wordt nu klaargemaakt. Probeer het over een minuut opnieuw."
     if request.accept_mimetypes.best_match(["application/json", "text/html"]) == "text/html":
         response = current_app.make_response(
-            (render_template("api/preparing.html", retry_after=PREPARING_RETRY_SECONDS), 503))
+            (render_template("api/preparing.html", retry_after=PREPARING_RETRY_SECONDS), 503)
+        )
     else:
-        response = jsonify({"error": {"status": 503, "message": message,
-                                      "retry_after": PREPARING_RETRY_SECONDS}})
+        response = jsonify(
+            {"error": {"status": 503, "message": message, "retry_after": PREPARING_RETRY_SECONDS}}
+        )
         response.status_code = 503
     response.headers["Retry-After"] = str(PREPARING_RETRY_SECONDS)
     response.headers["Cache-Control"] = "no-store"
@@ -268,7 +294,11 @@ def service_at_locations(gebied: str | None):
 def service_at_location(gebied: str | None, sal_id: str):
     region = _region(gebied)
     found = queries.service_at(db.session, region, _public_id(sal_id))
-    item = hsds.service_at_location(found, page_url=links.page_url(region, app_places())) if found else None
+    item = (
+        hsds.service_at_location(found, page_url=links.page_url(region, app_places()))
+        if found
+        else None
+    )
     if item is None:
         abort(404, description="Deze dienst op deze plaats staat niet in deze dienstenwijzer.")
     return jsonify(item)
@@ -280,8 +310,9 @@ def organizations(gebied: str | None):
     q = read(request.args, app_places())
     query = queries.organizations(region)
     total = queries.count(db.session, query)
-    rows = db.session.scalars(query.order_by(Provider.id)
-                              .offset((q.page - 1) * q.per_page).limit(q.per_page)).all()
+    rows = db.session.scalars(
+        query.order_by(Provider.id).offset((q.page - 1) * q.per_page).limit(q.per_page)
+    ).all()
     contents = [hsds.organization(p, full=q.full) for p in rows]
     return jsonify(hsds.page(total, q.page, q.per_page, contents))
 

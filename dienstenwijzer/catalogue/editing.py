@@ -2,6 +2,7 @@
 
 The session hooks write the index outbox rows and the audit trail for every change made here.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,14 @@ class ServiceData(AddressData):
     external_id: str | None = None
 
 
-def save_service(session: Session, region: Region, service: Service | None, data: ServiceData,
-                 places: Places, today: dt.date | None = None) -> Service:
+def save_service(
+    session: Session,
+    region: Region,
+    service: Service | None,
+    data: ServiceData,
+    places: Places,
+    today: dt.date | None = None,
+) -> Service:
     """Create (service=None) or update a service of the zorggebied. Saving counts as a check."""
     if data.provider.region_id != region.id:
         raise ValueError("provider of another zorggebied")
@@ -53,14 +60,31 @@ def save_service(session: Session, region: Region, service: Service | None, data
         service = Service(region_id=region.id, status=STATUS_ACTIVE)
         session.add(service)
     service.provider = data.provider
-    for field in ("name", "description", *ADDRESS_FIELDS, "dienstencheques", "price", "target_group",
-                  "opening_hours", "external_id"):
+    for field in (
+        "name",
+        "description",
+        *ADDRESS_FIELDS,
+        "dienstencheques",
+        "price",
+        "target_group",
+        "opening_hours",
+        "external_id",
+    ):
         setattr(service, field, getattr(data, field))
     with session.no_autoflush:  # one flush, so one audit entry, for the whole edit
-        service.categories = list(session.scalars(select(Category).where(Category.id.in_(data.category_ids))))
-        by_nis = {m.nis_code: m for m in session.scalars(select(Municipality).where(Municipality.nis_code.in_(data.served_nis)))}
+        service.categories = list(
+            session.scalars(select(Category).where(Category.id.in_(data.category_ids)))
+        )
+        by_nis = {
+            m.nis_code: m
+            for m in session.scalars(
+                select(Municipality).where(Municipality.nis_code.in_(data.served_nis))
+            )
+        }
     service.municipalities = [by_nis[n] for n in data.served_nis if n in by_nis]
-    service.lat, service.lon = places.point_for(data.postcode, data.municipality_nis, data.served_nis) or (None, None)
+    service.lat, service.lon = places.point_for(
+        data.postcode, data.municipality_nis, data.served_nis
+    ) or (None, None)
     service.last_checked = today or dt.date.today()
     session.flush()
     return service
@@ -86,7 +110,9 @@ class ProviderData(AddressData):
     name: str
 
 
-def save_provider(session: Session, region: Region, provider: Provider | None, data: ProviderData) -> Provider:
+def save_provider(
+    session: Session, region: Region, provider: Provider | None, data: ProviderData
+) -> Provider:
     if provider is None:
         provider = Provider(region_id=region.id, status=STATUS_ACTIVE)
         session.add(provider)

@@ -5,6 +5,7 @@ column), also when the file is imported into another install. Cells a spreadshee
 with = + - @, tab or carriage return, also after leading spaces) get a leading apostrophe, which
 the import strips again.
 """
+
 from __future__ import annotations
 
 import csv
@@ -19,7 +20,7 @@ from .importer import COLUMNS, FORMULA_START
 
 
 def protect(value: str) -> str:
-    """"'=1+1" for "=1+1" and for " =1+1": spreadsheets skip leading whitespace, and so does the
+    """ "'=1+1" for "=1+1" and for " =1+1": spreadsheets skip leading whitespace, and so does the
     import (it strips every cell), so the whitespace goes and the apostrophe comes first."""
     if value.startswith(FORMULA_START):
         return "'" + value
@@ -55,8 +56,12 @@ def export_csv(session: Session, region: Region) -> str:
     services = session.scalars(
         services_of(region)
         .where(Service.status == STATUS_ACTIVE)
-        .options(joinedload(Service.provider), joinedload(Service.municipality),
-                 selectinload(Service.categories), selectinload(Service.municipalities))
+        .options(
+            joinedload(Service.provider),
+            joinedload(Service.municipality),
+            selectinload(Service.categories),
+            selectinload(Service.municipalities),
+        )
         .order_by(Service.id)
     )
     out = io.StringIO()

@@ -3,6 +3,7 @@
 Each check returns the cleaned value or raises RuleError with a Dutch message for residents'
 and regisseurs' eyes.
 """
+
 from __future__ import annotations
 
 import re
@@ -114,7 +115,9 @@ def municipality(places, text: str, column: str):
     place = places.municipality(text)
     if place is None:
         hint = places.suggest(text)
-        raise FieldRuleError(column, f"onbekende gemeente '{text}'" + (f" (bedoelt u {hint}?)" if hint else ""))
+        raise FieldRuleError(
+            column, f"onbekende gemeente '{text}'" + (f" (bedoelt u {hint}?)" if hint else "")
+        )
     return place
 
 
@@ -126,7 +129,9 @@ def address(places, code: str | None, town: str | None) -> str | None:
         if not owners:
             raise FieldRuleError("postcode", f"postcode {code} bestaat niet")
         if nis and not places.postcode_belongs_to(code, nis):
-            raise FieldRuleError("postcode", f"postcode {code} hoort niet bij {town} maar bij {owners[0].name}")
+            raise FieldRuleError(
+                "postcode", f"postcode {code} hoort niet bij {town} maar bij {owners[0].name}"
+            )
         nis = nis or owners[0].nis_code
     return nis
 

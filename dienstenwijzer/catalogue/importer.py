@@ -366,7 +366,8 @@ def _public_id(value: str) -> str:
     except ValueError:
         raise field_rules.RuleError(
             "is geen geldige id: laat de kolom uuid uit een export staan zoals ze is, of maak "
-            "ze leeg voor een nieuwe dienst") from None
+            "ze leeg voor een nieuwe dienst"
+        ) from None
 
 
 def _checked_rows(
@@ -466,7 +467,8 @@ class _Catalogue:
                 else:
                     foreign.add(s.uuid)
         by_external = self._by_external_id(
-            [r for r in batch if r.external_id and r.public_id not in by_uuid], loading)
+            [r for r in batch if r.external_id and r.public_id not in by_uuid], loading
+        )
         found: dict[int, Service] = {}
         for row in batch:
             if row.public_id in by_uuid:
@@ -632,8 +634,13 @@ def _handle(
     new_rows: list[tuple[ServiceRow, Provider]] = []
     for row in batch:
         if row.public_id in foreign:
-            errors.append(RowError(row.line, "uuid", f"'{row.public_id}' is de id van een dienst "
-                                   "van een ander zorggebied"))
+            errors.append(
+                RowError(
+                    row.line,
+                    "uuid",
+                    f"'{row.public_id}' is de id van een dienst van een ander zorggebied",
+                )
+            )
             continue
         provider = catalogue.providers.get(row.provider_name)
         if provider is None and row.provider_name not in catalogue.new_provider_names:
@@ -676,9 +683,7 @@ def _insert_returning_ids(session: Session, rows: list[dict]) -> list[int]:
     session.execute(insert(Service), rows)
     last = session.scalar(text("SELECT last_insert_rowid()"))
     first = last - len(rows) + 1
-    inserted = session.scalar(
-        select(func.count(Service.id)).where(Service.id.between(first, last))
-    )
+    inserted = session.scalar(select(func.count(Service.id)).where(Service.id.between(first, last)))
     if inserted != len(rows):  # never expected; refuse rather than link rows to wrong ids
         raise RuntimeError("the new services did not get consecutive ids")
     return list(range(first, last + 1))

@@ -1,4 +1,5 @@
 """Read queries on the catalogue that pages and the API share."""
+
 from __future__ import annotations
 
 from sqlalchemy import exists, select
@@ -21,14 +22,23 @@ def served_municipalities(session: Session, region: Region) -> list[Municipality
     """Every municipality that an active service of the zorggebied comes to, by name: its own
     and those beyond it (a wegwijzer can be printed for each)."""
     own = aliased(Municipality)
-    in_region = (select(service_municipalities.c.service_id)
-                 .join(own, own.nis_code == service_municipalities.c.nis_code)
-                 .where(own.region_id == region.id))
-    served = (select(service_municipalities.c.nis_code)
-              .join(Service, Service.id == service_municipalities.c.service_id)
-              .where(Service.status == STATUS_ACTIVE, Service.id.in_(in_region)))
-    return list(session.scalars(
-        select(Municipality).where(Municipality.nis_code.in_(served)).order_by(Municipality.name)))
+    in_region = (
+        select(service_municipalities.c.service_id)
+        .join(own, own.nis_code == service_municipalities.c.nis_code)
+        .where(own.region_id == region.id)
+    )
+    served = (
+        select(service_municipalities.c.nis_code)
+        .join(Service, Service.id == service_municipalities.c.service_id)
+        .where(Service.status == STATUS_ACTIVE, Service.id.in_(in_region))
+    )
+    return list(
+        session.scalars(
+            select(Municipality)
+            .where(Municipality.nis_code.in_(served))
+            .order_by(Municipality.name)
+        )
+    )
 
 
 def public_service(session: Session, region: Region, service_id: int) -> Service | None:
@@ -45,8 +55,17 @@ def public_service(session: Session, region: Region, service_id: int) -> Service
     )
 
 
-def staff_services(region: Region, *, text: str = "", category: str = "", nis: str = "",
-                   freshness: str = "", status: str = STATUS_ACTIVE, stale_before=None, hide_before=None):
+def staff_services(
+    region: Region,
+    *,
+    text: str = "",
+    category: str = "",
+    nis: str = "",
+    freshness: str = "",
+    status: str = STATUS_ACTIVE,
+    stale_before=None,
+    hide_before=None,
+):
     """The back office's service list of one zorggebied, filtered; newest check last."""
     from ..models import Category, Provider
     from ..scope import services_of
@@ -56,9 +75,13 @@ def staff_services(region: Region, *, text: str = "", category: str = "", nis: s
         query = query.where(Service.status == status)
     if text:
         like = f"%{text.strip()}%"
-        query = query.where(Service.name.ilike(like) | Service.description.ilike(like) | Provider.name.ilike(like))
+        query = query.where(
+            Service.name.ilike(like) | Service.description.ilike(like) | Provider.name.ilike(like)
+        )
     if category:
-        query = query.where(Service.categories.any((Category.id == category) | (Category.parent_id == category)))
+        query = query.where(
+            Service.categories.any((Category.id == category) | (Category.parent_id == category))
+        )
     if nis:
         query = query.where(Service.municipalities.any(Municipality.nis_code == nis))
     if freshness == "te-controleren" and stale_before is not None:

@@ -1,4 +1,5 @@
 """Residents' reports of wrong information, and the regisseur handling them."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
@@ -7,7 +8,9 @@ from ..clock import utcnow
 from ..models import Report, Service, User
 
 
-def file_report(session: Session, service: Service, message: str, email: str | None, consent: bool) -> Report:
+def file_report(
+    session: Session, service: Service, message: str, email: str | None, consent: bool
+) -> Report:
     """Store a report; an e-mail address only when the resident agreed to be contacted."""
     report = Report(
         region_id=service.region_id,

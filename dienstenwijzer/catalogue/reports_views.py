@@ -1,4 +1,5 @@
 """The regisseur's inbox of residents' reports."""
+
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,7 +18,9 @@ from .reports import handle_report
 @region_view()
 def reports(region: Region):
     handled = request.args.get("afgehandeld") == "1"
-    query = reports_of(region).where(Report.handled_at.isnot(None) if handled else Report.handled_at.is_(None))
+    query = reports_of(region).where(
+        Report.handled_at.isnot(None) if handled else Report.handled_at.is_(None)
+    )
     query = query.order_by(Report.created_at.desc())
     page = paginate(query, 25)
     return render_template("catalogue/reports.html", region=region, page=page, handled=handled)

@@ -1,4 +1,5 @@
 """Back office: the regisseur keeps services and providers of their zorggebied current."""
+
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -22,7 +23,11 @@ from .blueprint import bp
 from .forms import ProviderForm, ServiceForm
 
 PER_PAGE = 25
-FRESHNESS_CHOICES = [("", "Alle"), ("te-controleren", "Te controleren"), ("verborgen", "Verborgen voor inwoners")]
+FRESHNESS_CHOICES = [
+    ("", "Alle"),
+    ("te-controleren", "Te controleren"),
+    ("verborgen", "Verborgen voor inwoners"),
+]
 STATUS_CHOICES = [(STATUS_ACTIVE, "Actief"), (STATUS_ARCHIVED, "Gearchiveerd")]
 
 
@@ -55,11 +60,16 @@ def dashboard(region: Region):
         "providers": _count(providers_of(region).where(Provider.status == STATUS_ACTIVE)),
         "reports": _count(reports_of(region).where(Report.handled_at.is_(None))),
     }
-    return render_template("catalogue/dashboard.html", region=region, figures=figures,
-                           served=queries.served_municipalities(db.session, region))
+    return render_template(
+        "catalogue/dashboard.html",
+        region=region,
+        figures=figures,
+        served=queries.served_municipalities(db.session, region),
+    )
 
 
 # -- services ---------------------------------------------------------------------------------
+
 
 @bp.get("/diensten")
 @region_view()
@@ -70,22 +80,36 @@ def services(region: Region):
         "category": args.get("categorie", ""),
         "nis": args.get("gemeente", ""),
         "freshness": args.get("versheid", ""),
-        "status": args.get("status", STATUS_ACTIVE) if args.get("status") in (STATUS_ACTIVE, STATUS_ARCHIVED) else STATUS_ACTIVE,
+        "status": args.get("status", STATUS_ACTIVE)
+        if args.get("status") in (STATUS_ACTIVE, STATUS_ARCHIVED)
+        else STATUS_ACTIVE,
     }
-    query = queries.staff_services(region, **filters, stale_before=stale_before(), hide_before=hide_before())
+    query = queries.staff_services(
+        region, **filters, stale_before=stale_before(), hide_before=hide_before()
+    )
     page = paginate(query, PER_PAGE)
     return render_template(
-        "catalogue/services.html", region=region, page=page, filters=filters, categories=_categories(),
-        freshness_choices=FRESHNESS_CHOICES, status_choices=STATUS_CHOICES, freshness=freshness,
+        "catalogue/services.html",
+        region=region,
+        page=page,
+        filters=filters,
+        categories=_categories(),
+        freshness_choices=FRESHNESS_CHOICES,
+        status_choices=STATUS_CHOICES,
+        freshness=freshness,
     )
 
 
 def _service_form(region: Region, service=None) -> ServiceForm:
     form = ServiceForm(obj=service)
-    providers = db.session.scalars(providers_of(region).where(Provider.status == STATUS_ACTIVE).order_by(Provider.name)).all()
+    providers = db.session.scalars(
+        providers_of(region).where(Provider.status == STATUS_ACTIVE).order_by(Provider.name)
+    ).all()
     if service is not None and service.provider not in providers:
         providers = [service.provider, *providers]
-    form.provider_id.choices = [SelectChoice(0, "— kies een aanbieder —")] + [SelectChoice(p.id, p.name) for p in providers]
+    form.provider_id.choices = [SelectChoice(0, "— kies een aanbieder —")] + [
+        SelectChoice(p.id, p.name) for p in providers
+    ]
     categories = _categories()
     form.categories.choices = [SelectChoice(c.id, c.label) for c in categories if c.parent_id]
     own = {m.nis_code for m in region.municipalities}
@@ -93,7 +117,9 @@ def _service_form(region: Region, service=None) -> ServiceForm:
     if service is not None and not form.is_submitted():
         form.categories.data = [c.id for c in service.categories]
         form.served_region.data = [m.nis_code for m in service.municipalities if m.nis_code in own]
-        form.served_other.data = "; ".join(m.name for m in service.municipalities if m.nis_code not in own)
+        form.served_other.data = "; ".join(
+            m.name for m in service.municipalities if m.nis_code not in own
+        )
         form.town.data = service.municipality.name if service.municipality else ""
     if service is None and not form.is_submitted() and query_id("aanbieder"):
         # "Dienst toevoegen" on a provider's page: that provider, if it is one of the choices.
@@ -113,10 +139,16 @@ def _save_service(region: Region, form: ServiceForm, service=None):
     if not ok:
         return None
     data = editing.ServiceData(
-        name=form.name.data.strip(), provider=provider, description=form.description.data.strip(),
-        category_ids=form.categories.data, served_nis=served, **form.address_values(nis),
-        dienstencheques=bool(form.dienstencheques.data), price=form.price.data or None,
-        target_group=form.target_group.data or None, opening_hours=form.opening_hours.data or None,
+        name=form.name.data.strip(),
+        provider=provider,
+        description=form.description.data.strip(),
+        category_ids=form.categories.data,
+        served_nis=served,
+        **form.address_values(nis),
+        dienstencheques=bool(form.dienstencheques.data),
+        price=form.price.data or None,
+        target_group=form.target_group.data or None,
+        opening_hours=form.opening_hours.data or None,
         external_id=form.external_id.data or None,
     )
     is_new = service is None
@@ -135,9 +167,16 @@ def new_service(region: Region):
         saved = _save_service(region, form)
         if saved is not None:
             flash(f"De dienst “{saved.name}” is toegevoegd en staat meteen op de site.", "info")
-            return redirect(url_for("catalogue.edit_service", gebied=region.slug, service_id=saved.id))
-    return render_template("catalogue/service_form.html", region=region, form=form, service=None,
-                           categories=_categories()), (400 if form.errors else 200)
+            return redirect(
+                url_for("catalogue.edit_service", gebied=region.slug, service_id=saved.id)
+            )
+    return render_template(
+        "catalogue/service_form.html",
+        region=region,
+        form=form,
+        service=None,
+        categories=_categories(),
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/diensten/<int:service_id>", methods=["GET", "POST"])
@@ -149,9 +188,17 @@ def edit_service(region: Region, service_id: int):
         saved = _save_service(region, form, service)
         if saved is not None:
             flash("Bewaard. De wijziging staat meteen op de site.", "info")
-            return redirect(url_for("catalogue.edit_service", gebied=region.slug, service_id=service.id))
-    return render_template("catalogue/service_form.html", region=region, form=form, service=service,
-                           categories=_categories(), freshness=freshness(service.last_checked)), (400 if form.errors else 200)
+            return redirect(
+                url_for("catalogue.edit_service", gebied=region.slug, service_id=service.id)
+            )
+    return render_template(
+        "catalogue/service_form.html",
+        region=region,
+        form=form,
+        service=service,
+        categories=_categories(),
+        freshness=freshness(service.last_checked),
+    ), (400 if form.errors else 200)
 
 
 @bp.get("/diensten/<int:service_id>/voorbeeld")
@@ -170,10 +217,14 @@ def archive_service(region: Region, service_id: int):
     if request.method == "POST":  # CSRFProtect has checked the token
         editing.archive_service(db.session, service)
         commit_and_index()
-        flash(f"“{service.name}” is gearchiveerd en staat niet meer op de site. U kunt de dienst terugzetten.", "info")
+        flash(
+            f"“{service.name}” is gearchiveerd en staat niet meer op de site. U kunt de dienst terugzetten.",
+            "info",
+        )
         return redirect(url_for("catalogue.services", gebied=region.slug))
-    return render_template("catalogue/confirm_archive.html", region=region, obj=service, kind="dienst",
-                           services=[])
+    return render_template(
+        "catalogue/confirm_archive.html", region=region, obj=service, kind="dienst", services=[]
+    )
 
 
 @bp.post("/diensten/<int:service_id>/herstellen")
@@ -204,11 +255,18 @@ def check_service(region: Region, service_id: int):
 def stale(region: Region):
     query = queries.stale_services(region, stale_before())
     page = paginate(query, PER_PAGE)
-    return render_template("catalogue/stale.html", region=region, page=page, freshness=freshness,
-                           stale_days=current_app.config["STALE_AFTER_DAYS"], hide_days=current_app.config["HIDE_AFTER_DAYS"])
+    return render_template(
+        "catalogue/stale.html",
+        region=region,
+        page=page,
+        freshness=freshness,
+        stale_days=current_app.config["STALE_AFTER_DAYS"],
+        hide_days=current_app.config["HIDE_AFTER_DAYS"],
+    )
 
 
 # -- providers --------------------------------------------------------------------------------
+
 
 @bp.get("/aanbieders")
 @region_view()
@@ -219,8 +277,13 @@ def providers(region: Region):
     if request.args.get("q"):
         query = query.where(Provider.name.ilike(f"%{request.args['q'][:200]}%"))
     page = paginate(query, PER_PAGE)
-    return render_template("catalogue/providers.html", region=region, page=page, status=status,
-                           status_choices=STATUS_CHOICES)
+    return render_template(
+        "catalogue/providers.html",
+        region=region,
+        page=page,
+        status=status,
+        status_choices=STATUS_CHOICES,
+    )
 
 
 def _provider_form(provider=None) -> ProviderForm:
@@ -234,9 +297,16 @@ def _save_provider(region: Region, form: ProviderForm, provider=None):
     ok = form.validate()
     nis = form.check_address(_places())
     name = (form.name.data or "").strip()
-    clash = db.session.scalar(providers_of(region).where(Provider.name == name, Provider.id != (provider.id if provider else 0)))
+    clash = db.session.scalar(
+        providers_of(region).where(
+            Provider.name == name, Provider.id != (provider.id if provider else 0)
+        )
+    )
     if clash:
-        form.name.errors = [*form.name.errors, "Er is al een aanbieder met deze naam in deze dienstenwijzer."]
+        form.name.errors = [
+            *form.name.errors,
+            "Er is al een aanbieder met deze naam in deze dienstenwijzer.",
+        ]
     if not ok or any(f.errors for f in form):
         return None
     data = editing.ProviderData(name=name, **form.address_values(nis))
@@ -253,8 +323,12 @@ def new_provider(region: Region):
         saved = _save_provider(region, form)
         if saved is not None:
             flash(f"Aanbieder “{saved.name}” toegevoegd. Voeg nu zijn diensten toe.", "info")
-            return redirect(url_for("catalogue.edit_provider", gebied=region.slug, provider_id=saved.id))
-    return render_template("catalogue/provider_form.html", region=region, form=form, provider=None), (400 if form.errors else 200)
+            return redirect(
+                url_for("catalogue.edit_provider", gebied=region.slug, provider_id=saved.id)
+            )
+    return render_template(
+        "catalogue/provider_form.html", region=region, form=form, provider=None
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/aanbieders/<int:provider_id>", methods=["GET", "POST"])
@@ -266,8 +340,12 @@ def edit_provider(region: Region, provider_id: int):
         saved = _save_provider(region, form, provider)
         if saved is not None:
             flash("Aanbieder bewaard.", "info")
-            return redirect(url_for("catalogue.edit_provider", gebied=region.slug, provider_id=provider.id))
-    return render_template("catalogue/provider_form.html", region=region, form=form, provider=provider), (400 if form.errors else 200)
+            return redirect(
+                url_for("catalogue.edit_provider", gebied=region.slug, provider_id=provider.id)
+            )
+    return render_template(
+        "catalogue/provider_form.html", region=region, form=form, provider=provider
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/aanbieders/<int:provider_id>/archiveren", methods=["GET", "POST"])
@@ -280,12 +358,23 @@ def archive_provider(region: Region, provider_id: int):
     if request.method == "POST":
         editing.archive_provider(db.session, provider)
         commit_and_index()
-        flash(ngettext("Aanbieder “%(name)s” en %(num)d dienst zijn gearchiveerd.",
-                      "Aanbieder “%(name)s” en %(num)d diensten zijn gearchiveerd.",
-                      len(active), name=provider.name), "info")
+        flash(
+            ngettext(
+                "Aanbieder “%(name)s” en %(num)d dienst zijn gearchiveerd.",
+                "Aanbieder “%(name)s” en %(num)d diensten zijn gearchiveerd.",
+                len(active),
+                name=provider.name,
+            ),
+            "info",
+        )
         return redirect(url_for("catalogue.providers", gebied=region.slug))
-    return render_template("catalogue/confirm_archive.html", region=region, obj=provider, kind="aanbieder",
-                           services=active)
+    return render_template(
+        "catalogue/confirm_archive.html",
+        region=region,
+        obj=provider,
+        kind="aanbieder",
+        services=active,
+    )
 
 
 @bp.post("/aanbieders/<int:provider_id>/herstellen")
@@ -299,6 +388,7 @@ def restore_provider(region: Region, provider_id: int):
 
 
 # -- audit trail ------------------------------------------------------------------------------
+
 
 @bp.get("/geschiedenis")
 @region_view()

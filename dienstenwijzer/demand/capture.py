@@ -4,6 +4,7 @@ The request side (`note_search`) only builds a note and hands it off; it never w
 data is cut from the text before it is even queued. The writer side (`write_notes`) runs in the
 hand-off thread, inside one transaction per batch, and never commits itself.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -28,7 +29,9 @@ class SearchNote:
     day: dt.date
     query: str  # as typed (folded, personal data removed) for "Meest gezocht"; "" when junk
     found_nothing: bool
-    need: str | None = None  # a search that found nothing (or only a weak match) and means something
+    need: str | None = (
+        None  # a search that found nothing (or only a weak match) and means something
+    )
     filters: dict = field(default_factory=dict)
     municipality_nis: str | None = None
     client_key: str = ""
@@ -48,15 +51,20 @@ def note_search(region: Region, request: SearchRequest, result: SearchResult) ->
     unmet = found_nothing or result.weak
     filters = request.filters
     note = SearchNote(
-        region_id=region.id, day=today, query="" if junk else as_typed(clean, MAX_QUERY_LENGTH),
-        found_nothing=found_nothing, need=clean if unmet and not junk else None,
+        region_id=region.id,
+        day=today,
+        query="" if junk else as_typed(clean, MAX_QUERY_LENGTH),
+        found_nothing=found_nothing,
+        need=clean if unmet and not junk else None,
         filters={
             "categorie": sorted(filters.categories),
             "gemeente": sorted(filters.municipalities),
             "dienstencheques": filters.dienstencheques,
             "km": filters.km,
         },
-        municipality_nis=next(iter(filters.municipalities)) if len(filters.municipalities) == 1 else None,
+        municipality_nis=next(iter(filters.municipalities))
+        if len(filters.municipalities) == 1
+        else None,
         client_key=client_key(app.config["SECRET_KEY"], flask.request.remote_addr, today),
     )
     handoff(write_notes, app).put(app, note)
@@ -71,5 +79,12 @@ def write_notes(session: Session, notes: list[SearchNote]) -> None:
     for note in needs:
         region = session.get(Region, note.region_id)
         # The zorggebied's own taught words group its signals too.
-        record_search_miss(session, region, search.synonyms(region.slug), note.need, filters=note.filters,
-                           municipality_nis=note.municipality_nis, client_key=note.client_key)
+        record_search_miss(
+            session,
+            region,
+            search.synonyms(region.slug),
+            note.need,
+            filters=note.filters,
+            municipality_nis=note.municipality_nis,
+            client_key=note.client_key,
+        )

@@ -4,6 +4,7 @@ One upsert per table and batch: INSERT … ON CONFLICT DO UPDATE SET n = n + exc
 several workers and hosts add to the same weekly rows without a race. Rows are written in key
 order so two writers lock them in the same order (no deadlock on PostgreSQL).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,13 +36,26 @@ def add_counts(session: Session, searches: Iterable[tuple[int, dt.date, str, boo
         zero[(region_id, week)] += found_nothing
         if query:
             per_query[(region_id, week, query[:MAX_QUERY_LENGTH])] += 1
-    _upsert(session, SearchCount, ["region_id", "week"], ["searches", "zero_results"], [
-        {"region_id": r, "week": w, "searches": n, "zero_results": zero[(r, w)]}
-        for (r, w), n in sorted(per_week.items())
-    ])
-    _upsert(session, QueryCount, ["region_id", "week", "query"], ["searches"], [
-        {"region_id": r, "week": w, "query": q, "searches": n} for (r, w, q), n in sorted(per_query.items())
-    ])
+    _upsert(
+        session,
+        SearchCount,
+        ["region_id", "week"],
+        ["searches", "zero_results"],
+        [
+            {"region_id": r, "week": w, "searches": n, "zero_results": zero[(r, w)]}
+            for (r, w), n in sorted(per_week.items())
+        ],
+    )
+    _upsert(
+        session,
+        QueryCount,
+        ["region_id", "week", "query"],
+        ["searches"],
+        [
+            {"region_id": r, "week": w, "query": q, "searches": n}
+            for (r, w, q), n in sorted(per_query.items())
+        ],
+    )
 
 
 def _upsert(session: Session, model, keys: list[str], amounts: list[str], rows: list[dict]) -> None:
@@ -50,5 +64,6 @@ def _upsert(session: Session, model, keys: list[str], amounts: list[str], rows: 
     table = model.__table__
     insert = _INSERT[session.get_bind().dialect.name](table)
     statement = insert.on_conflict_do_update(
-        index_elements=keys, set_={a: table.c[a] + insert.excluded[a] for a in amounts})
+        index_elements=keys, set_={a: table.c[a] + insert.excluded[a] for a in amounts}
+    )
     session.execute(statement, rows)

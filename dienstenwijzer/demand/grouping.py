@@ -7,6 +7,7 @@ and "honden uitlaten" meet; "kuisen" and "poetsvrouw" both become the category p
 A new niche is named after its category; otherwise it has no name of residents' words until
 two different clients used them (see `shared_title`), so one resident's text never becomes a title.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -34,7 +35,9 @@ def normalise(text: str, synonyms: SynonymIndex) -> tuple[str, frozenset[str]]:
     return " ".join(sorted(set(stems)))[:MAX_KEY_LENGTH], categories
 
 
-def grouping_key(normalised: str, categories: frozenset[str], parent_of: dict[str, str | None]) -> str:
+def grouping_key(
+    normalised: str, categories: frozenset[str], parent_of: dict[str, str | None]
+) -> str:
     if len(categories) == 1:
         return f"cat:{next(iter(categories))}"
     # Several subcategories of one top category still make one need.
@@ -46,7 +49,9 @@ def grouping_key(normalised: str, categories: frozenset[str], parent_of: dict[st
 
 def niche_for_key(session: Session, region_id: int, key: str) -> Niche:
     """The niche this key leads to in the zorggebied, created (unconfirmed) when there is none yet."""
-    found = session.scalar(select(NicheKey).where(NicheKey.region_id == region_id, NicheKey.key == key))
+    found = session.scalar(
+        select(NicheKey).where(NicheKey.region_id == region_id, NicheKey.key == key)
+    )
     if found is not None:
         return found.niche
     category = session.get(Category, key[4:]) if key.startswith("cat:") else None

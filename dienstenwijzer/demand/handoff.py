@@ -13,6 +13,7 @@ every DEMAND_HANDOFF_SECONDS and writes each batch in ONE transaction with its o
   drain, i.e. at most about DEMAND_HANDOFF_SECONDS of searches.
 - Tests call `drain_now()` to see the writes deterministically.
 """
+
 from __future__ import annotations
 
 import atexit
@@ -51,7 +52,9 @@ class _Item:
 class HandOff:
     """A bounded queue of notes per process, written in batches by a background thread."""
 
-    def __init__(self, write: Writer, max_items: int = DEFAULT_MAX_ITEMS, seconds: float = DEFAULT_SECONDS):
+    def __init__(
+        self, write: Writer, max_items: int = DEFAULT_MAX_ITEMS, seconds: float = DEFAULT_SECONDS
+    ):
         self.pid = os.getpid()
         self.max_items = max_items
         self.seconds = seconds
@@ -72,11 +75,15 @@ class HandOff:
             if len(self._items) >= self.max_items:
                 self.dropped += 1
                 if self.dropped == 1 or self.dropped % 1000 == 0:
-                    log.warning("hand-off queue full: %d notes dropped in pid %d", self.dropped, self.pid)
+                    log.warning(
+                        "hand-off queue full: %d notes dropped in pid %d", self.dropped, self.pid
+                    )
                 return False
             self._items.append(_Item(app, note))
             if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="dienstenwijzer-handoff", daemon=True)
+                self._thread = threading.Thread(
+                    target=self._run, name="dienstenwijzer-handoff", daemon=True
+                )
                 self._thread.start()
         return True
 
@@ -100,11 +107,15 @@ class HandOff:
                     with app.app_context(), Session(db.engine) as session, session.begin():
                         self._write(session, [item.note for item in batch])
                     done += len(batch)
-                except Exception as exc:  # the request is long gone: log, and retry with the next drain
+                except (
+                    Exception
+                ) as exc:  # the request is long gone: log, and retry with the next drain
                     # A long import holding the lock is waited for as long as the queue has room.
                     busy = isinstance(exc, OperationalError) and is_lock_timeout(exc)
                     if busy:
-                        log.warning("hand-off: database busy, %d notes wait for the next drain", len(batch))
+                        log.warning(
+                            "hand-off: database busy, %d notes wait for the next drain", len(batch)
+                        )
                     else:
                         log.exception("hand-off: writing %d notes failed", len(batch))
                     self._retry(batch, count_attempt=not busy)

@@ -5,6 +5,7 @@ two or more letters, a vowel (Dutch words without a, e, i, o or u are abbreviati
 noise), more than one distinct letter, not a stop word or search operator, not absurdly long;
 and when it has at least three letters in all (one or two letters name no need: "ab", "x 1").
 """
+
 from __future__ import annotations
 
 import re

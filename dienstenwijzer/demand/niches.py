@@ -1,5 +1,6 @@
 """The niche workflow: figures per niche, rename, status, merge, split (both undoable from the
 niche's history), and new-service alerts."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -39,7 +40,9 @@ class NicheFigures:
         return "stabiel"
 
 
-def figures(session: Session, niches: list[Niche], now: dt.datetime | None = None) -> list[NicheFigures]:
+def figures(
+    session: Session, niches: list[Niche], now: dt.datetime | None = None
+) -> list[NicheFigures]:
     now = now or utcnow()
     ids = [n.id for n in niches]
     if not ids:
@@ -47,8 +50,9 @@ def figures(session: Session, niches: list[Niche], now: dt.datetime | None = Non
     recent_from = now - dt.timedelta(days=RECENT_DAYS)
     before_from = recent_from - dt.timedelta(days=BEFORE_DAYS)
     rows = session.execute(
-        select(DemandSignal.niche_id, DemandSignal.created_at, DemandSignal.municipality_nis)
-        .where(DemandSignal.niche_id.in_(ids))
+        select(DemandSignal.niche_id, DemandSignal.created_at, DemandSignal.municipality_nis).where(
+            DemandSignal.niche_id.in_(ids)
+        )
     ).all()
     from ..models import Municipality
 
@@ -61,20 +65,29 @@ def figures(session: Session, niches: list[Niche], now: dt.datetime | None = Non
         signals = by_niche[niche.id]
         times = [c for c, _ in signals]
         places = Counter(names.get(nis, nis) for _, nis in signals if nis)
-        out.append(NicheFigures(
-            niche=niche,
-            count=len(signals) + niche.purged_count,
-            municipalities=[name for name, _ in places.most_common()],
-            first_seen=min(times) if times else None,
-            last_seen=max(times) if times else None,
-            recent=sum(1 for t in times if t >= recent_from),
-            before=sum(1 for t in times if before_from <= t < recent_from),
-        ))
+        out.append(
+            NicheFigures(
+                niche=niche,
+                count=len(signals) + niche.purged_count,
+                municipalities=[name for name, _ in places.most_common()],
+                first_seen=min(times) if times else None,
+                last_seen=max(times) if times else None,
+                recent=sum(1 for t in times if t >= recent_from),
+                before=sum(1 for t in times if before_from <= t < recent_from),
+            )
+        )
     return out
 
 
-def update_niche(session: Session, niche: Niche, *, title: str, status: str, service: Service | None,
-                 reason: str | None) -> None:
+def update_niche(
+    session: Session,
+    niche: Niche,
+    *,
+    title: str,
+    status: str,
+    service: Service | None,
+    reason: str | None,
+) -> None:
     if title.strip() != niche.title:
         niche.title = title.strip()
         niche.title_from_residents = False
@@ -95,14 +108,23 @@ def merge(session: Session, source: Niche, target: Niche, actor: str = "systeem"
     alerts = list(session.scalars(select(NicheAlert).where(NicheAlert.niche_id == source.id)))
     events = list(session.scalars(select(NicheEvent).where(NicheEvent.niche_id == source.id)))
     event = NicheEvent(
-        region_id=target.region_id, niche_id=target.id, kind=EVENT_MERGED,
-        other_niche_id=source.id, other_title=source.title, actor=actor,
+        region_id=target.region_id,
+        niche_id=target.id,
+        kind=EVENT_MERGED,
+        other_niche_id=source.id,
+        other_title=source.title,
+        actor=actor,
         details={
-            "niche": {"title": source.title, "status": source.status, "reason": source.reason,
-                      "service_id": source.service_id, "confirmed": source.confirmed,
-                      "title_from_residents": source.title_from_residents,
-                      "purged_count": source.purged_count,
-                      "created_at": source.created_at.isoformat() if source.created_at else None},
+            "niche": {
+                "title": source.title,
+                "status": source.status,
+                "reason": source.reason,
+                "service_id": source.service_id,
+                "confirmed": source.confirmed,
+                "title_from_residents": source.title_from_residents,
+                "purged_count": source.purged_count,
+                "created_at": source.created_at.isoformat() if source.created_at else None,
+            },
             "signals": [s.id for s in source.signals],
             "keys": [k.key for k in source.keys],
             "alerts": [a.id for a in alerts],
@@ -126,20 +148,33 @@ def merge(session: Session, source: Niche, target: Niche, actor: str = "systeem"
     return event
 
 
-def split(session: Session, niche: Niche, signal_ids: list[int], title: str,
-          actor: str = "systeem") -> Niche:
+def split(
+    session: Session, niche: Niche, signal_ids: list[int], title: str, actor: str = "systeem"
+) -> Niche:
     """Move some signals into a new niche of their own (without a key: it does not attract)."""
-    new = Niche(region_id=niche.region_id, title=title.strip()[:200] or f"{niche.title} (deel)",
-                confirmed=True, title_from_residents=not title.strip() and niche.title_from_residents)
+    new = Niche(
+        region_id=niche.region_id,
+        title=title.strip()[:200] or f"{niche.title} (deel)",
+        confirmed=True,
+        title_from_residents=not title.strip() and niche.title_from_residents,
+    )
     session.add(new)
     moved = [signal.id for signal in niche.signals if signal.id in signal_ids]
     for signal in list(niche.signals):
         if signal.id in signal_ids:
             signal.niche = new
     session.flush()
-    session.add(NicheEvent(region_id=niche.region_id, niche_id=niche.id, kind=EVENT_SPLIT,
-                           other_niche_id=new.id, other_title=new.title, actor=actor,
-                           details={"signals": moved}))
+    session.add(
+        NicheEvent(
+            region_id=niche.region_id,
+            niche_id=niche.id,
+            kind=EVENT_SPLIT,
+            other_niche_id=new.id,
+            other_title=new.title,
+            actor=actor,
+            details={"signals": moved},
+        )
+    )
     session.flush()
     return new
 
@@ -149,8 +184,13 @@ class UndoRefused(ValueError):
 
 
 def history(session: Session, niche: Niche) -> list[NicheEvent]:
-    return list(session.scalars(select(NicheEvent).where(NicheEvent.niche_id == niche.id)
-                                .order_by(NicheEvent.created_at.desc(), NicheEvent.id.desc())))
+    return list(
+        session.scalars(
+            select(NicheEvent)
+            .where(NicheEvent.niche_id == niche.id)
+            .order_by(NicheEvent.created_at.desc(), NicheEvent.id.desc())
+        )
+    )
 
 
 def undo(session: Session, event: NicheEvent, actor: str) -> Niche:
@@ -177,12 +217,20 @@ def forget_history(session: Session, before: dt.datetime, gone_niche_ids: list[i
     events lose the titles they keep (residents' words). Returns the events changed or removed."""
     changed = 0
     if gone_niche_ids:
-        changed += session.execute(delete(NicheEvent).where(NicheEvent.niche_id.in_(gone_niche_ids))).rowcount
-    for event in session.scalars(select(NicheEvent).where(NicheEvent.created_at < before,
-                                                          NicheEvent.other_title != FORGOTTEN_TITLE)):
+        changed += session.execute(
+            delete(NicheEvent).where(NicheEvent.niche_id.in_(gone_niche_ids))
+        ).rowcount
+    for event in session.scalars(
+        select(NicheEvent).where(
+            NicheEvent.created_at < before, NicheEvent.other_title != FORGOTTEN_TITLE
+        )
+    ):
         event.other_title = FORGOTTEN_TITLE
         if "niche" in (event.details or {}):
-            event.details = {**event.details, "niche": {**event.details["niche"], "title": FORGOTTEN_TITLE}}
+            event.details = {
+                **event.details,
+                "niche": {**event.details["niche"], "title": FORGOTTEN_TITLE},
+            }
         changed += 1
     session.flush()
     return changed
@@ -192,9 +240,14 @@ def _undo_merge(session: Session, event: NicheEvent, holder: Niche) -> Niche:
     kept = event.details["niche"]
     created = kept.get("created_at")
     restored = Niche(
-        region_id=holder.region_id, title=kept["title"], status=kept["status"], reason=kept["reason"],
-        service_id=kept["service_id"], confirmed=kept["confirmed"],
-        title_from_residents=kept["title_from_residents"], purged_count=kept["purged_count"],
+        region_id=holder.region_id,
+        title=kept["title"],
+        status=kept["status"],
+        reason=kept["reason"],
+        service_id=kept["service_id"],
+        confirmed=kept["confirmed"],
+        title_from_residents=kept["title_from_residents"],
+        purged_count=kept["purged_count"],
         created_at=dt.datetime.fromisoformat(created) if created else None,
     )
     if restored.service_id is not None and session.get(Service, restored.service_id) is None:
@@ -212,13 +265,15 @@ def _undo_merge(session: Session, event: NicheEvent, holder: Niche) -> Niche:
     holder.purged_count = max(0, holder.purged_count - kept["purged_count"])
     alerts = event.details["alerts"]
     if alerts:
-        for alert in session.scalars(select(NicheAlert).where(NicheAlert.id.in_(alerts),
-                                                              NicheAlert.niche_id == holder.id)):
+        for alert in session.scalars(
+            select(NicheAlert).where(NicheAlert.id.in_(alerts), NicheAlert.niche_id == holder.id)
+        ):
             alert.niche = restored
     earlier = event.details["events"]
     if earlier:
-        for moved in session.scalars(select(NicheEvent).where(NicheEvent.id.in_(earlier),
-                                                              NicheEvent.niche_id == holder.id)):
+        for moved in session.scalars(
+            select(NicheEvent).where(NicheEvent.id.in_(earlier), NicheEvent.niche_id == holder.id)
+        ):
             moved.niche_id = restored.id
     return restored
 
@@ -226,17 +281,27 @@ def _undo_merge(session: Session, event: NicheEvent, holder: Niche) -> Niche:
 def _undo_split(session: Session, event: NicheEvent, holder: Niche) -> Niche:
     part = session.get(Niche, event.other_niche_id) if event.other_niche_id else None
     if part is None or part.region_id != holder.region_id:
-        raise UndoRefused(f"De afgesplitste niche “{event.other_title}” bestaat niet meer "
-                          "(samengevoegd met een andere?): maak dat eerst ongedaan.")
+        raise UndoRefused(
+            f"De afgesplitste niche “{event.other_title}” bestaat niet meer "
+            "(samengevoegd met een andere?): maak dat eerst ongedaan."
+        )
     ids = set(event.details["signals"])
     for signal in list(part.signals):
         if signal.id in ids:
             signal.niche = holder
     session.flush()
     session.expire(part, ["signals", "keys"])
-    has_history = session.scalar(select(func.count(NicheEvent.id)).where(NicheEvent.niche_id == part.id))
+    has_history = session.scalar(
+        select(func.count(NicheEvent.id)).where(NicheEvent.niche_id == part.id)
+    )
     alerts = session.scalar(select(func.count(NicheAlert.id)).where(NicheAlert.niche_id == part.id))
-    if not part.signals and not part.keys and not has_history and not alerts and not part.purged_count:
+    if (
+        not part.signals
+        and not part.keys
+        and not has_history
+        and not alerts
+        and not part.purged_count
+    ):
         session.delete(part)  # nothing of its own left: the split never happened
     return holder
 
@@ -254,7 +319,9 @@ def alert_matching_niches(session: Session, services: list[Service]) -> int:
     ).all()
     made = 0
     for service in services:
-        categories = {c.id for c in service.categories} | {parent_of.get(c.id) for c in service.categories} - {None}
+        categories = {c.id for c in service.categories} | {
+            parent_of.get(c.id) for c in service.categories
+        } - {None}
         stems = set(analyse(f"{service.name} {service.description}"))
         for key, niche_id, region_id in keys:
             if region_id != service.region_id:
@@ -272,11 +339,14 @@ def alert_matching_niches(session: Session, services: list[Service]) -> int:
 
 
 def open_alerts(session: Session, region_id: int) -> list[NicheAlert]:
-    return list(session.scalars(
-        select(NicheAlert).join(Niche, NicheAlert.niche_id == Niche.id)
-        .where(Niche.region_id == region_id, NicheAlert.dismissed_at.is_(None))
-        .order_by(NicheAlert.created_at.desc())
-    ))
+    return list(
+        session.scalars(
+            select(NicheAlert)
+            .join(Niche, NicheAlert.niche_id == Niche.id)
+            .where(Niche.region_id == region_id, NicheAlert.dismissed_at.is_(None))
+            .order_by(NicheAlert.created_at.desc())
+        )
+    )
 
 
 def dismiss(session: Session, alert: NicheAlert) -> None:
@@ -285,7 +355,10 @@ def dismiss(session: Session, alert: NicheAlert) -> None:
 
 
 def signal_count(session: Session, niche: Niche) -> int:
-    return (session.scalar(select(func.count(DemandSignal.id)).where(DemandSignal.niche_id == niche.id)) or 0) + niche.purged_count
+    return (
+        session.scalar(select(func.count(DemandSignal.id)).where(DemandSignal.niche_id == niche.id))
+        or 0
+    ) + niche.purged_count
 
 
 def residents_words(niche: Niche) -> str:

@@ -3,6 +3,7 @@
 Counts are kept per week (the Monday), so a period covers whole weeks: the weeks whose Monday
 lies between its first and last day. A custom period is rounded out to whole weeks the same way.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,7 +15,11 @@ from ..i18n import LOCALE
 from .counting import week_of
 
 # The choices of the period picker: key, label, length in weeks.
-PRESETS = (("4w", "Laatste 4 weken", 4), ("12w", "Laatste 12 weken", 12), ("12m", "Laatste 12 maanden", 52))
+PRESETS = (
+    ("4w", "Laatste 4 weken", 4),
+    ("12w", "Laatste 12 weken", 12),
+    ("12m", "Laatste 12 maanden", 52),
+)
 DEFAULT = "12w"
 MONTHLY_FROM_WEEKS = 17  # longer periods are shown per month: 52 bars per week are unreadable
 LONGEST_WEEKS = 3 * 52
@@ -52,7 +57,7 @@ class Period:
 
     @property
     def label(self) -> str:
-        """"3 november 2025 tot en met 25 januari 2026"."""
+        """ "3 november 2025 tot en met 25 januari 2026"."""
         return f"{long_date(self.first_week)} tot en met {long_date(self.end)}"
 
 

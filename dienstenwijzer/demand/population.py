@@ -1,4 +1,5 @@
 """Inhabitants per municipality (fixtures/bevolking.csv), for figures per 1 000 inhabitants."""
+
 from __future__ import annotations
 
 import csv

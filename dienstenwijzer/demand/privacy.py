@@ -9,6 +9,7 @@ digits) stay: "poetshulp 9000" is a need with a place, not a person.
 Clients are told apart only by a keyed hash of their address and the day: it limits how much
 one client can count without storing who they are, and cannot be linked across days.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -5,6 +5,7 @@ two different clients had the need, or when staff record it at the desk; only th
 niche without a category get a title, made of the words both clients used. Residents' searches
 and forms always carry a client key; a signal without one (a script) confirms like the desk.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -24,15 +25,17 @@ from .privacy import strip_personal_data
 SEARCH_SIGNALS_PER_CLIENT_HOUR = 3
 
 
-def _signal(session: Session, region: Region, synonyms: SynonymIndex, text: str, source: str,
-            **fields) -> DemandSignal:
+def _signal(
+    session: Session, region: Region, synonyms: SynonymIndex, text: str, source: str, **fields
+) -> DemandSignal:
     text = strip_personal_data(text)[:500]
     normalised, categories = normalise(text, synonyms)
     parent_of = dict(session.execute(select(Category.id, Category.parent_id)).all())
     key = grouping_key(normalised, categories, parent_of)
     niche = niche_for_key(session, region.id, key)
-    signal = DemandSignal(region_id=region.id, niche=niche, source=source, text=text,
-                          normalised=normalised, **fields)
+    signal = DemandSignal(
+        region_id=region.id, niche=niche, source=source, text=text, normalised=normalised, **fields
+    )
     session.add(signal)
     session.flush()
     _confirm_if_shared(session, niche, signal)
@@ -52,7 +55,9 @@ def _confirm_if_shared(session: Session, niche: Niche, signal: DemandSignal) -> 
         session.flush()
         return
     rows = session.execute(
-        select(DemandSignal.id, DemandSignal.client_key, DemandSignal.text).where(DemandSignal.niche_id == niche.id)
+        select(DemandSignal.id, DemandSignal.client_key, DemandSignal.text).where(
+            DemandSignal.niche_id == niche.id
+        )
     ).all()
     # A signal without a client key (recorded before keys existed) stands for a client of its own.
     texts_by_client: dict[str, list[str]] = {}
@@ -71,35 +76,69 @@ def _named_by_category(niche: Niche) -> bool:
     return any(k.key.startswith("cat:") for k in niche.keys)
 
 
-def search_signals_this_hour(session: Session, client_key: str, now: dt.datetime | None = None) -> int:
+def search_signals_this_hour(
+    session: Session, client_key: str, now: dt.datetime | None = None
+) -> int:
     since = (now or utcnow()) - dt.timedelta(hours=1)
-    return session.scalar(select(func.count(DemandSignal.id)).where(
-        DemandSignal.client_key == client_key, DemandSignal.source == SOURCE_SEARCH,
-        DemandSignal.created_at > since)) or 0
+    return (
+        session.scalar(
+            select(func.count(DemandSignal.id)).where(
+                DemandSignal.client_key == client_key,
+                DemandSignal.source == SOURCE_SEARCH,
+                DemandSignal.created_at > since,
+            )
+        )
+        or 0
+    )
 
 
-def record_search_miss(session: Session, region: Region, synonyms: SynonymIndex, text: str,
-                       filters: dict, municipality_nis: str | None,
-                       client_key: str | None = None) -> DemandSignal | None:
+def record_search_miss(
+    session: Session,
+    region: Region,
+    synonyms: SynonymIndex,
+    text: str,
+    filters: dict,
+    municipality_nis: str | None,
+    client_key: str | None = None,
+) -> DemandSignal | None:
     """A resident's search that found nothing, also after typo correction. Never who searched.
 
     None when this client already made SEARCH_SIGNALS_PER_CLIENT_HOUR signals in the last hour.
     """
     if is_junk(strip_personal_data(text)):
         return None  # numbers, operators, a letter or two: no need (the caller usually checked)
-    if client_key and search_signals_this_hour(session, client_key) >= SEARCH_SIGNALS_PER_CLIENT_HOUR:
+    if (
+        client_key
+        and search_signals_this_hour(session, client_key) >= SEARCH_SIGNALS_PER_CLIENT_HOUR
+    ):
         return None
     if _filters_chosen(filters) and _found_without_filters(region, text):
         # The words find services; the resident's filters left none. Recorded as such, in no
         # niche: it is no unmet demand (monitoring can still count it).
-        signal = DemandSignal(region_id=region.id, niche=None, source=SOURCE_SEARCH, kind=KIND_FILTERED,
-                              text=strip_personal_data(text)[:500], normalised="", filters=filters,
-                              municipality_nis=municipality_nis, client_key=client_key)
+        signal = DemandSignal(
+            region_id=region.id,
+            niche=None,
+            source=SOURCE_SEARCH,
+            kind=KIND_FILTERED,
+            text=strip_personal_data(text)[:500],
+            normalised="",
+            filters=filters,
+            municipality_nis=municipality_nis,
+            client_key=client_key,
+        )
         session.add(signal)
         session.flush()
         return signal
-    return _signal(session, region, synonyms, text, SOURCE_SEARCH, filters=filters,
-                   municipality_nis=municipality_nis, client_key=client_key)
+    return _signal(
+        session,
+        region,
+        synonyms,
+        text,
+        SOURCE_SEARCH,
+        filters=filters,
+        municipality_nis=municipality_nis,
+        client_key=client_key,
+    )
 
 
 def _filters_chosen(filters: dict) -> bool:
@@ -115,22 +154,61 @@ def _found_without_filters(region: Region, text: str) -> bool:
     return result.total > 0 and not result.weak
 
 
-def record_request(session: Session, region: Region, synonyms: SynonymIndex, text: str, *,
-                   municipality_nis: str | None, urgency: str | None, frequency: str | None,
-                   contact: str | None, consent: bool, retention_days: int,
-                   client_key: str | None = None, today: dt.date | None = None) -> DemandSignal:
+def record_request(
+    session: Session,
+    region: Region,
+    synonyms: SynonymIndex,
+    text: str,
+    *,
+    municipality_nis: str | None,
+    urgency: str | None,
+    frequency: str | None,
+    contact: str | None,
+    consent: bool,
+    retention_days: int,
+    client_key: str | None = None,
+    today: dt.date | None = None,
+) -> DemandSignal:
     """The "Ik vind niet wat ik zoek" form; a contact only with consent, kept for a stated time."""
     keep = bool(contact and consent)
     return _signal(
-        session, region, synonyms, text, SOURCE_FORM, municipality_nis=municipality_nis, urgency=urgency,
-        frequency=frequency, contact=contact.strip() if keep else None, contact_consent=keep,
-        contact_until=((today or dt.date.today()) + dt.timedelta(days=retention_days)) if keep else None,
+        session,
+        region,
+        synonyms,
+        text,
+        SOURCE_FORM,
+        municipality_nis=municipality_nis,
+        urgency=urgency,
+        frequency=frequency,
+        contact=contact.strip() if keep else None,
+        contact_consent=keep,
+        contact_until=((today or dt.date.today()) + dt.timedelta(days=retention_days))
+        if keep
+        else None,
         client_key=client_key,
     )
 
 
-def record_desk(session: Session, region: Region, synonyms: SynonymIndex, text: str, user: User, *,
-                municipality_nis: str | None, urgency: str | None, frequency: str | None) -> DemandSignal:
+def record_desk(
+    session: Session,
+    region: Region,
+    synonyms: SynonymIndex,
+    text: str,
+    user: User,
+    *,
+    municipality_nis: str | None,
+    urgency: str | None,
+    frequency: str | None,
+) -> DemandSignal:
     """A need heard at the desk or on the phone, recorded by staff: it confirms the niche."""
-    return _signal(session, region, synonyms, text, SOURCE_DESK, municipality_nis=municipality_nis,
-                   urgency=urgency, frequency=frequency, recorded_by_id=user.id)
+    return _signal(
+        session,
+        region,
+        synonyms,
+        text,
+        SOURCE_DESK,
+        municipality_nis=municipality_nis,
+        urgency=urgency,
+        frequency=frequency,
+        recorded_by_id=user.id,
+    )

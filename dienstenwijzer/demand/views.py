@@ -1,4 +1,5 @@
 """Needs and niches: the residents' form, the desk, the niche board, monitoring."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -40,14 +41,17 @@ bp = Blueprint("demand", __name__)
 
 
 def _municipality_choices(region: Region) -> list[SelectChoice]:
-    return [SelectChoice("", "— kies —")] + [SelectChoice(m.nis_code, m.name) for m in region.municipalities]
+    return [SelectChoice("", "— kies —")] + [
+        SelectChoice(m.nis_code, m.name) for m in region.municipalities
+    ]
 
 
 # -- residents --------------------------------------------------------------------------------
 
+
 @bp.route("/<gebied>/vraag", methods=["GET", "POST"])
 def resident_need(gebied: str):
-    """"Ik vind niet wat ik zoek": a need in the resident's words; contact only with consent."""
+    """ "Ik vind niet wat ik zoek": a need in the resident's words; contact only with consent."""
     region = region_or_404(gebied)
     form = ResidentNeedForm()
     form.municipality.choices = _municipality_choices(region)
@@ -60,15 +64,24 @@ def resident_need(gebied: str):
         secret = current_app.config["SECRET_KEY"]
         client = client_hash(secret, request.remote_addr)
         since = utcnow() - dt.timedelta(hours=1)
-        recent = db.session.scalar(select(func.count(FormSubmission.id)).where(
-            FormSubmission.client_hash == client, FormSubmission.created_at > since))
+        recent = db.session.scalar(
+            select(func.count(FormSubmission.id)).where(
+                FormSubmission.client_hash == client, FormSubmission.created_at > since
+            )
+        )
         if recent >= int(current_app.config["NEED_FORM_LIMIT_PER_HOUR"]):
             problem = "U hebt het afgelopen uur al veel vragen gestuurd. Probeer het later opnieuw, of bel de regisseur."
         else:
             record_request(
-                db.session, region, search.synonyms(region.slug), form.need.data,
-                municipality_nis=form.municipality.data or None, urgency=form.urgency.data or None,
-                frequency=form.frequency.data or None, contact=form.contact.data, consent=form.consent.data,
+                db.session,
+                region,
+                search.synonyms(region.slug),
+                form.need.data,
+                municipality_nis=form.municipality.data or None,
+                urgency=form.urgency.data or None,
+                frequency=form.frequency.data or None,
+                contact=form.contact.data,
+                consent=form.consent.data,
                 retention_days=int(current_app.config["NEED_CONTACT_RETENTION_DAYS"]),
                 client_key=client_key(secret, request.remote_addr, dt.date.today()),
             )
@@ -76,11 +89,17 @@ def resident_need(gebied: str):
             db.session.commit()
             return render_template("demand/thanks.html", region=region)
     status = 429 if problem else (400 if form.errors else 200)
-    return render_template("demand/resident_form.html", region=region, form=form, problem=problem,
-                           retention_months=int(current_app.config["NEED_CONTACT_RETENTION_DAYS"]) // 30), status
+    return render_template(
+        "demand/resident_form.html",
+        region=region,
+        form=form,
+        problem=problem,
+        retention_months=int(current_app.config["NEED_CONTACT_RETENTION_DAYS"]) // 30,
+    ), status
 
 
 # -- the desk ---------------------------------------------------------------------------------
+
 
 @bp.route("/<gebied>/beheer/vragen/nieuw", methods=["GET", "POST"])
 @region_view(manage=False)
@@ -89,16 +108,26 @@ def desk_need(region: Region):
     form = NeedForm()
     form.municipality.choices = _municipality_choices(region)
     if form.validate_on_submit():
-        signal = record_desk(db.session, region, search.synonyms(region.slug), form.need.data, current_user,
-                             municipality_nis=form.municipality.data or None, urgency=form.urgency.data or None,
-                             frequency=form.frequency.data or None)
+        signal = record_desk(
+            db.session,
+            region,
+            search.synonyms(region.slug),
+            form.need.data,
+            current_user,
+            municipality_nis=form.municipality.data or None,
+            urgency=form.urgency.data or None,
+            frequency=form.frequency.data or None,
+        )
         db.session.commit()
         flash(f"Vraag genoteerd bij de niche “{signal.niche.title}”.", "info")
         return redirect(url_for("demand.desk_need", gebied=region.slug))
-    return render_template("demand/desk_form.html", region=region, form=form), (400 if form.errors else 200)
+    return render_template("demand/desk_form.html", region=region, form=form), (
+        400 if form.errors else 200
+    )
 
 
 # -- niches -----------------------------------------------------------------------------------
+
 
 @bp.get("/<gebied>/beheer/niches")
 @region_view()
@@ -116,16 +145,26 @@ def board(region: Region):
     pages = max(1, -(-len(rows) // per_page))
     keep_in_range(page_no, pages)
     return render_template(
-        "demand/board.html", region=region, rows=rows[(page_no - 1) * per_page: page_no * per_page],
-        total=len(rows), page_no=page_no, pages=pages, status=status,
-        statuses=NICHE_STATUSES, alerts=niches.open_alerts(db.session, region.id),
+        "demand/board.html",
+        region=region,
+        rows=rows[(page_no - 1) * per_page : page_no * per_page],
+        total=len(rows),
+        page_no=page_no,
+        pages=pages,
+        status=status,
+        statuses=NICHE_STATUSES,
+        alerts=niches.open_alerts(db.session, region.id),
     )
 
 
 def _niche_form(region: Region, niche: Niche) -> NicheForm:
     form = NicheForm(obj=niche)
-    services = db.session.scalars(services_of(region).where(Service.status == STATUS_ACTIVE).order_by(Service.name)).all()
-    form.service_id.choices = [SelectChoice(0, "— kies een dienst —")] + [SelectChoice(s.id, s.name) for s in services]
+    services = db.session.scalars(
+        services_of(region).where(Service.status == STATUS_ACTIVE).order_by(Service.name)
+    ).all()
+    form.service_id.choices = [SelectChoice(0, "— kies een dienst —")] + [
+        SelectChoice(s.id, s.name) for s in services
+    ]
     if not form.is_submitted():
         form.service_id.data = niche.service_id or 0
     return form
@@ -134,8 +173,13 @@ def _niche_form(region: Region, niche: Niche) -> NicheForm:
 def _merge_form(region: Region, niche: Niche) -> MergeForm:
     form = MergeForm(prefix="merge")
     others = db.session.scalars(
-        niches_of(region).where(Niche.id != niche.id, Niche.confirmed.is_(True)).order_by(Niche.title)).all()
-    form.into.choices = [SelectChoice(0, "— kies een niche —")] + [SelectChoice(n.id, n.title) for n in others]
+        niches_of(region)
+        .where(Niche.id != niche.id, Niche.confirmed.is_(True))
+        .order_by(Niche.title)
+    ).all()
+    form.into.choices = [SelectChoice(0, "— kies een niche —")] + [
+        SelectChoice(n.id, n.title) for n in others
+    ]
     return form
 
 
@@ -145,20 +189,36 @@ def niche_detail(region: Region, niche_id: int):
     niche = niche_of(region, niche_id)
     form = _niche_form(region, niche)
     if form.validate_on_submit():
-        service = db.session.scalar(services_of(region).where(Service.id == form.service_id.data)) if form.service_id.data else None
+        service = (
+            db.session.scalar(services_of(region).where(Service.id == form.service_id.data))
+            if form.service_id.data
+            else None
+        )
         if form.status.data == "ingevuld" and service is None:
             form.service_id.errors.append("Kies de dienst die de niche nu invult.")
         else:
-            niches.update_niche(db.session, niche, title=form.title.data, status=form.status.data,
-                                service=service, reason=form.reason.data)
+            niches.update_niche(
+                db.session,
+                niche,
+                title=form.title.data,
+                status=form.status.data,
+                service=service,
+                reason=form.reason.data,
+            )
             db.session.commit()
             flash("Niche bewaard.", "info")
             return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     [fig] = niches.figures(db.session, [niche])
-    return render_template("demand/niche.html", region=region, niche=niche, fig=fig, form=form,
-                           merge_form=_merge_form(region, niche),
-                           history=niches.history(db.session, niche),
-                           **_teach_choices(region, niche)), (400 if form.errors else 200)
+    return render_template(
+        "demand/niche.html",
+        region=region,
+        niche=niche,
+        fig=fig,
+        form=form,
+        merge_form=_merge_form(region, niche),
+        history=niches.history(db.session, niche),
+        **_teach_choices(region, niche),
+    ), (400 if form.errors else 200)
 
 
 def _teach_choices(region: Region, niche: Niche) -> dict:
@@ -167,9 +227,12 @@ def _teach_choices(region: Region, niche: Niche) -> dict:
         return {"teach_term": None}
     return {
         "teach_term": niches.residents_words(niche),
-        "teach_categories": db.session.scalars(select(Category).order_by(Category.position, Category.label)).all(),
+        "teach_categories": db.session.scalars(
+            select(Category).order_by(Category.position, Category.label)
+        ).all(),
         "teach_services": db.session.scalars(
-            services_of(region).where(Service.status == STATUS_ACTIVE).order_by(Service.name)).all(),
+            services_of(region).where(Service.status == STATUS_ACTIVE).order_by(Service.name)
+        ).all(),
     }
 
 
@@ -190,11 +253,19 @@ def merge(region: Region, niche_id: int):
     target = niche_of(region, form.into.data)
     if not _confirmed():
         figs = {f.niche.id: f for f in niches.figures(db.session, [niche, target])}
-        return render_template("demand/niche_merge_confirm.html", region=region, niche=niche,
-                               target=target, figs=figs, form=form)
+        return render_template(
+            "demand/niche_merge_confirm.html",
+            region=region,
+            niche=niche,
+            target=target,
+            figs=figs,
+            form=form,
+        )
     niches.merge(db.session, niche, target, actor=current_user.email)
     db.session.commit()
-    flash(f"Samengevoegd met “{target.title}”. Ongedaan maken kan hieronder bij Geschiedenis.", "info")
+    flash(
+        f"Samengevoegd met “{target.title}”. Ongedaan maken kan hieronder bij Geschiedenis.", "info"
+    )
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=target.id))
 
 
@@ -210,12 +281,24 @@ def split(region: Region, niche_id: int):
         return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     title = request.form.get("title", "")[:200]
     if not _confirmed():
-        return render_template("demand/niche_split_confirm.html", region=region, niche=niche, title=title,
-                               signals=[s for s in niche.signals if s.id in chosen])
+        return render_template(
+            "demand/niche_split_confirm.html",
+            region=region,
+            niche=niche,
+            title=title,
+            signals=[s for s in niche.signals if s.id in chosen],
+        )
     new = niches.split(db.session, niche, chosen, title, actor=current_user.email)
     db.session.commit()
-    flash(ngettext("%(num)d vraag afgesplitst naar “%(title)s”.", "%(num)d vragen afgesplitst naar “%(title)s”.",
-                   len(chosen), title=new.title), "info")
+    flash(
+        ngettext(
+            "%(num)d vraag afgesplitst naar “%(title)s”.",
+            "%(num)d vragen afgesplitst naar “%(title)s”.",
+            len(chosen),
+            title=new.title,
+        ),
+        "info",
+    )
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=new.id))
 
 
@@ -233,8 +316,12 @@ def undo(region: Region, niche_id: int, event_id: int):
         flash(str(exc), "info")
         return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
     db.session.commit()
-    flash(f"Ongedaan gemaakt: “{event.other_title}” is weer apart."
-          if event.kind == EVENT_MERGED else "Ongedaan gemaakt: de vragen zijn terug.", "info")
+    flash(
+        f"Ongedaan gemaakt: “{event.other_title}” is weer apart."
+        if event.kind == EVENT_MERGED
+        else "Ongedaan gemaakt: de vragen zijn terug.",
+        "info",
+    )
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=back.id))
 
 
@@ -247,6 +334,7 @@ def dismiss_alert(region: Region, alert_id: int):
 
 
 # -- monitoring -------------------------------------------------------------------------------
+
 
 def _period() -> tuple[PeriodForm, periods.Period]:
     """The period picked in the query string; the default one while the picker has an error."""
@@ -263,8 +351,9 @@ def _population() -> dict[str, int]:
 
 
 def _region_figures(region: Region, period: periods.Period) -> dict:
-    return monitoring.region_figures(db.session, region, period, _population(), stale_before(),
-                                     hide_before())
+    return monitoring.region_figures(
+        db.session, region, period, _population(), stale_before(), hide_before()
+    )
 
 
 @bp.get("/<gebied>/beheer/monitoring")
@@ -272,7 +361,10 @@ def _region_figures(region: Region, period: periods.Period) -> dict:
 def region_monitoring(region: Region):
     form, period = _period()
     return render_template(
-        "demand/monitoring.html", region=region, form=form, period=period,
+        "demand/monitoring.html",
+        region=region,
+        form=form,
+        period=period,
         figs=_region_figures(region, period),
         comparison=monitoring.comparison(db.session, region, period, _population()),
         unmet=monitoring.unmet_searches(db.session, region, period),
@@ -293,19 +385,29 @@ def region_monitoring_csv(region: Region, name: str):
 @admin_required
 def all_monitoring():
     form, period = _period()
-    series = monitoring.all_regions(db.session, period, _population(), stale_before(), hide_before())
-    return render_template("demand/monitoring_all.html", series=series, form=form,
-                           period=period), (400 if form.errors else 200)
+    series = monitoring.all_regions(
+        db.session, period, _population(), stale_before(), hide_before()
+    )
+    return render_template("demand/monitoring_all.html", series=series, form=form, period=period), (
+        400 if form.errors else 200
+    )
 
 
 @bp.get("/beheer/monitoring.csv")
 @admin_required
 def all_monitoring_csv():
     _, period = _period()
-    series = monitoring.all_regions(db.session, period, _population(), stale_before(), hide_before())
+    series = monitoring.all_regions(
+        db.session, period, _population(), stale_before(), hide_before()
+    )
     return _csv(series.to_csv(), "alle-zorggebieden")
 
 
 def _csv(body: str, name: str) -> Response:
-    return Response(body, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="monitoring-{name}-{dt.date.today().isoformat()}.csv"'})
+    return Response(
+        body,
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="monitoring-{name}-{dt.date.today().isoformat()}.csv"'
+        },
+    )

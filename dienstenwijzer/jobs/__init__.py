@@ -1,4 +1,5 @@
 """Jobs: vacancies at providers, eligibility rules, and referrals by werkwinkel consulenten."""
+
 from __future__ import annotations
 
 from flask import Flask

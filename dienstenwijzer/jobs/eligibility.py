@@ -4,6 +4,7 @@ The profile lives only in this request: it is never written to the database, the
 log. What a referral needs later (vacancy and rule) travels in a signed form field
 (`eligibility_token`), which holds no profile data.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,7 +49,9 @@ class Profile:
         }
 
 
-def check(session: Session, profile: Profile, on: dt.date | None = None) -> list[eligibility_rules.Judgement]:
+def check(
+    session: Session, profile: Profile, on: dt.date | None = None
+) -> list[eligibility_rules.Judgement]:
     return eligibility_rules.judge(eligibility_rules.in_force(session, on), profile.facts())
 
 
@@ -65,9 +68,15 @@ class Match:
         return 1 if self.judgement.open_to_all else 2
 
 
-def matching_vacancies(session: Session, region: Region, judgements: list[eligibility_rules.Judgement],
-                       places: Places, origin: tuple[float, float] | None, secret: str,
-                       limit: int = 50) -> list[Match]:
+def matching_vacancies(
+    session: Session,
+    region: Region,
+    judgements: list[eligibility_rules.Judgement],
+    places: Places,
+    origin: tuple[float, float] | None,
+    secret: str,
+    limit: int = 50,
+) -> list[Match]:
     """Open vacancies of the zorggebied the person may take: best fit first, then nearest."""
     eligible = {j.instrument: j for j in judgements if j.eligible}
     if not eligible:
@@ -81,8 +90,14 @@ def matching_vacancies(session: Session, region: Region, judgements: list[eligib
             km = distance_km(origin[0], origin[1], place.lat, place.lon)
         judgement = eligible[vacancy.instrument]
         matches.append(Match(vacancy, judgement, km, make_token(secret, vacancy, judgement.rule)))
-    matches.sort(key=lambda m: (-m.fit, m.km if m.km is not None else 1e9,
-                                m.vacancy.start_date or dt.date.max, m.vacancy.id))
+    matches.sort(
+        key=lambda m: (
+            -m.fit,
+            m.km if m.km is not None else 1e9,
+            m.vacancy.start_date or dt.date.max,
+            m.vacancy.id,
+        )
+    )
     return matches[:limit]
 
 
@@ -91,22 +106,33 @@ def _serializer(secret: str) -> URLSafeTimedSerializer:
 
 
 def make_token(secret: str, vacancy: Vacancy, rule: eligibility_rules.RuleRef) -> str:
-    return _serializer(secret).dumps({
-        "v": vacancy.id, "i": vacancy.instrument,
-        "k": rule.rule_set_key, "n": rule.rule_set_version, "r": rule.rule_id,
-    })
+    return _serializer(secret).dumps(
+        {
+            "v": vacancy.id,
+            "i": vacancy.instrument,
+            "k": rule.rule_set_key,
+            "n": rule.rule_set_version,
+            "r": rule.rule_id,
+        }
+    )
 
 
 class TokenProblem(ValueError):
     pass
 
 
-def read_token(secret: str, token: str, max_age: int = TOKEN_MAX_AGE) -> tuple[int, str, eligibility_rules.RuleRef]:
+def read_token(
+    secret: str, token: str, max_age: int = TOKEN_MAX_AGE
+) -> tuple[int, str, eligibility_rules.RuleRef]:
     """(vacancy id, instrument, rule) from a token made by make_token; TokenProblem in Dutch."""
     try:
         data = _serializer(secret).loads(token, max_age=max_age)
     except SignatureExpired:
-        raise TokenProblem("Deze controle is te oud. Doe de controle opnieuw en verwijs dan door.") from None
+        raise TokenProblem(
+            "Deze controle is te oud. Doe de controle opnieuw en verwijs dan door."
+        ) from None
     except BadSignature:
-        raise TokenProblem("Deze doorverwijzing hoort niet bij een controle. Doe de controle opnieuw.") from None
+        raise TokenProblem(
+            "Deze doorverwijzing hoort niet bij een controle. Doe de controle opnieuw."
+        ) from None
     return data["v"], data["i"], eligibility_rules.RuleRef(data["k"], data["n"], data["r"])

@@ -25,6 +25,7 @@ A person is eligible for an instrument when every condition of at least one of i
 newest rule set in force that date which mentions it, so a new set may cover one instrument only
 (for example wijk-werken) and the others stay as they were.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -103,14 +104,20 @@ class Condition:
         """The condition in plain Dutch."""
         v = self.value
         if self.fact == "age":
-            return {"at_least": f"{v} jaar of ouder", "at_most": f"hoogstens {v} jaar",
-                    "below": f"jonger dan {v} jaar", "above": f"ouder dan {v} jaar"}[self.operator]
+            return {
+                "at_least": f"{v} jaar of ouder",
+                "at_most": f"hoogstens {v} jaar",
+                "below": f"jonger dan {v} jaar",
+                "above": f"ouder dan {v} jaar",
+            }[self.operator]
         if self.fact == "months_job_seeker":
             months = ngettext("%(num)d maand", "%(num)d maanden", v)
-            return {"at_least": f"minstens {months} werkzoekend",
-                    "at_most": f"hoogstens {months} werkzoekend",
-                    "below": f"minder dan {months} werkzoekend",
-                    "above": f"meer dan {months} werkzoekend"}[self.operator]
+            return {
+                "at_least": f"minstens {months} werkzoekend",
+                "at_most": f"hoogstens {months} werkzoekend",
+                "below": f"minder dan {months} werkzoekend",
+                "above": f"meer dan {months} werkzoekend",
+            }[self.operator]
         if self.fact == "diploma":
             if self.operator == "at_most":
                 return f"hoogstens {DIPLOMA_SHORT[v]}"
@@ -174,7 +181,11 @@ class LegalSource:
 
     @property
     def link(self) -> str | None:
-        return self.reference if self.reference and self.reference.startswith(("https://", "http://")) else None
+        return (
+            self.reference
+            if self.reference and self.reference.startswith(("https://", "http://"))
+            else None
+        )
 
 
 @dataclass(frozen=True)
@@ -223,6 +234,7 @@ def cited_rule_sets(judgements: list[Judgement]) -> tuple[list[ParsedRuleSet], d
 
 # -- parsing and validation -------------------------------------------------------------------
 
+
 def parse_document(text: str) -> ParsedRuleSet:
     """Parse and validate a rule set's YAML; RuleSetError lists every problem in Dutch."""
     try:
@@ -230,23 +242,45 @@ def parse_document(text: str) -> ParsedRuleSet:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" op regel {mark.line + 1}" if mark is not None else ""
-        raise RuleSetError([(f"Dit is geen geldige YAML: fout{where}. Zet een zin met een dubbelepunt tussen "
-                             "aanhalingstekens of gebruik >- en schrijf hem op de volgende regel.")]) from None
+        raise RuleSetError(
+            [
+                (
+                    f"Dit is geen geldige YAML: fout{where}. Zet een zin met een dubbelepunt tussen "
+                    "aanhalingstekens of gebruik >- en schrijf hem op de volgende regel."
+                )
+            ]
+        ) from None
     return parse_data(data)
 
 
 def parse_data(data: Any) -> ParsedRuleSet:
     problems: list[str] = []
     if not isinstance(data, dict):
-        raise RuleSetError([("Een regelset is een YAML-document met de sleutels id, version, title, "
-                             "effective_from, source en instruments.")])
-    unknown = set(data) - {"id", "version", "title", "effective_from", "source", "instruments",
-                           "legal_source", "valid_until"}
+        raise RuleSetError(
+            [
+                (
+                    "Een regelset is een YAML-document met de sleutels id, version, title, "
+                    "effective_from, source en instruments."
+                )
+            ]
+        )
+    unknown = set(data) - {
+        "id",
+        "version",
+        "title",
+        "effective_from",
+        "source",
+        "instruments",
+        "legal_source",
+        "valid_until",
+    }
     if unknown:
         problems.append(f"Onbekende sleutel(s): {', '.join(sorted(map(str, unknown)))}.")
     key = data.get("id")
     if not isinstance(key, str) or not SLUG.match(key):
-        problems.append("id: geef een korte naam in kleine letters, cijfers en streepjes (bv. wijk-werken-2018).")
+        problems.append(
+            "id: geef een korte naam in kleine letters, cijfers en streepjes (bv. wijk-werken-2018)."
+        )
     version = data.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         problems.append("version: geef een geheel getal vanaf 1.")
@@ -271,7 +305,9 @@ def parse_data(data: Any) -> ParsedRuleSet:
     if source is None and legal is not None:
         source = legal_text(legal)
     if not isinstance(source, str) or len(source.strip()) < 10:
-        problems.append("source: vermeld de bron (de regelgeving of beleidsbrief waar de regels uit komen).")
+        problems.append(
+            "source: vermeld de bron (de regelgeving of beleidsbrief waar de regels uit komen)."
+        )
     instruments: dict[str, InstrumentRules] = {}
     raw_instruments = data.get("instruments")
     if not isinstance(raw_instruments, dict) or not raw_instruments:
@@ -303,15 +339,29 @@ def parse_data(data: Any) -> ParsedRuleSet:
             if rule is not None:
                 parsed_rules.append(rule)
         if not not_eligible.strip() and any(r.conditions for r in parsed_rules):
-            problems.append(f"{where}.not_eligible: schrijf in gewone taal wanneer iemand niet in aanmerking komt.")
+            problems.append(
+                f"{where}.not_eligible: schrijf in gewone taal wanneer iemand niet in aanmerking komt."
+            )
         inst_source = body.get("source")
-        instruments[name] = InstrumentRules(name, tuple(parsed_rules), not_eligible.strip(),
-                                            inst_source if isinstance(inst_source, str) else None)
+        instruments[name] = InstrumentRules(
+            name,
+            tuple(parsed_rules),
+            not_eligible.strip(),
+            inst_source if isinstance(inst_source, str) else None,
+        )
     if problems:
         raise RuleSetError(problems)
-    return ParsedRuleSet(key=key, version=version, title=title.strip(), effective_from=effective,
-                         source=source.strip(), instruments=instruments, raw=_jsonable(data),
-                         legal=legal, valid_until=valid_until)
+    return ParsedRuleSet(
+        key=key,
+        version=version,
+        title=title.strip(),
+        effective_from=effective,
+        source=source.strip(),
+        instruments=instruments,
+        raw=_jsonable(data),
+        legal=legal,
+        valid_until=valid_until,
+    )
 
 
 def _date(value: Any) -> dt.date | None:
@@ -398,14 +448,18 @@ def _parse_condition(raw: Any, where: str, problems: list[str]) -> Condition | N
     kind = FACTS[fact]
     operator = next(k for k in raw if k != "fact")
     if operator not in OPERATORS[kind]:
-        problems.append(f"{where}: '{operator}' kan niet bij {fact}. Kies uit: {', '.join(OPERATORS[kind])}.")
+        problems.append(
+            f"{where}: '{operator}' kan niet bij {fact}. Kies uit: {', '.join(OPERATORS[kind])}."
+        )
         return None
     value = raw[operator]
     if kind == "number" and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
         problems.append(f"{where}.{operator}: verwacht een geheel getal vanaf 0.")
         return None
     if kind == "diploma" and value not in DIPLOMAS:
-        problems.append(f"{where}.{operator}: onbekend diploma '{value}'. Kies uit: {', '.join(DIPLOMAS)}.")
+        problems.append(
+            f"{where}.{operator}: onbekend diploma '{value}'. Kies uit: {', '.join(DIPLOMAS)}."
+        )
         return None
     if kind == "bool" and not isinstance(value, bool):
         problems.append(f"{where}.{operator}: verwacht true of false.")
@@ -425,20 +479,37 @@ def _jsonable(value: Any) -> Any:
 
 # -- storage ----------------------------------------------------------------------------------
 
+
 def store(session: Session, document: str, actor: str = "systeem") -> RuleSet:
     """Validate and store a new rule set. A stored set never changes: a change is a new version."""
     parsed = parse_document(document)
-    existing = session.scalar(select(RuleSet).where(RuleSet.key == parsed.key, RuleSet.version == parsed.version))
+    existing = session.scalar(
+        select(RuleSet).where(RuleSet.key == parsed.key, RuleSet.version == parsed.version)
+    )
     if existing is not None:
-        raise RuleSetError([(f"Regelset {parsed.key} versie {parsed.version} bestaat al. "
-                             "Geef de nieuwe regels een hoger versienummer.")])
+        raise RuleSetError(
+            [
+                (
+                    f"Regelset {parsed.key} versie {parsed.version} bestaat al. "
+                    "Geef de nieuwe regels een hoger versienummer."
+                )
+            ]
+        )
     legal = parsed.legal
-    rule_set = RuleSet(key=parsed.key, version=parsed.version, title=parsed.title,
-                       effective_from=parsed.effective_from, source=parsed.source, document=document,
-                       rules=parsed.raw, created_by=actor, valid_until=parsed.valid_until,
-                       source_title=legal.title if legal else None,
-                       source_date=legal.date if legal else None,
-                       source_reference=legal.reference if legal else None)
+    rule_set = RuleSet(
+        key=parsed.key,
+        version=parsed.version,
+        title=parsed.title,
+        effective_from=parsed.effective_from,
+        source=parsed.source,
+        document=document,
+        rules=parsed.raw,
+        created_by=actor,
+        valid_until=parsed.valid_until,
+        source_title=legal.title if legal else None,
+        source_date=legal.date if legal else None,
+        source_reference=legal.reference if legal else None,
+    )
     session.add(rule_set)
     session.flush()
     return rule_set
@@ -450,7 +521,9 @@ def load_directory(session: Session, directory: Path) -> int:
     for path in sorted(directory.glob("*.yaml")):
         text = path.read_text(encoding="utf-8")
         parsed = parse_document(text)
-        exists = session.scalar(select(RuleSet.id).where(RuleSet.key == parsed.key, RuleSet.version == parsed.version))
+        exists = session.scalar(
+            select(RuleSet.id).where(RuleSet.key == parsed.key, RuleSet.version == parsed.version)
+        )
         if exists is None:
             store(session, text, actor=f"{path.name} (init)")
             added += 1
@@ -458,11 +531,17 @@ def load_directory(session: Session, directory: Path) -> int:
 
 
 def all_sets(session: Session) -> list[RuleSet]:
-    return list(session.scalars(select(RuleSet).order_by(RuleSet.effective_from.desc(), RuleSet.version.desc(),
-                                                         RuleSet.id.desc())))
+    return list(
+        session.scalars(
+            select(RuleSet).order_by(
+                RuleSet.effective_from.desc(), RuleSet.version.desc(), RuleSet.id.desc()
+            )
+        )
+    )
 
 
 # -- which rules are in force -----------------------------------------------------------------
+
 
 @dataclass
 class InForce:
@@ -490,18 +569,31 @@ def judge(rules: InForce, facts: dict[str, Any]) -> list[Judgement]:
     for instrument in INSTRUMENTS:
         found = rules.by_instrument.get(instrument)
         if found is None:
-            judgements.append(Judgement(instrument, None, "Er zijn (nog) geen regels voor dit instrument "
-                                        "in de regels die vandaag gelden. Vraag het na bij de aanbieder."))
+            judgements.append(
+                Judgement(
+                    instrument,
+                    None,
+                    "Er zijn (nog) geen regels voor dit instrument "
+                    "in de regels die vandaag gelden. Vraag het na bij de aanbieder.",
+                )
+            )
             continue
         rule_set, instrument_rules = found
         source = instrument_rules.source or rule_set.source
         for rule in instrument_rules.rules:
             if not rule.unmet(facts):
-                judgements.append(Judgement(
-                    instrument, True, rule.reason,
-                    RuleRef(rule_set.key, rule_set.version, rule.id),
-                    rule.source or source, rule_set.title, rule.open_to_all, rule_set=rule_set,
-                ))
+                judgements.append(
+                    Judgement(
+                        instrument,
+                        True,
+                        rule.reason,
+                        RuleRef(rule_set.key, rule_set.version, rule.id),
+                        rule.source or source,
+                        rule_set.title,
+                        rule.open_to_all,
+                        rule_set=rule_set,
+                    )
+                )
                 break
         else:
             # Each rule is one way to qualify: what is missing per rule are alternatives ("óf"),
@@ -509,14 +601,28 @@ def judge(rules: InForce, facts: dict[str, Any]) -> list[Judgement]:
             missing = []
             for rule in instrument_rules.rules:
                 missing.append(" en ".join(c.describe() for c in rule.unmet(facts)))
-            judgements.append(Judgement(instrument, False, instrument_rules.not_eligible, None, source,
-                                        rule_set.title, missing=missing, rule_set=rule_set))
+            judgements.append(
+                Judgement(
+                    instrument,
+                    False,
+                    instrument_rules.not_eligible,
+                    None,
+                    source,
+                    rule_set.title,
+                    missing=missing,
+                    rule_set=rule_set,
+                )
+            )
     return judgements
 
 
 def rule_reason(session: Session, ref: RuleRef) -> str | None:
     """The plain-Dutch reason of a recorded rule, to show with a referral."""
-    row = session.scalar(select(RuleSet).where(RuleSet.key == ref.rule_set_key, RuleSet.version == ref.rule_set_version))
+    row = session.scalar(
+        select(RuleSet).where(
+            RuleSet.key == ref.rule_set_key, RuleSet.version == ref.rule_set_version
+        )
+    )
     if row is None:
         return None
     for instrument in (row.rules.get("instruments") or {}).values():

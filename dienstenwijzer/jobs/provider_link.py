@@ -11,6 +11,7 @@ Using the link is one conditional UPDATE (`... WHERE link_nonce = :nonce`), and 
 a conditional UPDATE of the status (referrals._move): of several submits at the same moment
 exactly one moves the referral on, the others are told it changed meanwhile.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -25,8 +26,10 @@ from ..models.jobs import FINAL_STATUSES
 from . import referrals
 
 SALT = "jobs-provider-outcome"
-USED = ("Deze link is al gebruikt: de uitkomst is doorgegeven. Bedankt! "
-        "Wilt u iets aanpassen, neem dan contact op met de werkwinkel.")
+USED = (
+    "Deze link is al gebruikt: de uitkomst is doorgegeven. Bedankt! "
+    "Wilt u iets aanpassen, neem dan contact op met de werkwinkel."
+)
 
 
 class LinkProblem(ValueError):
@@ -58,19 +61,33 @@ def resolve(session: Session, secret: str, token: str, max_age_days: int) -> Ref
     try:
         data = _serializer(secret).loads(token, max_age=max_age_days * 86400)
     except SignatureExpired:
-        raise LinkProblem("verlopen", "Deze link is verlopen. Vraag de consulent van de werkwinkel om een nieuwe link.") from None
+        raise LinkProblem(
+            "verlopen",
+            "Deze link is verlopen. Vraag de consulent van de werkwinkel om een nieuwe link.",
+        ) from None
     except BadSignature:
-        raise LinkProblem("ongeldig", "Deze link is niet geldig. Kijk of u de hele link hebt gekopieerd.") from None
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int) or not isinstance(data.get("n"), str):
-        raise LinkProblem("ongeldig", "Deze link is niet geldig. Kijk of u de hele link hebt gekopieerd.")
+        raise LinkProblem(
+            "ongeldig", "Deze link is niet geldig. Kijk of u de hele link hebt gekopieerd."
+        ) from None
+    if (
+        not isinstance(data, dict)
+        or not isinstance(data.get("r"), int)
+        or not isinstance(data.get("n"), str)
+    ):
+        raise LinkProblem(
+            "ongeldig", "Deze link is niet geldig. Kijk of u de hele link hebt gekopieerd."
+        )
     referral = session.get(Referral, data["r"])
     if referral is None or referral.purged_at is not None:
         raise LinkProblem("ongeldig", "Deze doorverwijzing bestaat niet meer.")
     if referral.link_nonce is None or not secrets.compare_digest(referral.link_nonce, data["n"]):
         if referral.link_used_at is not None:
             raise LinkProblem("gebruikt", USED)
-        raise LinkProblem("gebruikt", "Deze link werkt niet meer: er is intussen een nieuwe link gemaakt. "
-                                      "Neem contact op met de werkwinkel.")
+        raise LinkProblem(
+            "gebruikt",
+            "Deze link werkt niet meer: er is intussen een nieuwe link gemaakt. "
+            "Neem contact op met de werkwinkel.",
+        )
     return referral
 
 
@@ -86,7 +103,11 @@ def record_outcome(session: Session, referral: Referral, status: str) -> None:
         values["link_nonce"] = None
     used = session.execute(
         update(Referral)
-        .where(Referral.id == referral.id, Referral.link_nonce == nonce, Referral.link_nonce.is_not(None))
+        .where(
+            Referral.id == referral.id,
+            Referral.link_nonce == nonce,
+            Referral.link_nonce.is_not(None),
+        )
         .values(**values)
     ).rowcount
     if used != 1:

@@ -1,4 +1,5 @@
 """Residents' job pages (/<gebied>/jobs) and the provider's outcome link (/<gebied>/uitkomst/...)."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request
@@ -31,22 +32,42 @@ def job_list(gebied: str):
     filters = {
         "text": args.get("q", "")[:200],
         "instrument": args.get("instrument", "") if args.get("instrument") in INSTRUMENTS else "",
-        "nis": args.get("gemeente", "") if args.get("gemeente") in {m.nis_code for m in municipalities} else "",
+        "nis": args.get("gemeente", "")
+        if args.get("gemeente") in {m.nis_code for m in municipalities}
+        else "",
         "hours": args.get("uren", "") if args.get("uren") in vacancies.HOURS else "",
     }
-    query = vacancies.vacancies_query(region, status=VACANCY_OPEN, public=True, text=filters["text"],
-                                      instrument=filters["instrument"], nis=filters["nis"], hours=filters["hours"])
+    query = vacancies.vacancies_query(
+        region,
+        status=VACANCY_OPEN,
+        public=True,
+        text=filters["text"],
+        instrument=filters["instrument"],
+        nis=filters["nis"],
+        hours=filters["hours"],
+    )
     page = paginate(query, PER_PAGE)
-    return render_template("jobs/public_list.html", region=region, page=page, filters=filters,
-                           instruments=INSTRUMENTS, hours=vacancies.HOURS, municipalities=municipalities,
-                           filtered=any(filters.values()))
+    return render_template(
+        "jobs/public_list.html",
+        region=region,
+        page=page,
+        filters=filters,
+        instruments=INSTRUMENTS,
+        hours=vacancies.HOURS,
+        municipalities=municipalities,
+        filtered=any(filters.values()),
+    )
 
 
 @bp.get("/<gebied>/jobs/<int:vacancy_id>")
 def job_page(gebied: str, vacancy_id: int):
     region = region_or_404(gebied)
     vacancy = db.session.scalar(vacancies_of(region).where(Vacancy.id == vacancy_id))
-    if vacancy is None or vacancy.status != VACANCY_OPEN or vacancy.provider.status != STATUS_ACTIVE:
+    if (
+        vacancy is None
+        or vacancy.status != VACANCY_OPEN
+        or vacancy.provider.status != STATUS_ACTIVE
+    ):
         abort(404, description="Deze vacature bestaat niet (meer) of is al ingevuld.")
     return render_template("jobs/public_job.html", region=region, vacancy=vacancy)
 
@@ -63,13 +84,21 @@ def provider_outcome(gebied: str, token: str):
     """The provider reports each step of one referral, until the final outcome; no account."""
     region = region_or_404(gebied)
     try:
-        referral = provider_link.resolve(db.session, current_app.config["SECRET_KEY"], token,
-                                         int(current_app.config["PROVIDER_LINK_DAYS"]))
+        referral = provider_link.resolve(
+            db.session,
+            current_app.config["SECRET_KEY"],
+            token,
+            int(current_app.config["PROVIDER_LINK_DAYS"]),
+        )
         if referral.region_id != region.id:
-            raise provider_link.LinkProblem("ongeldig", "Deze link is niet geldig. Kijk of u de hele link hebt gekopieerd.")
+            raise provider_link.LinkProblem(
+                "ongeldig", "Deze link is niet geldig. Kijk of u de hele link hebt gekopieerd."
+            )
     except provider_link.LinkProblem as problem:
         code = 400 if problem.kind == "ongeldig" else 410
-        return _no_store((render_template("jobs/outcome_problem.html", region=region, problem=problem), code))
+        return _no_store(
+            (render_template("jobs/outcome_problem.html", region=region, problem=problem), code)
+        )
     choices = referrals.reachable(referral.status)
     error = None
     if request.method == "GET":  # every read of a referral is recorded, also the provider's
@@ -83,11 +112,15 @@ def provider_outcome(gebied: str, token: str):
             # "doorverwezen" is never offered, so sending it is an error of the form.
             now = referral.status_label.lower()
             if status == referral.status:
-                message = (f"Deze stap is al doorgegeven (nu: {now}). "
-                           f"Open de link opnieuw om een volgende stap door te geven.")
+                message = (
+                    f"Deze stap is al doorgegeven (nu: {now}). "
+                    f"Open de link opnieuw om een volgende stap door te geven."
+                )
             else:
-                message = (f"Deze doorverwijzing is intussen bijgewerkt (nu: {now}). "
-                           f"Open de link opnieuw om verder te gaan.")
+                message = (
+                    f"Deze doorverwijzing is intussen bijgewerkt (nu: {now}). "
+                    f"Open de link opnieuw om verder te gaan."
+                )
             problem = provider_link.LinkProblem("gewijzigd", message)
             page = render_template("jobs/outcome_problem.html", region=region, problem=problem)
             return _no_store((page, 409))
@@ -106,6 +139,19 @@ def provider_outcome(gebied: str, token: str):
                 page = render_template("jobs/outcome_problem.html", region=region, problem=problem)
                 return _no_store((page, 409))
             db.session.commit()
-            return _no_store(render_template("jobs/outcome_thanks.html", region=region, referral=referral))
-    return _no_store((render_template("jobs/outcome.html", region=region, referral=referral, choices=choices,
-                                      statuses=REFERRAL_STATUSES, error=error), 400 if error else 200))
+            return _no_store(
+                render_template("jobs/outcome_thanks.html", region=region, referral=referral)
+            )
+    return _no_store(
+        (
+            render_template(
+                "jobs/outcome.html",
+                region=region,
+                referral=referral,
+                choices=choices,
+                statuses=REFERRAL_STATUSES,
+                error=error,
+            ),
+            400 if error else 200,
+        )
+    )

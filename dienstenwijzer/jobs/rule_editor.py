@@ -4,6 +4,7 @@
 Only conditions the form can show are offered; every rule set, also one imported as YAML,
 goes through the same validation (eligibility_rules.parse_data) before it is stored.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,12 @@ NUMBER_FIELDS = {
     "months_above": ("months_job_seeker", "above"),
     "diploma_at_most": ("diploma", "at_most"),
 }
-YES_NO_FIELDS = ("registered_job_seeker", "social_assistance", "work_disability", "part_time_learner")
+YES_NO_FIELDS = (
+    "registered_job_seeker",
+    "social_assistance",
+    "work_disability",
+    "part_time_learner",
+)
 RULE_FIELDS = ("reason", *NUMBER_FIELDS, *YES_NO_FIELDS)
 
 
@@ -41,24 +47,44 @@ def conditions_of(answers: dict[str, Any]) -> list[dict]:
     return out
 
 
-def rule_set_data(*, instrument: str, title: str, legal_title: str, legal_date: dt.date | None,
-                  legal_reference: str | None, effective_from: dt.date, valid_until: dt.date | None,
-                  not_eligible: str, rule_answers: list[dict[str, Any]], key: str,
-                  version: int) -> dict:
+def rule_set_data(
+    *,
+    instrument: str,
+    title: str,
+    legal_title: str,
+    legal_date: dt.date | None,
+    legal_reference: str | None,
+    effective_from: dt.date,
+    valid_until: dt.date | None,
+    not_eligible: str,
+    rule_answers: list[dict[str, Any]],
+    key: str,
+    version: int,
+) -> dict:
     """A rule set (as the YAML schema has it) for one instrument; rules without reason are blanks."""
     rule_list = []
     for answers in rule_answers:
         if not (answers.get("reason") or "").strip():
             continue
-        rule_list.append({"id": f"{instrument}-{len(rule_list) + 1}", "reason": answers["reason"].strip(),
-                          "all": conditions_of(answers)})
+        rule_list.append(
+            {
+                "id": f"{instrument}-{len(rule_list) + 1}",
+                "reason": answers["reason"].strip(),
+                "all": conditions_of(answers),
+            }
+        )
     legal: dict[str, Any] = {"title": legal_title.strip()}
     if legal_date:
         legal["date"] = legal_date
     if legal_reference and legal_reference.strip():
         legal["reference"] = legal_reference.strip()
-    data: dict[str, Any] = {"id": key, "version": version, "title": title.strip(),
-                            "effective_from": effective_from, "legal_source": legal}
+    data: dict[str, Any] = {
+        "id": key,
+        "version": version,
+        "title": title.strip(),
+        "effective_from": effective_from,
+        "legal_source": legal,
+    }
     if valid_until:
         data["valid_until"] = valid_until
     body: dict[str, Any] = {"rules": rule_list}
@@ -96,15 +122,25 @@ def answers_in_force(session: Session, instrument: str) -> dict[str, Any] | None
             if condition.fact in YES_NO_FIELDS:
                 answers[condition.fact] = "ja" if condition.value else "nee"
                 continue
-            name = next((n for n, fo in NUMBER_FIELDS.items() if fo == (condition.fact, condition.operator)), None)
+            name = next(
+                (
+                    n
+                    for n, fo in NUMBER_FIELDS.items()
+                    if fo == (condition.fact, condition.operator)
+                ),
+                None,
+            )
             if name is None:
                 return None
             answers[name] = condition.value
         rule_answers.append(answers)
     legal = rule_set.legal
     return {
-        "instrument": instrument, "title": rule_set.title if len(rule_set.instruments) == 1 else INSTRUMENTS[instrument],
-        "legal_title": legal.title if legal else "", "legal_date": legal.date if legal else None,
-        "legal_reference": legal.reference if legal else "", "not_eligible": instrument_rules.not_eligible,
+        "instrument": instrument,
+        "title": rule_set.title if len(rule_set.instruments) == 1 else INSTRUMENTS[instrument],
+        "legal_title": legal.title if legal else "",
+        "legal_date": legal.date if legal else None,
+        "legal_reference": legal.reference if legal else "",
+        "not_eligible": instrument_rules.not_eligible,
         "rules": rule_answers,
     }

@@ -1,4 +1,5 @@
 """Vacancies: service functions (add and flush, never commit) and the one query both sides use."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,8 +45,13 @@ def _plain(value):
     return value
 
 
-def save_vacancy(session: Session, region: Region, vacancy: Vacancy | None, data: VacancyData,
-                 actor: tuple[int | None, str]) -> Vacancy:
+def save_vacancy(
+    session: Session,
+    region: Region,
+    vacancy: Vacancy | None,
+    data: VacancyData,
+    actor: tuple[int | None, str],
+) -> Vacancy:
     """Create (vacancy=None) or update a vacancy of the zorggebied, and record what changed."""
     if data.provider.region_id != region.id:
         raise ValueError("provider of another zorggebied")
@@ -67,28 +73,55 @@ def save_vacancy(session: Session, region: Region, vacancy: Vacancy | None, data
         vacancy.filled_at = None
     session.flush()
     if changes:
-        session.add(VacancyChange(region_id=region.id, vacancy_id=vacancy.id, user_id=actor[0], actor=actor[1],
-                                  action="create" if new else "update", changes=changes))
+        session.add(
+            VacancyChange(
+                region_id=region.id,
+                vacancy_id=vacancy.id,
+                user_id=actor[0],
+                actor=actor[1],
+                action="create" if new else "update",
+                changes=changes,
+            )
+        )
         session.flush()
     return vacancy
 
 
 def can_delete(session: Session, vacancy: Vacancy) -> bool:
     """Only a vacancy nobody was referred to can be deleted; others are closed instead."""
-    return not session.scalar(select(func.count()).select_from(Referral).where(Referral.vacancy_id == vacancy.id))
+    return not session.scalar(
+        select(func.count()).select_from(Referral).where(Referral.vacancy_id == vacancy.id)
+    )
 
 
 def delete_vacancy(session: Session, vacancy: Vacancy, actor: tuple[int | None, str]) -> None:
     if not can_delete(session, vacancy):
         raise ValueError("vacancy has referrals")
-    session.add(VacancyChange(region_id=vacancy.region_id, vacancy_id=vacancy.id, user_id=actor[0], actor=actor[1],
-                              action="delete", changes={"title": [vacancy.title, None]}))
+    session.add(
+        VacancyChange(
+            region_id=vacancy.region_id,
+            vacancy_id=vacancy.id,
+            user_id=actor[0],
+            actor=actor[1],
+            action="delete",
+            changes={"title": [vacancy.title, None]},
+        )
+    )
     session.delete(vacancy)
     session.flush()
 
 
-def vacancies_query(region: Region, *, status: str | None = VACANCY_OPEN, text: str = "", instrument: str = "",
-                    nis: str = "", hours: str = "", provider_id: int | None = None, public: bool = False):
+def vacancies_query(
+    region: Region,
+    *,
+    status: str | None = VACANCY_OPEN,
+    text: str = "",
+    instrument: str = "",
+    nis: str = "",
+    hours: str = "",
+    provider_id: int | None = None,
+    public: bool = False,
+):
     """Vacancies of the zorggebied with the filters residents and staff use, newest first."""
     query = vacancies_of(region).join(Vacancy.provider)
     if status:
@@ -97,8 +130,13 @@ def vacancies_query(region: Region, *, status: str | None = VACANCY_OPEN, text: 
         query = query.where(Provider.status == STATUS_ACTIVE)
     if text.strip():
         pattern = f"%{text.strip()}%"
-        query = query.where(or_(Vacancy.title.ilike(pattern), Vacancy.description.ilike(pattern),
-                                Provider.name.ilike(pattern)))
+        query = query.where(
+            or_(
+                Vacancy.title.ilike(pattern),
+                Vacancy.description.ilike(pattern),
+                Provider.name.ilike(pattern),
+            )
+        )
     if instrument:
         query = query.where(Vacancy.instrument == instrument)
     if nis:
@@ -113,17 +151,22 @@ def vacancies_query(region: Region, *, status: str | None = VACANCY_OPEN, text: 
 
 def open_vacancies_of_provider(session: Session, provider: Provider) -> list[Vacancy]:
     """For the provider's service page."""
-    return list(session.scalars(
-        select(Vacancy).where(Vacancy.provider_id == provider.id, Vacancy.status == VACANCY_OPEN)
-        .order_by(Vacancy.created_at.desc())
-    ))
+    return list(
+        session.scalars(
+            select(Vacancy)
+            .where(Vacancy.provider_id == provider.id, Vacancy.status == VACANCY_OPEN)
+            .order_by(Vacancy.created_at.desc())
+        )
+    )
 
 
 def job_municipalities(session: Session, region: Region) -> list[Municipality]:
     """The zorggebied's municipalities and those where its open vacancies are, by name."""
     elsewhere = session.scalars(
-        select(Municipality).join(Vacancy, Vacancy.municipality_nis == Municipality.nis_code)
-        .where(Vacancy.region_id == region.id, Vacancy.status == VACANCY_OPEN).distinct()
+        select(Municipality)
+        .join(Vacancy, Vacancy.municipality_nis == Municipality.nis_code)
+        .where(Vacancy.region_id == region.id, Vacancy.status == VACANCY_OPEN)
+        .distinct()
     ).all()
     found = {m.nis_code: m for m in [*region.municipalities, *elsewhere]}
     return sorted(found.values(), key=lambda m: m.name)

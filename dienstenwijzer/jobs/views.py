@@ -5,6 +5,7 @@ manage=False); every query starts from scope's vacancies_of / referrals_of. Ever
 referral is recorded (referrals.record_access). Views are thin: form, service function, commit
 once, redirect or render.
 """
+
 from __future__ import annotations
 
 from flask import (
@@ -53,6 +54,7 @@ def _private(response) -> Response:
 
 # -- eligibility check --------------------------------------------------------------------------
 
+
 @bp.route("/", methods=["GET", "POST"])
 @region_view(manage=False)
 def check(region: Region):
@@ -64,24 +66,45 @@ def check(region: Region):
         if form.postcode.data:
             origin = places.coordinates(form.postcode.data)
             if origin is None:
-                form.postcode.errors = [*form.postcode.errors, f"Postcode {form.postcode.data} bestaat niet."]
+                form.postcode.errors = [
+                    *form.postcode.errors,
+                    f"Postcode {form.postcode.data} bestaat niet.",
+                ]
         if not form.postcode.errors:
             profile = eligibility.Profile(
-                age=form.age.data, diploma=form.diploma.data, months_job_seeker=form.months_job_seeker.data,
-                registered_job_seeker=form.registered_job_seeker.data, social_assistance=form.social_assistance.data,
-                work_disability=form.work_disability.data, part_time_learner=form.part_time_learner.data,
+                age=form.age.data,
+                diploma=form.diploma.data,
+                months_job_seeker=form.months_job_seeker.data,
+                registered_job_seeker=form.registered_job_seeker.data,
+                social_assistance=form.social_assistance.data,
+                work_disability=form.work_disability.data,
+                part_time_learner=form.part_time_learner.data,
             )
             judgements = eligibility.check(db.session, profile)
-            matches = eligibility.matching_vacancies(db.session, region, judgements, places, origin,
-                                                     current_app.config["SECRET_KEY"])
+            matches = eligibility.matching_vacancies(
+                db.session, region, judgements, places, origin, current_app.config["SECRET_KEY"]
+            )
     status = 400 if form.errors else 200
     cited, set_number = eligibility_rules.cited_rule_sets(judgements or [])
-    return _private((render_template("jobs/check.html", region=region, form=form, judgements=judgements,
-                                     matches=matches, with_postcode=bool(form.postcode.data),
-                                     rule_sets=cited, set_number=set_number), status))
+    return _private(
+        (
+            render_template(
+                "jobs/check.html",
+                region=region,
+                form=form,
+                judgements=judgements,
+                matches=matches,
+                with_postcode=bool(form.postcode.data),
+                rule_sets=cited,
+                set_number=set_number,
+            ),
+            status,
+        )
+    )
 
 
 # -- vacancies ----------------------------------------------------------------------------------
+
 
 def _filters() -> dict:
     args = request.args
@@ -98,41 +121,76 @@ def _filters() -> dict:
 @region_view(manage=False)
 def vacancy_list(region: Region):
     filters = _filters()
-    query = vacancies.vacancies_query(region, status=None if filters["status"] == "alle" else filters["status"],
-                                      text=filters["text"], instrument=filters["instrument"], nis=filters["nis"])
+    query = vacancies.vacancies_query(
+        region,
+        status=None if filters["status"] == "alle" else filters["status"],
+        text=filters["text"],
+        instrument=filters["instrument"],
+        nis=filters["nis"],
+    )
     page = paginate(query, PER_PAGE)
     ids = [v.id for v in page.items]
-    counts = dict(db.session.execute(
-        select(Referral.vacancy_id, func.count()).where(Referral.vacancy_id.in_(ids)).group_by(Referral.vacancy_id)
-    ).all()) if ids else {}
-    return render_template("jobs/vacancies.html", region=region, page=page, filters=filters, counts=counts,
-                           instruments=INSTRUMENTS, statuses=VACANCY_STATUSES)
+    counts = (
+        dict(
+            db.session.execute(
+                select(Referral.vacancy_id, func.count())
+                .where(Referral.vacancy_id.in_(ids))
+                .group_by(Referral.vacancy_id)
+            ).all()
+        )
+        if ids
+        else {}
+    )
+    return render_template(
+        "jobs/vacancies.html",
+        region=region,
+        page=page,
+        filters=filters,
+        counts=counts,
+        instruments=INSTRUMENTS,
+        statuses=VACANCY_STATUSES,
+    )
 
 
 def _vacancy_form(region: Region, vacancy: Vacancy | None = None) -> VacancyForm:
     form = VacancyForm(obj=vacancy)
-    providers = db.session.scalars(providers_of(region).where(Provider.status == STATUS_ACTIVE).order_by(Provider.name)).all()
+    providers = db.session.scalars(
+        providers_of(region).where(Provider.status == STATUS_ACTIVE).order_by(Provider.name)
+    ).all()
     if vacancy is not None and vacancy.provider not in providers:
         providers = [vacancy.provider, *providers]
-    form.provider_id.choices = [SelectChoice(0, "— kies een aanbieder —")] + [SelectChoice(p.id, p.name) for p in providers]
+    form.provider_id.choices = [SelectChoice(0, "— kies een aanbieder —")] + [
+        SelectChoice(p.id, p.name) for p in providers
+    ]
     form.municipality.choices = [SelectChoice("", "— kies een gemeente —")] + [
-        SelectChoice(m.nis_code, m.name) for m in region.municipalities]
+        SelectChoice(m.nis_code, m.name) for m in region.municipalities
+    ]
     if vacancy is not None and not form.is_submitted():
         form.municipality.data = vacancy.municipality_nis
     return form
 
 
-def _save_vacancy(region: Region, form: VacancyForm, vacancy: Vacancy | None = None) -> Vacancy | None:
+def _save_vacancy(
+    region: Region, form: VacancyForm, vacancy: Vacancy | None = None
+) -> Vacancy | None:
     if not form.validate():
         return None
     provider = db.session.scalar(providers_of(region).where(Provider.id == form.provider_id.data))
     if provider is None:
-        form.provider_id.errors = [*form.provider_id.errors, "Kies een aanbieder van deze dienstenwijzer."]
+        form.provider_id.errors = [
+            *form.provider_id.errors,
+            "Kies een aanbieder van deze dienstenwijzer.",
+        ]
         return None
     data = vacancies.VacancyData(
-        provider=provider, title=form.title.data.strip(), description=form.description.data.strip(),
-        instrument=form.instrument.data, hours_per_week=form.hours_per_week.data,
-        municipality_nis=form.municipality.data, start_date=form.start_date.data, places=form.places.data,
+        provider=provider,
+        title=form.title.data.strip(),
+        description=form.description.data.strip(),
+        instrument=form.instrument.data,
+        hours_per_week=form.hours_per_week.data,
+        municipality_nis=form.municipality.data,
+        start_date=form.start_date.data,
+        places=form.places.data,
         status=form.status.data,
     )
     saved = vacancies.save_vacancy(db.session, region, vacancy, data, _actor())
@@ -147,9 +205,14 @@ def new_vacancy(region: Region):
     if form.is_submitted():
         saved = _save_vacancy(region, form)
         if saved is not None:
-            flash(f"De vacature “{saved.title}” is bewaard." + (" Ze staat meteen op de site." if saved.status == "open" else ""))
+            flash(
+                f"De vacature “{saved.title}” is bewaard."
+                + (" Ze staat meteen op de site." if saved.status == "open" else "")
+            )
             return redirect(url_for("jobs.edit_vacancy", gebied=region.slug, vacancy_id=saved.id))
-    return render_template("jobs/vacancy_form.html", region=region, form=form, vacancy=None), (400 if form.errors else 200)
+    return render_template("jobs/vacancy_form.html", region=region, form=form, vacancy=None), (
+        400 if form.errors else 200
+    )
 
 
 @bp.route("/vacatures/<int:vacancy_id>", methods=["GET", "POST"])
@@ -165,13 +228,30 @@ def edit_vacancy(region: Region, vacancy_id: int):
     linked = list(vacancy.referrals)
     for referral in linked:  # the list shows references: each is a read
         referrals.record_access(db.session, referral, _actor(), "lijst")
-    history = audit_display.describe_vacancy_changes(db.session, db.session.scalars(
-        select(VacancyChange).where(VacancyChange.vacancy_id == vacancy.id).order_by(VacancyChange.id.desc()).limit(20)))
+    history = audit_display.describe_vacancy_changes(
+        db.session,
+        db.session.scalars(
+            select(VacancyChange)
+            .where(VacancyChange.vacancy_id == vacancy.id)
+            .order_by(VacancyChange.id.desc())
+            .limit(20)
+        ),
+    )
     db.session.commit()
-    return _private((render_template("jobs/vacancy_form.html", region=region, form=form, vacancy=vacancy,
-                                     linked=linked, history=history,
-                                     can_delete=vacancies.can_delete(db.session, vacancy)),
-                     400 if form.errors else 200))
+    return _private(
+        (
+            render_template(
+                "jobs/vacancy_form.html",
+                region=region,
+                form=form,
+                vacancy=vacancy,
+                linked=linked,
+                history=history,
+                can_delete=vacancies.can_delete(db.session, vacancy),
+            ),
+            400 if form.errors else 200,
+        )
+    )
 
 
 @bp.route("/vacatures/<int:vacancy_id>/verwijderen", methods=["GET", "POST"])
@@ -179,7 +259,9 @@ def edit_vacancy(region: Region, vacancy_id: int):
 def delete_vacancy(region: Region, vacancy_id: int):
     vacancy = vacancy_of(region, vacancy_id)
     if not vacancies.can_delete(db.session, vacancy):
-        flash("Naar deze vacature is al iemand doorverwezen: verwijderen kan niet meer. Zet de status op “gesloten”.")
+        flash(
+            "Naar deze vacature is al iemand doorverwezen: verwijderen kan niet meer. Zet de status op “gesloten”."
+        )
         return redirect(url_for("jobs.edit_vacancy", gebied=region.slug, vacancy_id=vacancy.id))
     if request.method == "POST":
         title = vacancy.title
@@ -192,15 +274,27 @@ def delete_vacancy(region: Region, vacancy_id: int):
 
 # -- referrals ----------------------------------------------------------------------------------
 
+
 @bp.post("/doorverwijzingen/nieuw")
 @region_view(manage=False)
 def new_referral(region: Region):
     form = ReferralForm()
     try:
-        vacancy_id, instrument, rule = eligibility.read_token(current_app.config["SECRET_KEY"], form.token.data or "")
+        vacancy_id, instrument, rule = eligibility.read_token(
+            current_app.config["SECRET_KEY"], form.token.data or ""
+        )
     except eligibility.TokenProblem as exc:
-        return _private((render_template("jobs/problem.html", region=region, title="Doorverwijzen lukt niet",
-                                         message=str(exc)), 400))
+        return _private(
+            (
+                render_template(
+                    "jobs/problem.html",
+                    region=region,
+                    title="Doorverwijzen lukt niet",
+                    message=str(exc),
+                ),
+                400,
+            )
+        )
     vacancy = vacancy_of(region, vacancy_id)
     problem = None
     if vacancy.instrument != instrument:
@@ -208,21 +302,51 @@ def new_referral(region: Region):
     elif vacancy.status != "open":
         problem = "Deze vacature is niet meer open."
     if problem:
-        return _private((render_template("jobs/problem.html", region=region, title="Doorverwijzen lukt niet",
-                                         message=problem), 400))
+        return _private(
+            (
+                render_template(
+                    "jobs/problem.html",
+                    region=region,
+                    title="Doorverwijzen lukt niet",
+                    message=problem,
+                ),
+                400,
+            )
+        )
     reason = eligibility_rules.rule_reason(db.session, rule)
     if "reference" not in request.form:  # first step: coming from the check's results
         form = ReferralForm(formdata=None, token=form.token.data)
     elif form.validate():
         referral = referrals.create_referral(
-            db.session, region, vacancy, form.reference.data, rule, _actor(),
-            appointment_at=form.appointment_at.data, appointment_with=(form.appointment_with.data or "").strip(),
+            db.session,
+            region,
+            vacancy,
+            form.reference.data,
+            rule,
+            _actor(),
+            appointment_at=form.appointment_at.data,
+            appointment_with=(form.appointment_with.data or "").strip(),
         )
         db.session.commit()
-        flash(f"Doorverwezen onder referentie {referral.reference}. Druk de brief af voor de werkzoekende.")
-        return redirect(url_for("jobs.referral_detail", gebied=region.slug, referral_id=referral.id))
-    return _private((render_template("jobs/referral_form.html", region=region, form=form, vacancy=vacancy, rule=rule,
-                                     reason=reason), 400 if form.errors else 200))
+        flash(
+            f"Doorverwezen onder referentie {referral.reference}. Druk de brief af voor de werkzoekende."
+        )
+        return redirect(
+            url_for("jobs.referral_detail", gebied=region.slug, referral_id=referral.id)
+        )
+    return _private(
+        (
+            render_template(
+                "jobs/referral_form.html",
+                region=region,
+                form=form,
+                vacancy=vacancy,
+                rule=rule,
+                reason=reason,
+            ),
+            400 if form.errors else 200,
+        )
+    )
 
 
 @bp.get("/doorverwijzingen")
@@ -235,25 +359,58 @@ def referral_list(region: Region):
     for referral in page.items:
         referrals.record_access(db.session, referral, _actor(), "lijst")
     db.session.commit()
-    return _private(render_template("jobs/referrals.html", region=region, page=page, state=state, text=text,
-                                    states=referrals.LIST_STATES, recent_days=referrals.RECENTLY_CLOSED_DAYS))
+    return _private(
+        render_template(
+            "jobs/referrals.html",
+            region=region,
+            page=page,
+            state=state,
+            text=text,
+            states=referrals.LIST_STATES,
+            recent_days=referrals.RECENTLY_CLOSED_DAYS,
+        )
+    )
 
 
-def _detail(region: Region, referral: Referral, *, status_error: str | None = None, link: str | None = None,
-            appointment_form: AppointmentForm | None = None, code: int = 200, action: str = "bekeken"):
+def _detail(
+    region: Region,
+    referral: Referral,
+    *,
+    status_error: str | None = None,
+    link: str | None = None,
+    appointment_form: AppointmentForm | None = None,
+    code: int = 200,
+    action: str = "bekeken",
+):
     referrals.record_access(db.session, referral, _actor(), action)
     db.session.commit()
     form = appointment_form or AppointmentForm(obj=referral)
     reason = None
     if referral.rule_id:
-        reason = eligibility_rules.rule_reason(db.session, eligibility_rules.RuleRef(referral.rule_set_key, referral.rule_set_version,
-                                                              referral.rule_id))
-    return _private((render_template(
-        "jobs/referral.html", region=region, referral=referral, reason=reason, status_error=status_error,
-        next_statuses=referrals.next_statuses(referral), statuses=REFERRAL_STATUSES, provider_link=link,
-        appointment_form=form, accesses=referrals.accesses(db.session, referral)[:20],
-        link_days=current_app.config["PROVIDER_LINK_DAYS"],
-    ), code))
+        reason = eligibility_rules.rule_reason(
+            db.session,
+            eligibility_rules.RuleRef(
+                referral.rule_set_key, referral.rule_set_version, referral.rule_id
+            ),
+        )
+    return _private(
+        (
+            render_template(
+                "jobs/referral.html",
+                region=region,
+                referral=referral,
+                reason=reason,
+                status_error=status_error,
+                next_statuses=referrals.next_statuses(referral),
+                statuses=REFERRAL_STATUSES,
+                provider_link=link,
+                appointment_form=form,
+                accesses=referrals.accesses(db.session, referral)[:20],
+                link_days=current_app.config["PROVIDER_LINK_DAYS"],
+            ),
+            code,
+        )
+    )
 
 
 @bp.get("/doorverwijzingen/<int:referral_id>")
@@ -287,7 +444,12 @@ def referral_appointment(region: Region, referral_id: int):
     if not form.validate():
         return _detail(region, referral, appointment_form=form, code=400)
     try:
-        referrals.set_appointment(db.session, referral, form.appointment_at.data, (form.appointment_with.data or "").strip())
+        referrals.set_appointment(
+            db.session,
+            referral,
+            form.appointment_at.data,
+            (form.appointment_with.data or "").strip(),
+        )
     except referrals.ReferralError as exc:
         return _detail(region, referral, status_error=str(exc), code=400)
     db.session.commit()
@@ -329,10 +491,13 @@ def werkwinkel_settings(region: Region):
         db.session.commit()
         flash("Het contact van de werkwinkel is bewaard. Het staat nu op elke brief.")
         return redirect(url_for("jobs.werkwinkel_settings", gebied=region.slug))
-    return render_template("jobs/settings.html", region=region, form=form), (400 if form.errors else 200)
+    return render_template("jobs/settings.html", region=region, form=form), (
+        400 if form.errors else 200
+    )
 
 
 # -- follow-up ----------------------------------------------------------------------------------
+
 
 @bp.get("/opvolging")
 @region_view(manage=False)
@@ -344,8 +509,16 @@ def followup_page(region: Region):
         referrals.record_access(db.session, referral, _actor(), "lijst")
     db.session.commit()
     figures = [(name, followup.series(db.session, region, name, days)) for name in followup.FIGURES]
-    return _private(render_template("jobs/followup.html", region=region, figures=figures, waiting=shown,
-                                    waiting_total=len(waiting), days=days))
+    return _private(
+        render_template(
+            "jobs/followup.html",
+            region=region,
+            figures=figures,
+            waiting=shown,
+            waiting_total=len(waiting),
+            days=days,
+        )
+    )
 
 
 @bp.get("/opvolging/<name>.csv")
@@ -353,7 +526,13 @@ def followup_page(region: Region):
 def followup_csv(region: Region, name: str):
     if name not in followup.FIGURES:
         abort(404)
-    series = followup.series(db.session, region, name, int(current_app.config["REFERRAL_WAITING_DAYS"]))
-    return Response(series.to_csv(), mimetype="text/csv", headers={
-        "Content-Disposition": f"attachment; filename=opvolging-{region.slug}-{name}.csv",
-    })
+    series = followup.series(
+        db.session, region, name, int(current_app.config["REFERRAL_WAITING_DAYS"])
+    )
+    return Response(
+        series.to_csv(),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f"attachment; filename=opvolging-{region.slug}-{name}.csv",
+        },
+    )

@@ -1,4 +1,5 @@
 """Typed SQLAlchemy 2.0 models, split by area."""
+
 from .accounts import LoginAttempt, LoginSession, User
 from .audit import AuditEntry, Report
 from .catalogue import IndexOutbox, Provider, Service, service_categories, service_municipalities

@@ -1,4 +1,5 @@
 """Staff accounts, their login sessions and login attempts (for throttling)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -57,7 +58,9 @@ class User(Base):
 
     def may_manage(self, region: Region) -> bool:
         """Regisseurs keep their own zorggebied's catalogue; admins every one."""
-        return self.active and (self.is_admin or (self.role == ROLE_REGISSEUR and self.region_id == region.id))
+        return self.active and (
+            self.is_admin or (self.role == ROLE_REGISSEUR and self.region_id == region.id)
+        )
 
     def works_in(self, region: Region) -> bool:
         return self.active and (self.is_admin or self.region_id == region.id)

@@ -1,4 +1,5 @@
 """The audit trail (DESIGN.md invariant 6) and residents' reports about wrong information."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,7 +24,9 @@ class AuditEntry(Base):
     actor: Mapped[str] = mapped_column(String(200))  # e-mail, or "import (CLI)" and the like
     entity: Mapped[str] = mapped_column(String(20))  # "service" | "provider"
     entity_id: Mapped[int] = mapped_column(Integer, index=True)
-    action: Mapped[str] = mapped_column(String(20))  # "create" | "update" | "archive" | "restore" | "check"
+    action: Mapped[str] = mapped_column(
+        String(20)
+    )  # "create" | "update" | "archive" | "restore" | "check"
     changes: Mapped[dict] = mapped_column(JSON, default=dict)  # field -> [old, new]
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, index=True)
 

@@ -1,4 +1,5 @@
 """The catalogue: providers (aanbieders) and their services (diensten), and the index outbox."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,13 +61,17 @@ class Provider(Base):
     phone: Mapped[str | None] = mapped_column(String(40))
     email: Mapped[str | None] = mapped_column(String(200))
     website: Mapped[str | None] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(20), default=STATUS_ACTIVE, server_default=STATUS_ACTIVE)
+    status: Mapped[str] = mapped_column(
+        String(20), default=STATUS_ACTIVE, server_default=STATUS_ACTIVE
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     region: Mapped[Region] = relationship()
     municipality: Mapped[Municipality | None] = relationship()
-    services: Mapped[list[Service]] = relationship(back_populates="provider", order_by="Service.name")
+    services: Mapped[list[Service]] = relationship(
+        back_populates="provider", order_by="Service.name"
+    )
 
 
 class Service(Base):
@@ -103,8 +108,9 @@ class Service(Base):
     last_checked: Mapped[dt.date] = mapped_column(Date, default=lambda: utcnow().date())
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     # Indexed: a harvester's `modified_after` reads only what changed since its last run.
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow,
-                                                    index=True)
+    updated_at: Mapped[dt.datetime] = mapped_column(
+        DateTime, default=utcnow, onupdate=utcnow, index=True
+    )
 
     region: Mapped[Region] = relationship()
     provider: Mapped[Provider] = relationship(back_populates="services")

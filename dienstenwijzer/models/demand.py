@@ -3,6 +3,7 @@
 Privacy (DESIGN.md invariant 5): a signal holds what, where and when, never who: no address,
 cookie, session or user agent (only a keyed hash of address and day, to tell clients apart). Contact details only with consent and until `contact_until`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,12 @@ SOURCE_DESK = "balie"
 KIND_UNMET = "niet-gevonden"
 KIND_FILTERED = "door-filters"
 
-NICHE_NEW, NICHE_RESEARCHED, NICHE_FILLED, NICHE_REJECTED = "nieuw", "onderzocht", "ingevuld", "afgewezen"
+NICHE_NEW, NICHE_RESEARCHED, NICHE_FILLED, NICHE_REJECTED = (
+    "nieuw",
+    "onderzocht",
+    "ingevuld",
+    "afgewezen",
+)
 NICHE_STATUSES = (NICHE_NEW, NICHE_RESEARCHED, NICHE_FILLED, NICHE_REJECTED)
 NICHE_OPEN = (NICHE_NEW, NICHE_RESEARCHED)
 
@@ -55,13 +61,19 @@ class Niche(Base):
     # On the board only once two different clients had the need or staff confirmed it.
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The title is made of residents' words (not staff's, not a category): purge clears it.
-    title_from_residents: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    title_from_residents: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
     service: Mapped[Service | None] = relationship()
-    keys: Mapped[list[NicheKey]] = relationship(back_populates="niche", cascade="all, delete-orphan")
-    signals: Mapped[list[DemandSignal]] = relationship(back_populates="niche", order_by="DemandSignal.created_at.desc()")
+    keys: Mapped[list[NicheKey]] = relationship(
+        back_populates="niche", cascade="all, delete-orphan"
+    )
+    signals: Mapped[list[DemandSignal]] = relationship(
+        back_populates="niche", order_by="DemandSignal.created_at.desc()"
+    )
 
 
 class NicheKey(Base):

@@ -6,6 +6,7 @@ UUID from their category id under the project's fixed namespace, so every instal
 zorggebied gives the same term the same id. Objects without a table of their own (a service's
 location, phone, schedule, ...) get a name-based UUID from their service's UUID.
 """
+
 from __future__ import annotations
 
 import uuid

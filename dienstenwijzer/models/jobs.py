@@ -4,6 +4,7 @@ Job seekers appear only under a pseudonymous reference chosen by the consulent (
 invariant 5). Their eligibility profile is never stored: a referral keeps only which rule of
 which rule set made the person eligible.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -77,7 +78,9 @@ class Vacancy(Base):
     region: Mapped[Region] = relationship()
     provider: Mapped[Provider] = relationship()
     municipality: Mapped[Municipality] = relationship()
-    referrals: Mapped[list[Referral]] = relationship(back_populates="vacancy", order_by="Referral.created_at")
+    referrals: Mapped[list[Referral]] = relationship(
+        back_populates="vacancy", order_by="Referral.created_at"
+    )
 
     @property
     def instrument_label(self) -> str:
@@ -123,8 +126,12 @@ class RuleSet(Base):
     # columns existed have only `source` (free text); they stay readable.
     source_title: Mapped[str | None] = mapped_column(String(300))
     source_date: Mapped[dt.date | None] = mapped_column(Date)
-    source_reference: Mapped[str | None] = mapped_column(String(500))  # a link or where it is published
-    valid_until: Mapped[dt.date | None] = mapped_column(Date)  # last day in force; None: until replaced
+    source_reference: Mapped[str | None] = mapped_column(
+        String(500)
+    )  # a link or where it is published
+    valid_until: Mapped[dt.date | None] = mapped_column(
+        Date
+    )  # last day in force; None: until replaced
     document: Mapped[str] = mapped_column(Text)
     rules: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
@@ -185,7 +192,9 @@ class ReferralStep(Base):
     __tablename__ = "referral_step"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
     status: Mapped[str] = mapped_column(String(20))
     set_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -205,7 +214,9 @@ class ReferralAccess(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("region.id"), index=True)
-    referral_id: Mapped[int] = mapped_column(ForeignKey("referral.id", ondelete="CASCADE"), index=True)
+    referral_id: Mapped[int] = mapped_column(
+        ForeignKey("referral.id", ondelete="CASCADE"), index=True
+    )
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(20))  # "bekeken" | "brief" | "link"

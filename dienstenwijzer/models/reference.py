@@ -1,4 +1,5 @@
 """Reference data: zorggebieden, municipalities, postcodes and the service taxonomy."""
+
 from __future__ import annotations
 
 from sqlalchemy import Boolean, Float, ForeignKey, Integer, String, Text
@@ -82,7 +83,9 @@ class Category(Base):
     dienstencheques: Mapped[bool | None] = mapped_column(Boolean)
     position: Mapped[int] = mapped_column(Integer, default=0)
 
-    parent: Mapped[Category | None] = relationship(remote_side="Category.id", back_populates="children")
+    parent: Mapped[Category | None] = relationship(
+        remote_side="Category.id", back_populates="children"
+    )
     children: Mapped[list[Category]] = relationship(
         back_populates="parent", order_by="Category.position"
     )

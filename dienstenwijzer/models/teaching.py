@@ -3,6 +3,7 @@
 The taxonomy's synonyms and the thesaurus (category_synonym) are the same everywhere and come
 from fixtures/; these rows belong to one zorggebied (or, set by an admin, to all of them).
 """
+
 from __future__ import annotations
 
 import datetime as dt

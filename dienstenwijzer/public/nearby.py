@@ -1,4 +1,5 @@
 """What residents see of service areas: which municipalities to filter on, what serves theirs."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -18,16 +19,21 @@ class MunicipalityChoice:
     own: bool  # one of the zorggebied's own municipalities
 
 
-def municipality_choices(region: Region, counts: Counter, places: Places,
-                         checked=()) -> list[MunicipalityChoice]:
+def municipality_choices(
+    region: Region, counts: Counter, places: Places, checked=()
+) -> list[MunicipalityChoice]:
     """The zorggebied's own municipalities (even at 0), then every other municipality that its
     services serve (Gent's services that come to Merelbeke-Melle), by name."""
     own = [m.nis_code for m in region.municipalities]
     others = {n for n, c in counts.items() if c > 0} | set(checked)
-    others = sorted((n for n in others - set(own) if n in places.by_nis),
-                    key=lambda n: places.by_nis[n].name)
-    return [MunicipalityChoice(n, places.by_nis[n].name, counts.get(n, 0), n in own)
-            for n in [*own, *others] if n in places.by_nis]
+    others = sorted(
+        (n for n in others - set(own) if n in places.by_nis), key=lambda n: places.by_nis[n].name
+    )
+    return [
+        MunicipalityChoice(n, places.by_nis[n].name, counts.get(n, 0), n in own)
+        for n in [*own, *others]
+        if n in places.by_nis
+    ]
 
 
 def served_count(region: Region, place: Place, checked_since: int) -> int:

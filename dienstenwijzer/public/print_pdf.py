@@ -5,6 +5,7 @@ It needs Debian's Pango at run time; where that is missing, the link answers a D
 points to the browser's own printing instead of failing. The work per request is bounded by
 printing.PRINT_LIMIT services.
 """
+
 from __future__ import annotations
 
 import functools
@@ -31,7 +32,8 @@ def print_pdf(gebied: str):
     response = make_response(pdf)
     response.mimetype = "application/pdf"
     response.headers["Content-Disposition"] = (
-        f'inline; filename="dienstenwijzer-{region.slug}-{context["printed_on"].isoformat()}.pdf"')
+        f'inline; filename="dienstenwijzer-{region.slug}-{context["printed_on"].isoformat()}.pdf"'
+    )
     return response
 
 

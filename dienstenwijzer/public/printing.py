@@ -6,6 +6,7 @@ a screen: what, when, price, phone and address, the date printed and the dienste
 contact. Read-only; large type comes from site.css's print rules (the PDF: print_pdf.py).
 PRINT_LIMIT bounds the work of one request, for the page and for its PDF.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,7 +45,8 @@ def print_context(region: Region) -> dict:
     form = build_form(db.session, region, places, request.args)
     form.validate()
     search_request = dataclasses.replace(
-        to_request(form, places, PRINT_LIMIT, hide_before()), page=1, per_page=PRINT_LIMIT)
+        to_request(form, places, PRINT_LIMIT, hide_before()), page=1, per_page=PRINT_LIMIT
+    )
     result = search.search(region.slug, search_request)
     labels = category_labels()
     services = _services_in_order([h.service_id for h in result.hits])
@@ -54,8 +56,11 @@ def print_context(region: Region) -> dict:
         "groups": group_by_category(services, labels),
         "typed": (form.q.data or "").strip(),
         "home": resident_place(form, places)[0],
-        "served": [places.by_nis[n].name for n in search_request.filters.municipalities
-                   if n in places.by_nis],
+        "served": [
+            places.by_nis[n].name
+            for n in search_request.filters.municipalities
+            if n in places.by_nis
+        ],
         "comes_home": {h.service_id for h in result.hits if h.comes_home},
         "distance": {h.service_id: h.distance_km for h in result.hits},
         # From paper to the page: each service's absolute address, and as a QR code.
@@ -66,15 +71,23 @@ def print_context(region: Region) -> dict:
 
 
 def service_url(region: Region, service_id: int) -> str:
-    return url_for("public.service_page", gebied=region.slug, service_id=service_id,
-                   _external=True)
+    return url_for("public.service_page", gebied=region.slug, service_id=service_id, _external=True)
 
 
 def _services_in_order(ids: list[int]) -> list[Service]:
-    found = {s.id: s for s in db.session.scalars(
-        select(Service).where(Service.id.in_(ids)).options(
-            joinedload(Service.provider), joinedload(Service.municipality),
-            selectinload(Service.categories), selectinload(Service.municipalities)))}
+    found = {
+        s.id: s
+        for s in db.session.scalars(
+            select(Service)
+            .where(Service.id.in_(ids))
+            .options(
+                joinedload(Service.provider),
+                joinedload(Service.municipality),
+                selectinload(Service.categories),
+                selectinload(Service.municipalities),
+            )
+        )
+    }
     return [found[i] for i in ids if i in found]
 
 
@@ -87,5 +100,7 @@ def group_by_category(services: list[Service], labels) -> list[tuple[str, list[S
         top = labels[first].top.id if first in labels else ""
         groups.setdefault(top, []).append(service)
     order = list(labels)
-    return [(labels[top].label if top in labels else "Andere diensten", groups[top])
-            for top in sorted(groups, key=lambda t: order.index(t) if t in order else len(order))]
+    return [
+        (labels[top].label if top in labels else "Andere diensten", groups[top])
+        for top in sorted(groups, key=lambda t: order.index(t) if t in order else len(order))
+    ]

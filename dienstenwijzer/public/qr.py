@@ -3,6 +3,7 @@
 Inline, so the print view and its PDF need no image files or extra requests; the quiet zone
 (segno's default border of 4 modules) stays, or phones read the code badly on paper.
 """
+
 from __future__ import annotations
 
 import segno

@@ -1,4 +1,5 @@
 """The search parameters shared by the search page and the JSON API, validated with WTForms."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,22 +49,37 @@ class SearchForm(FlaskForm):
     class Meta:
         csrf = False  # a GET search changes nothing
 
-    q = StringField("Wat zoekt u?", validators=[Optional(), Length(max=MAX_QUERY_LENGTH, message=f"Typ maximaal {MAX_QUERY_LENGTH} tekens.")])
+    q = StringField(
+        "Wat zoekt u?",
+        validators=[
+            Optional(),
+            Length(max=MAX_QUERY_LENGTH, message=f"Typ maximaal {MAX_QUERY_LENGTH} tekens."),
+        ],
+    )
     categorie = SelectMultipleField("Soort dienst", choices=[], validate_choice=False)
     gemeente = SelectMultipleField("Gemeente", choices=[], validate_choice=False)
     dienstencheques = BooleanField("Alleen met dienstencheques")
     # "Comes to me or is near me": a postcode or a municipality's name (search/areas.py).
     postcode = StringField(
         "Uw postcode of gemeente",
-        validators=[Optional(), Length(max=60, message="Typ een postcode of de naam van een gemeente.")],
+        validators=[
+            Optional(),
+            Length(max=60, message="Typ een postcode of de naam van een gemeente."),
+        ],
     )
     km = IntegerField(
         "Hoe ver mag het zijn?",
-        validators=[Optional(), NumberRange(min=1, max=100, message="Kies een afstand tussen 1 en 100 km.")],
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=100, message="Kies een afstand tussen 1 en 100 km."),
+        ],
     )
     page = PageField(
-        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message=PAGE_MESSAGE)])
-    per_page = IntegerField(validators=[Optional(), NumberRange(min=1, max=50, message="Per pagina kan 1 tot 50.")])
+        validators=[Optional(), NumberRange(min=1, max=MAX_PAGE, message=PAGE_MESSAGE)]
+    )
+    per_page = IntegerField(
+        validators=[Optional(), NumberRange(min=1, max=50, message="Per pagina kan 1 tot 50.")]
+    )
 
     def validate_categorie(self, field):
         unknown = [v for v in field.data if v not in self._category_ids]
@@ -86,7 +102,9 @@ class SearchForm(FlaskForm):
             if not self._places.postcodes.get(typed):
                 raise ValidationError(f"Postcode {typed} bestaat niet.")
         elif self._places.find(typed)[0] is None:
-            raise ValidationError(f"We kennen de gemeente “{typed}” niet. Typ de naam of de postcode.")
+            raise ValidationError(
+                f"We kennen de gemeente “{typed}” niet. Typ de naam of de postcode."
+            )
 
     def validate_km(self, field):
         if field.data and not self.postcode.data:
@@ -103,7 +121,9 @@ def build_form(session: Session, region: Region, places: Places, args: MultiDict
     return form
 
 
-def resident_place(form: SearchForm, places: Places) -> tuple[Place | None, tuple[float, float] | None]:
+def resident_place(
+    form: SearchForm, places: Places
+) -> tuple[Place | None, tuple[float, float] | None]:
     """The resident's municipality and point from "Uw postcode of gemeente", if it validated."""
     typed = (form.postcode.data or "").strip()
     if not typed or form.postcode.errors:
@@ -111,7 +131,9 @@ def resident_place(form: SearchForm, places: Places) -> tuple[Place | None, tupl
     return places.find(typed)
 
 
-def to_request(form: SearchForm, places: Places, default_per_page: int, hide_before: dt.date) -> SearchRequest:
+def to_request(
+    form: SearchForm, places: Places, default_per_page: int, hide_before: dt.date
+) -> SearchRequest:
     """Only the fields that validated take part: a bad filter is reported and left out."""
     ok = lambda f: not f.errors
     home, origin = resident_place(form, places)
@@ -130,5 +152,7 @@ def to_request(form: SearchForm, places: Places, default_per_page: int, hide_bef
         text=(form.q.data or "").strip() if ok(form.q) else "",
         filters=filters,
         page=form.page.data if form.page.data and ok(form.page) else 1,
-        per_page=form.per_page.data if form.per_page.data and ok(form.per_page) else default_per_page,
+        per_page=form.per_page.data
+        if form.per_page.data and ok(form.per_page)
+        else default_per_page,
     )

@@ -4,6 +4,7 @@ Without these routes `/favicon.ico` fell through to `/<gebied>/` (a redirect to 
 sitemap lists the public pages of every dienstenwijzer; each zorggebied's services are in
 parts of at most SITEMAP_PART_URLS (the protocol's limit), streamed, read-only.
 """
+
 from __future__ import annotations
 
 import functools
@@ -60,8 +61,14 @@ def _icon(path: Path) -> bytes:
 
 @bp.get("/robots.txt")
 def robots():
-    lines = ["User-agent: *", "Allow: /", *(f"Disallow: {path}" for path in DISALLOW), "",
-             f"Sitemap: {url_for('public.sitemap_index', _external=True)}", ""]
+    lines = [
+        "User-agent: *",
+        "Allow: /",
+        *(f"Disallow: {path}" for path in DISALLOW),
+        "",
+        f"Sitemap: {url_for('public.sitemap_index', _external=True)}",
+        "",
+    ]
     return _cached(Response("\n".join(lines), mimetype="text/plain"))
 
 
@@ -69,32 +76,49 @@ def robots():
 def sitemap_index():
     """A sitemap index: the general pages, then each zorggebied's parts."""
     regions = db.session.scalars(select(Region).order_by(Region.slug)).all()
-    counts = dict(db.session.execute(
-        select(Region.id, func.count(Service.id))
-        .join(Service, serves_region(Region))
-        .where(*_public_services())
-        .group_by(Region.id)
-    ).all())
+    counts = dict(
+        db.session.execute(
+            select(Region.id, func.count(Service.id))
+            .join(Service, serves_region(Region))
+            .where(*_public_services())
+            .group_by(Region.id)
+        ).all()
+    )
     parts = [url_for("public.sitemap_pages", _external=True)]
     for region in regions:
         n = max(1, -(-counts.get(region.id, 0) // SITEMAP_PART_URLS))
-        parts += [url_for("public.sitemap_region", gebied=region.slug, page=p if p > 1 else None,
-                          _external=True) for p in range(1, n + 1)]
+        parts += [
+            url_for(
+                "public.sitemap_region",
+                gebied=region.slug,
+                page=p if p > 1 else None,
+                _external=True,
+            )
+            for p in range(1, n + 1)
+        ]
     body = "".join(f"<sitemap><loc>{escape(u)}</loc></sitemap>" for u in parts)
-    return _xml('<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                f"{body}</sitemapindex>")
+    return _xml(
+        f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{body}</sitemapindex>'
+    )
 
 
 @bp.get("/sitemap-paginas.xml")
 def sitemap_pages():
     """The pages every resident may start from: the home page, the general pages, and each
     dienstenwijzer's home, search, jobs and "ik zoek" pages."""
-    urls = [url_for(e, _external=True) for e in ("public.home", "public.about",
-                                                  "public.accessibility")]
+    urls = [
+        url_for(e, _external=True) for e in ("public.home", "public.about", "public.accessibility")
+    ]
     for region in db.session.scalars(select(Region).order_by(Region.slug)):
-        urls += [url_for(e, gebied=region.slug, _external=True)
-                 for e in ("public.region_home", "public.search_page", "jobs_public.job_list",
-                           "demand.resident_need")]
+        urls += [
+            url_for(e, gebied=region.slug, _external=True)
+            for e in (
+                "public.region_home",
+                "public.search_page",
+                "jobs_public.job_list",
+                "demand.resident_need",
+            )
+        ]
     return _xml(_urlset(f"<url><loc>{escape(u)}</loc></url>" for u in urls))
 
 
@@ -111,15 +135,19 @@ def sitemap_region(gebied: str):
         .limit(SITEMAP_PART_URLS)
     ).all()
     # One url_for per page kind, not per row: the id is the path's last segment.
-    service_url = url_for("public.service_page", gebied=region.slug, service_id=0,
-                          _external=True)[:-1]
-    provider_url = url_for("public.provider_page", gebied=region.slug, provider_id=0,
-                           _external=True)[:-1]
+    service_url = url_for("public.service_page", gebied=region.slug, service_id=0, _external=True)[
+        :-1
+    ]
+    provider_url = url_for(
+        "public.provider_page", gebied=region.slug, provider_id=0, _external=True
+    )[:-1]
 
     def entries():
         for service_id, checked, _provider_id in rows:
-            yield (f"<url><loc>{escape(service_url + str(service_id))}</loc>"
-                   f"<lastmod>{checked.isoformat()}</lastmod></url>")
+            yield (
+                f"<url><loc>{escape(service_url + str(service_id))}</loc>"
+                f"<lastmod>{checked.isoformat()}</lastmod></url>"
+            )
         # The providers of this part's services (one with services in two parts is in both).
         for provider_id in sorted({row[2] for row in rows}):
             yield f"<url><loc>{escape(provider_url + str(provider_id))}</loc></url>"
@@ -149,4 +177,3 @@ def _cached(response: Response) -> Response:
     response.cache_control.public = True
     response.cache_control.max_age = DAY // 24
     return response
-

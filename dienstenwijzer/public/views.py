@@ -1,4 +1,5 @@
 """Residents' pages: choose a dienstenwijzer, search, read a service."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,7 +35,10 @@ def home():
         if place and place.region_slug:
             return redirect(url_for("public.region_home", gebied=place.region_slug))
         if place is None:
-            outcome = {"kind": "unknown", "suggestion": places.suggest(typed) if not typed[:1].isdigit() else None}
+            outcome = {
+                "kind": "unknown",
+                "suggestion": places.suggest(typed) if not typed[:1].isdigit() else None,
+            }
         else:
             origin = point or (place.lat, place.lon)
             nearest = min(
@@ -48,8 +52,11 @@ def home():
                 "nearest": nearest,
                 "km": distance_km(origin[0], origin[1], nearest.centre_lat, nearest.centre_lon),
                 # Every dienstenwijzer with services that come to this place, nearest first.
-                "serving": [(r, n) for r in sorted(regions, key=lambda r: r is not nearest)
-                            if (n := served_count(r, place, checked_since))],
+                "serving": [
+                    (r, n)
+                    for r in sorted(regions, key=lambda r: r is not nearest)
+                    if (n := served_count(r, place, checked_since))
+                ],
             }
     return render_template("public/home.html", regions=regions, typed=typed, outcome=outcome)
 
@@ -68,13 +75,20 @@ def open_data(gebied: str | None):
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     example_service = _example_service(region)
     # Flanders' examples search where that service is, so that they find something.
-    example = region or (example_service.region if example_service else None) or (
-        regions[0] if regions else None)
+    example = (
+        region
+        or (example_service.region if example_service else None)
+        or (regions[0] if regions else None)
+    )
     return render_template(
-        "public/open_data.html", region=region, regions=regions, example=example,
+        "public/open_data.html",
+        region=region,
+        regions=regions,
+        example=example,
         example_service=example_service.uuid if example_service else None,
         since=(dt.datetime.now(dt.UTC) - dt.timedelta(days=7)).strftime("%Y-%m-%dT00:00:00Z"),
-        licence=DATA_LICENSE, attribution=attribution(region.name if region else None),
+        licence=DATA_LICENSE,
+        attribution=attribution(region.name if region else None),
     )
 
 
@@ -93,14 +107,17 @@ ACCESSIBILITY_STATEMENT_DATE = dt.date(2026, 12, 1)
 @bp.get("/toegankelijkheid")
 def accessibility():
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
-    return render_template("public/accessibility.html", regions=regions,
-                           statement_date=ACCESSIBILITY_STATEMENT_DATE)
+    return render_template(
+        "public/accessibility.html", regions=regions, statement_date=ACCESSIBILITY_STATEMENT_DATE
+    )
 
 
 @bp.get("/<gebied>/")
 def region_home(gebied: str):
     region = public_region_or_404(gebied)
-    overview = search.search(region.slug, to_request(_empty_form(region), app_places(), 10, hide_before()))
+    overview = search.search(
+        region.slug, to_request(_empty_form(region), app_places(), 10, hide_before())
+    )
     return render_template(
         "public/region_home.html",
         region=region,
@@ -171,7 +188,7 @@ def _top_categories(labels=None):
 
 @bp.route("/<gebied>/diensten/<int:service_id>/melden", methods=["GET", "POST"])
 def report_service(gebied: str, service_id: int):
-    """"Deze informatie klopt niet": lands in the regisseur's inbox."""
+    """ "Deze informatie klopt niet": lands in the regisseur's inbox."""
     from ..catalogue.forms import ReportForm
     from ..catalogue.reports import file_report
 
@@ -182,7 +199,15 @@ def report_service(gebied: str, service_id: int):
     form = ReportForm()
     if form.validate_on_submit():
         if not form.website.data:  # the honeypot stays empty for people
-            file_report(db.session, service, form.message.data, form.contact_email.data, form.contact_consent.data)
+            file_report(
+                db.session,
+                service,
+                form.message.data,
+                form.contact_email.data,
+                form.contact_consent.data,
+            )
             db.session.commit()
         return render_template("public/report_thanks.html", region=region, service=service)
-    return render_template("public/report.html", region=region, service=service, form=form), (400 if form.errors else 200)
+    return render_template("public/report.html", region=region, service=service, form=form), (
+        400 if form.errors else 200
+    )

@@ -7,6 +7,7 @@ thread applies rows written elsewhere every OUTBOX_POLL_SECONDS and compares the
 the database every INDEX_SELF_CHECK_SECONDS, repairing any drift (selfcheck.py). With
 INDEX_FOLLOWER off (tests), the search itself polls the outbox instead.
 """
+
 from __future__ import annotations
 
 import logging
@@ -92,9 +93,11 @@ class _Search:
             if bad:
                 log.warning(
                     "index drift: %s",
-                    ", ".join(f"{d.slug} -{len(d.missing)} ~{len(d.stale)} +{len(d.extra)}"
-                              + (" (built by another version: reindex)" if d.outdated_schema else "")
-                              for d in bad),
+                    ", ".join(
+                        f"{d.slug} -{len(d.missing)} ~{len(d.stale)} +{len(d.extra)}"
+                        + (" (built by another version: reindex)" if d.outdated_schema else "")
+                        for d in bad
+                    ),
                 )
                 repair(session, self.store, bad, wait=max(wait, 1.0))
         generation.mark_checked()
@@ -108,8 +111,9 @@ class _Search:
         with self._follower_lock:
             if self._follower_pid != pid:
                 self._follower_pid = pid
-                self._follower = threading.Thread(target=self._follow, name="index-follower",
-                                                  daemon=True)
+                self._follower = threading.Thread(
+                    target=self._follow, name="index-follower", daemon=True
+                )
                 self._follower.start()
 
     def stop_follower(self, wait: float = 30.0) -> None:

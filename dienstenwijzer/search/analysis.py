@@ -9,6 +9,7 @@ also as its parts. Stemming runs to a fixpoint because Snowball maps "poetsen" t
 Compounds split on the curated parts of compound_parts.txt first (an override for the domain's
 own words), else on a general Dutch lexicon (decompound.py).
 """
+
 from __future__ import annotations
 
 import re
@@ -108,11 +109,11 @@ def _split_tail(tail: str) -> tuple[str, ...] | None:
     if _is_part(tail):
         return (tail,)
     for link in LINKING_MORPHEMES:
-        if tail.startswith(link) and _is_part(tail[len(link):]):
-            return (tail[len(link):],)
+        if tail.startswith(link) and _is_part(tail[len(link) :]):
+            return (tail[len(link) :],)
     for link in ("", *LINKING_MORPHEMES):
         if tail.startswith(link) and len(tail) - len(link) >= 2 * MIN_PART_LENGTH:
-            deeper = _split(tail[len(link):])
+            deeper = _split(tail[len(link) :])
             if deeper:
                 return deeper
     return None
@@ -153,8 +154,9 @@ def word_forms(word: str) -> WordForms | None:
         # By the general lexicon only, which keeps a common word whole ("huiswerk" in
         # "huiswerkhulp" is homework, not a house and work); the curated list splits it.
         subparts.append(tuple(_forms(p) for p in decompound(part)))
-    return WordForms(word_stem, variants(word, word_stem), tuple(parts),
-                     tuple(subparts) if any(subparts) else ())
+    return WordForms(
+        word_stem, variants(word, word_stem), tuple(parts), tuple(subparts) if any(subparts) else ()
+    )
 
 
 def _forms(word: str) -> tuple[str, ...]:

@@ -9,6 +9,7 @@ Where each part lives: `FacetIndex.serving(home)` is the mask of the services th
 `FacetIndex.filter_mask` lets them pass `km`; `FacetIndex.browse_order` and the engine's
 `top_docs(..., first=...)` put them first; `comes_to` below marks a hit "Komt naar ...".
 """
+
 from __future__ import annotations
 
 from .facets import MUNIS

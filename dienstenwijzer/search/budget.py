@@ -7,6 +7,7 @@ single least-recently-used map with a byte count, and the oldest entries leave w
 passes DIENSTENWIJZER_SEARCH_CACHE_MB. Sizes are estimates (numpy arrays exactly, Python
 containers by a per-item cost), good enough to keep the worker's memory flat.
 """
+
 from __future__ import annotations
 
 import threading

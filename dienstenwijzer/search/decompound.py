@@ -7,6 +7,7 @@ their geometric mean), minus a penalty per extra part so that fewer, longer part
 stays whole when it is itself at least as common as its best split: "boodschappen" is a word,
 not "bood" + "schappen".
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -29,7 +30,16 @@ SHORT_PART_ZIPF = 4.5
 # A word at least this common is a word in its own right ("onderhoud", "ziekenhuis"): whole.
 COMMON_WORD_ZIPF = 4.0
 # Function words carry no meaning of their own: "onderhoud" is not "onder" + "houd".
-FUNCTION_WORDS = frozenset(stoplists["nl"]) | {"erop", "eraan", "erin", "eruit", "ervan", "ter", "ten", "des"}
+FUNCTION_WORDS = frozenset(stoplists["nl"]) | {
+    "erop",
+    "eraan",
+    "erin",
+    "eruit",
+    "ervan",
+    "ter",
+    "ten",
+    "des",
+}
 # Endings that look like words: "werkster" is a woman who works, not "werk" + "ster".
 SUFFIX_WORDS = frozenset({"ster", "tje", "heid", "schap"})
 # A new doer's noun counts as a part at its verb's frequency, a little lower ("kuiser").
@@ -61,7 +71,7 @@ def _splits(rest: str, first: bool) -> tuple[tuple[tuple[str, ...], float], ...]
     for link in links:
         if not rest.startswith(link):
             continue
-        body = rest[len(link):]
+        body = rest[len(link) :]
         whole = _part_score(body)
         if whole and not first:
             out.append(((body,), whole))

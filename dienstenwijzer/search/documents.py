@@ -5,6 +5,7 @@ and address, their categories, their municipalities), not as ORM objects: a rebu
 whole catalogue, and building objects with their relationship collections cost more than
 the queries. The records offer the attributes schema.service_document reads.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -73,9 +74,20 @@ class ServiceRecord:
 
 
 _SERVICE_COLUMNS = (
-    Service.id, Service.name, Service.description, Service.target_group, Service.status,
-    Service.dienstencheques, Service.lat, Service.lon, Service.last_checked, Service.updated_at,
-    Service.price, Service.website, Service.email, Service.phone,
+    Service.id,
+    Service.name,
+    Service.description,
+    Service.target_group,
+    Service.status,
+    Service.dienstencheques,
+    Service.lat,
+    Service.lon,
+    Service.last_checked,
+    Service.updated_at,
+    Service.price,
+    Service.website,
+    Service.email,
+    Service.phone,
 )
 
 
@@ -111,8 +123,13 @@ class DocumentBuilder:
             return []
         records: dict[int, ServiceRecord] = {}
         rows = self.session.execute(
-            select(*_SERVICE_COLUMNS, Provider.id, Provider.name, Provider.updated_at,
-                   Service.municipality_nis)
+            select(
+                *_SERVICE_COLUMNS,
+                Provider.id,
+                Provider.name,
+                Provider.updated_at,
+                Service.municipality_nis,
+            )
             .join(Provider, Provider.id == Service.provider_id)
             .where(Service.id.in_(ids))
             .order_by(Service.id)
@@ -192,5 +209,7 @@ class DocumentBuilder:
             doc = service_document(service, self.category_ids(service))
             for slug in slugs:
                 words = taught.get((service.id, slug))
-                docs[slug].append({**doc, "text": " ".join([doc["text"], *words])} if words else doc)
+                docs[slug].append(
+                    {**doc, "text": " ".join([doc["text"], *words])} if words else doc
+                )
         return docs

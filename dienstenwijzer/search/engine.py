@@ -6,6 +6,7 @@ corrections are cached per reader (a new reader after every edit, so a cached pa
 stale), all in the process's one SearchCache (budget.py) with segment postings and distance
 tables, so memory stays within one budget however many zorggebieden are searched.
 """
+
 from __future__ import annotations
 
 import gc
@@ -128,7 +129,9 @@ class _RegionSearcher:
     @property
     def speller(self) -> Speller:
         if self._speller is None:
-            self._speller = Speller(self.searcher.reader(), self._vocabulary(), self.synonyms.surface_words)
+            self._speller = Speller(
+                self.searcher.reader(), self._vocabulary(), self.synonyms.surface_words
+            )
         return self._speller
 
     @property
@@ -137,8 +140,9 @@ class _RegionSearcher:
         # budget and leave with the least recently searched zorggebieden.
         found = self.cached("facets", None)
         if found is None:
-            found = FacetIndex(self.records, self.searcher.reader().all_doc_ids(), self.cache,
-                               self.token)
+            found = FacetIndex(
+                self.records, self.searcher.reader().all_doc_ids(), self.cache, self.token
+            )
             self.remember("facets", None, found, found.nbytes)
         return found
 
@@ -240,8 +244,10 @@ class SearchEngine:
             if not generation.region_dir(slug).exists():
                 return None
             rs = pool.regions[slug] = _RegionSearcher(
-                open_for_reading(generation.region_dir(slug)), synonyms,
-                lambda: generation.read_vocabulary(slug), self.cache,
+                open_for_reading(generation.region_dir(slug)),
+                synonyms,
+                lambda: generation.read_vocabulary(slug),
+                self.cache,
             )
         else:
             rs.refresh_if_changed()
@@ -260,8 +266,9 @@ class SearchEngine:
             return cached
         result = self._search(rs, request)
         facets = result.facets
-        size = (RESULT_BYTES_PER_HIT * len(result.hits)
-                + BYTES_PER_ITEM * (len(facets.categories) + len(facets.municipalities) + 5))
+        size = RESULT_BYTES_PER_HIT * len(result.hits) + BYTES_PER_ITEM * (
+            len(facets.categories) + len(facets.municipalities) + 5
+        )
         rs.remember("result", request, result, size)
         return result
 
@@ -293,9 +300,11 @@ class SearchEngine:
         docnums = top_docs(docs, values, offset + request.per_page, first)[offset:]
         unmatched: tuple[str, ...] = ()
         if (any_word or not_home) and len(docs):
-            unmatched = tuple(" ".join(c.surface) for c in searched.clauses
-                              if not c.at_home and _is_content(c)
-                              and not rs.evaluate(ParsedQuery((c,))))
+            unmatched = tuple(
+                " ".join(c.surface)
+                for c in searched.clauses
+                if not c.at_home and _is_content(c) and not rs.evaluate(ParsedQuery((c,)))
+            )
         if not_home and len(docs) and not unmatched:
             # The need is met, but by no service that comes to the home: "kapper aan huis"
             # finds the hairdresser of the service centre, where the resident must go.
@@ -315,8 +324,9 @@ class SearchEngine:
             unmatched=unmatched,
         )
 
-    def _match(self, rs: _RegionSearcher, parsed: ParsedQuery
-               ) -> tuple[TermScores, bool, ParsedQuery, bool]:
+    def _match(
+        self, rs: _RegionSearcher, parsed: ParsedQuery
+    ) -> tuple[TermScores, bool, ParsedQuery, bool]:
         """(scores, any word, the query searched, only not at home).
 
         A query asking for a service at home ("kapper aan huis") is searched for services that
@@ -344,8 +354,9 @@ class SearchEngine:
         allowed, facets, distances = index.filter_and_count(None, request.filters)
         offset = (request.page - 1) * request.per_page
         limit = offset + request.per_page
-        docnums = index.browse_order(allowed, request.filters.origin,
-                                     request.filters.home)[offset:limit].tolist()
+        docnums = index.browse_order(allowed, request.filters.origin, request.filters.home)[
+            offset:limit
+        ].tolist()
         empty = ParsedQuery(())
         return SearchResult(
             total=len(allowed),
@@ -357,8 +368,9 @@ class SearchEngine:
         )
 
 
-def top_docs(docs: np.ndarray, scores: np.ndarray, limit: int,
-             first: np.ndarray | None = None) -> list[int]:
+def top_docs(
+    docs: np.ndarray, scores: np.ndarray, limit: int, first: np.ndarray | None = None
+) -> list[int]:
     """The `limit` best docnums in Whoosh's order: score descending, then docnum ascending.
 
     With `first` (a mask over `docs`: the services that come to the resident, areas.py), those
@@ -388,8 +400,9 @@ def open_for_reading(path):
     return FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
 
 
-def _hit(rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances,
-         home: str | None = None) -> Hit:
+def _hit(
+    rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances, home: str | None = None
+) -> Hit:
     stored = rs.searcher.stored_fields(docnum)
     display = stored["display"]
     return Hit(
@@ -414,7 +427,9 @@ def _is_content(clause) -> bool:
 
 
 def _empty(request: SearchRequest) -> SearchResult:
-    return SearchResult(0, request.page, request.per_page, [], FacetCounts(Counter(), Counter(), 0), "")
+    return SearchResult(
+        0, request.page, request.per_page, [], FacetCounts(Counter(), Counter(), 0), ""
+    )
 
 
 _frozen_in: int | None = None

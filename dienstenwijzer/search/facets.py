@@ -3,6 +3,7 @@
 Segments never change once written (deletions are kept apart), so records are cached per
 segment: after an edit only the new small segment is read.
 """
+
 from __future__ import annotations
 
 import math
@@ -173,8 +174,9 @@ class FacetIndex:
     process's search cache, whose budget then covers them.
     """
 
-    def __init__(self, records: list[tuple], live_docs, cache: SearchCache | None = None,
-                 token: int = 0):
+    def __init__(
+        self, records: list[tuple], live_docs, cache: SearchCache | None = None, token: int = 0
+    ):
         self.records = records
         # Distance tables and name ranks live in the process's one search cache.
         self.cache = cache if cache is not None else SearchCache(64 * 1024 * 1024)
@@ -197,8 +199,17 @@ class FacetIndex:
 
     @property
     def nbytes(self) -> int:
-        arrays = (self.live, self.cat_doc, self.cat_idx, self.muni_doc, self.muni_idx, self.dc,
-                  self.checked, self.lat, self.lon)
+        arrays = (
+            self.live,
+            self.cat_doc,
+            self.cat_idx,
+            self.muni_doc,
+            self.muni_idx,
+            self.dc,
+            self.checked,
+            self.lat,
+            self.lon,
+        )
         return sum(a.nbytes for a in arrays) + 100 * (len(self.cat_names) + len(self.muni_names))
 
     def _cached(self, kind: str, key, build):
@@ -212,11 +223,13 @@ class FacetIndex:
     # -- cached building blocks ------------------------------------------------------------
     def distances(self, origin: tuple[float, float]) -> np.ndarray:
         """Distance in km per docnum (NaN without coordinates), for every document."""
-        return self._cached("distances", origin,
-                            lambda: haversine_km(origin[0], origin[1], self.lat, self.lon))
+        return self._cached(
+            "distances", origin, lambda: haversine_km(origin[0], origin[1], self.lat, self.lon)
+        )
 
     def name_rank(self) -> np.ndarray:
         """Each docnum's place in the order (sort name, docnum): the browse order by name."""
+
         def build() -> np.ndarray:
             records = self.records
             order = sorted(range(self.size), key=lambda d: (records[d][SORT_NAME], d))
@@ -228,11 +241,15 @@ class FacetIndex:
 
     def serving(self, municipality: str) -> np.ndarray:
         """Mask of the documents whose service comes to `municipality` (serves it)."""
-        return self._cached("serving", municipality, lambda: self._with_any(
-            (municipality,), self._muni_of, self.muni_doc, self.muni_idx))
+        return self._cached(
+            "serving",
+            municipality,
+            lambda: self._with_any((municipality,), self._muni_of, self.muni_doc, self.muni_idx),
+        )
 
-    def browse_order(self, allowed: np.ndarray, origin: tuple[float, float] | None,
-                     home: str | None = None) -> np.ndarray:
+    def browse_order(
+        self, allowed: np.ndarray, origin: tuple[float, float] | None, home: str | None = None
+    ) -> np.ndarray:
         """`allowed` docnums by (distance or inf, sort name, docnum), or by (sort name, docnum);
         with a `home`, the services that come there first (areas.py)."""
         rank = self.name_rank()[allowed]
@@ -245,7 +262,9 @@ class FacetIndex:
         return allowed[np.lexsort((rank, dist, ~self.serving(home)[allowed]))]
 
     # -- filtering and counting ------------------------------------------------------------
-    def _with_any(self, names, index: dict[str, int], docs: np.ndarray, idx: np.ndarray) -> np.ndarray:
+    def _with_any(
+        self, names, index: dict[str, int], docs: np.ndarray, idx: np.ndarray
+    ) -> np.ndarray:
         wanted = [index[k] for k in names if k in index]
         mask = np.zeros(self.size, dtype=bool)
         if wanted:
@@ -287,10 +306,16 @@ class FacetIndex:
                 if filters.home is not None:  # areas.py: serving home counts as near
                     near = near | self.serving(filters.home)
                 base &= near
-        cat_ok = (self._with_any(filters.categories, self._cat_of, self.cat_doc, self.cat_idx)
-                  if filters.categories else None)
-        muni_ok = (self._with_any(filters.municipalities, self._muni_of, self.muni_doc,
-                                  self.muni_idx) if filters.municipalities else None)
+        cat_ok = (
+            self._with_any(filters.categories, self._cat_of, self.cat_doc, self.cat_idx)
+            if filters.categories
+            else None
+        )
+        muni_ok = (
+            self._with_any(filters.municipalities, self._muni_of, self.muni_doc, self.muni_idx)
+            if filters.municipalities
+            else None
+        )
         dc_ok = self.dc if filters.dienstencheques else None
 
         def restrict(*masks):
@@ -300,9 +325,12 @@ class FacetIndex:
                     out = out & m
             return out
 
-        cat_counts = self._count(restrict(muni_ok, dc_ok), self.cat_names, self.cat_doc, self.cat_idx)
-        muni_counts = self._count(restrict(cat_ok, dc_ok), self.muni_names, self.muni_doc,
-                                  self.muni_idx)
+        cat_counts = self._count(
+            restrict(muni_ok, dc_ok), self.cat_names, self.cat_doc, self.cat_idx
+        )
+        muni_counts = self._count(
+            restrict(cat_ok, dc_ok), self.muni_names, self.muni_doc, self.muni_idx
+        )
         both = restrict(cat_ok, muni_ok)
         dc_count = int(np.count_nonzero(both & self.dc))
         allowed = both & dc_ok if dc_ok is not None else both

@@ -6,6 +6,7 @@ its lists miss: a weak participle ge-STEM-d/t whose infinitive STEM-en is a Dutc
 ("gekuist" -> "kuisen", Flemish), and a doer's noun STEM-er/-ster whose verb is ("wasser" ->
 "wassen", "naaister" -> "naaien").
 """
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -17,8 +18,23 @@ from .lexicon import KNOWN_ZIPF, is_word, zipf
 
 # A participle starting with ge- is never of a separable verb (that one is "afgestreken"),
 # so a lemma with one of these particles in front is a mix-up in the lemma list.
-SEPARABLE_PARTICLES = ("aan", "af", "bij", "door", "in", "mee", "na", "om", "op", "over",
-                       "terug", "toe", "uit", "voor", "weg")
+SEPARABLE_PARTICLES = (
+    "aan",
+    "af",
+    "bij",
+    "door",
+    "in",
+    "mee",
+    "na",
+    "om",
+    "op",
+    "over",
+    "terug",
+    "toe",
+    "uit",
+    "voor",
+    "weg",
+)
 MIN_LENGTH = 5
 # Only participles (ge-...), diminutives (-je) and comparatives (-er: "veiliger" -> "veilig")
 # get a lemma: for other words the lists mix up meanings Snowball keeps apart ("kapper", a
@@ -30,14 +46,20 @@ COMPARATIVE = "er"
 @lru_cache(maxsize=cache_sizes.PARTS)
 def lemma(word: str) -> str | None:
     """The dictionary form of a folded word when it differs from the word, else None."""
-    if len(word) < MIN_LENGTH or not word.isalpha() or not (
-        word.startswith("ge") or word.endswith((DIMINUTIVE, COMPARATIVE))
+    if (
+        len(word) < MIN_LENGTH
+        or not word.isalpha()
+        or not (word.startswith("ge") or word.endswith((DIMINUTIVE, COMPARATIVE)))
     ):
         return None
     # low_memory: the same lists read from their compressed stream on demand (+10 MB a process
     # instead of +51 MB for the decoded dict; the same 17 085 answers, 16 % slower per new word).
     found = simplemma.lemmatize(word, lang="nl", low_memory=True)
-    if word.endswith(COMPARATIVE) and not word.startswith("ge") and not _is_comparative(word, found):
+    if (
+        word.endswith(COMPARATIVE)
+        and not word.startswith("ge")
+        and not _is_comparative(word, found)
+    ):
         return None
     if word.startswith("ge"):
         found = _unseparated(word, found)
@@ -48,14 +70,17 @@ def lemma(word: str) -> str | None:
 
 def _is_comparative(word: str, found: str) -> bool:
     # "goedkoper" -> "goedkoop", "duurder" -> "duur"; not a doer ("werker" -> "werkster").
-    return found != word and len(found) < len(word) and found[:3] == word[:3] and not (
-        found.endswith("ster")
+    return (
+        found != word
+        and len(found) < len(word)
+        and found[:3] == word[:3]
+        and not (found.endswith("ster"))
     )
 
 
 def _unseparated(participle: str, found: str) -> str:
     for particle in SEPARABLE_PARTICLES:
-        rest = found[len(particle):]
+        rest = found[len(particle) :]
         if found.startswith(particle) and is_word(rest) and rest[:2] in participle:
             return rest
     return found

@@ -5,6 +5,7 @@ which ships them inside the package: nothing is downloaded at run time. Only alp
 three letters or more that are not vanishingly rare are kept (~100 000 words), which keeps the
 table small in every worker and drops the noise at the bottom of the list.
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -9,6 +9,7 @@ Ids are not always committed in order on PostgreSQL (two transactions can commit
 sequence), so each generation keeps a gap-aware cursor (store.AppliedState): every id above
 `upto`, plus every lower id that was not visible when a higher one was applied.
 """
+
 from __future__ import annotations
 
 import logging
@@ -147,7 +148,9 @@ def apply_outbox(session: Session, store: IndexStore, *, wait: float = 0.0) -> i
                 except LockError:
                     log.warning("index writer busy; outbox rows wait for the next apply")
                     return applied
-            generation.write_applied(fresh.advance([r.id for r in above], [r.id for r in found], now))
+            generation.write_applied(
+                fresh.advance([r.id for r in above], [r.id for r in found], now)
+            )
             applied += len(above) + len(found)
             if len(above) < BATCH and len(found) < BATCH:
                 return applied
@@ -194,4 +197,6 @@ def write_documents(session: Session, generation, service_ids: list[int], wait: 
             raise
         writer.commit()
         # New words for "Bedoelde u …?"; words that left are not subtracted (counts only rank).
-        generation.add_vocabulary(slug, Counter(w for doc in additions for w in surface_words(doc["text"])))
+        generation.add_vocabulary(
+            slug, Counter(w for doc in additions for w in surface_words(doc["text"]))
+        )

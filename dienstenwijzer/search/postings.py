@@ -8,6 +8,7 @@ stay valid across edits, and only the new small segment of an edit is read again
 term is then one vectorised BM25 over those arrays with the index's current statistics, in
 the same order of operations as Whoosh's `bm25()`, so the scores are bit for bit Whoosh's.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,8 +50,11 @@ def _field_length_bytes(segreader, fieldname: str, cache: SearchCache) -> np.nda
     found = cache.get(key)
     if found is None:
         column = segreader._perdoc._cached_reader(f"_{fieldname}_len", LENGTHS_COLUMN)
-        found = np.zeros(segreader.doc_count_all(), np.uint8) if column is None else np.fromiter(
-            column, dtype=np.uint8, count=segreader.doc_count_all())
+        found = (
+            np.zeros(segreader.doc_count_all(), np.uint8)
+            if column is None
+            else np.fromiter(column, dtype=np.uint8, count=segreader.doc_count_all())
+        )
         cache.put(key, found, found.nbytes + 100)
     return found
 
@@ -79,7 +83,9 @@ def _read(segreader, fieldname: str, btext: bytes, cache: SearchCache) -> Segmen
     return SegmentPostings(docs, compact, _field_length_bytes(segreader, fieldname, cache)[docs])
 
 
-def segment_postings(segreader, fieldname: str, btext: bytes, cache: SearchCache) -> SegmentPostings:
+def segment_postings(
+    segreader, fieldname: str, btext: bytes, cache: SearchCache
+) -> SegmentPostings:
     key = ("postings", segreader.segment().segment_id(), fieldname, btext)
     found = cache.get(key)
     if found is None:

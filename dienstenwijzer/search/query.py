@@ -1,4 +1,5 @@
 """From what a resident typed to a Whoosh query: words, compounds and taxonomy synonyms."""
+
 from __future__ import annotations
 
 import math
@@ -69,21 +70,38 @@ class ParsedQuery:
 # "ik heb vervoer nodig", "waar kan ik gratis babykleren krijgen". Searched for, they match
 # services only by accident (since compounds are split, "zoek" is in every "werkzoekenden") and
 # would be reported as unmet demand. Left out when the query has other words.
-REQUEST_WORDS = frozenset({"zoek", "zoeken", "gezocht", "nodig", "graag", "krijg", "krijgen",
-                           "vind", "vinden", "waar", "welke", "wanneer"})
+REQUEST_WORDS = frozenset(
+    {
+        "zoek",
+        "zoeken",
+        "gezocht",
+        "nodig",
+        "graag",
+        "krijg",
+        "krijgen",
+        "vind",
+        "vinden",
+        "waar",
+        "welke",
+        "wanneer",
+    }
+)
 
 
 def parse(text: str, synonyms: SynonymIndex) -> ParsedQuery:
     raw = words(text)
-    home_phrase = {i: " ".join(raw[start:end])
-                   for start, end in at_home_spans(raw) for i in range(start, end)}
+    home_phrase = {
+        i: " ".join(raw[start:end]) for start, end in at_home_spans(raw) for i in range(start, end)
+    }
     kept = [i for i, w in enumerate(raw) if w not in STOP_WORDS and index_forms(w)]
     if any(raw[i] not in REQUEST_WORDS for i in kept):
         kept = [i for i in kept if raw[i] not in REQUEST_WORDS]
     typed = [raw[i] for i in kept]
     forms = [index_forms(w) for w in typed]
     analysed = [word_forms(w) for w in typed]
-    spans = {start: (end, cats, mods) for start, end, cats, mods in synonyms.spans([f[0] for f in forms])}
+    spans = {
+        start: (end, cats, mods) for start, end, cats, mods in synonyms.spans([f[0] for f in forms])
+    }
     clauses = []
     i = 0
     while i < len(typed):
@@ -91,8 +109,16 @@ def parse(text: str, synonyms: SynonymIndex) -> ParsedQuery:
         # A clause made only of an at-home phrase's words, and no synonym of its own.
         phrases = {home_phrase.get(kept[k]) for k in range(i, end)}
         at_home = phrases.pop() if len(phrases) == 1 and not cats else ""
-        clauses.append(Clause(tuple(typed[i:end]), tuple(forms[i:end]), tuple(analysed[i:end]),
-                              cats, mods, at_home or ""))
+        clauses.append(
+            Clause(
+                tuple(typed[i:end]),
+                tuple(forms[i:end]),
+                tuple(analysed[i:end]),
+                cats,
+                mods,
+                at_home or "",
+            )
+        )
         i = end
     parsed = ParsedQuery(tuple(clauses))
     # Only "aan huis": search it as words.
@@ -208,8 +234,11 @@ class Coverage(wq.Or):
         self.min_share = min_share
 
     def __eq__(self, other):
-        return (super().__eq__(other) and self.words == other.words
-                and self.min_share == other.min_share)
+        return (
+            super().__eq__(other)
+            and self.words == other.words
+            and self.min_share == other.min_share
+        )
 
     def __hash__(self):
         return super().__hash__() ^ hash((self.words, self.min_share))
@@ -231,8 +260,13 @@ def clause_weight(frequency: int, words: int, doc_count: int) -> float:
     return words * math.log(1 + doc_count / (1 + frequency))
 
 
-def shares(per_clause: list, frequencies: list[int], words: tuple[int, ...], doc_count: int,
-           min_share: float) -> dict[int, float]:
+def shares(
+    per_clause: list,
+    frequencies: list[int],
+    words: tuple[int, ...],
+    doc_count: int,
+    min_share: float,
+) -> dict[int, float]:
     """{docnum: score factor}: a power of the share of the clauses' weight a document matches,
     for the documents reaching min_share."""
     weights = [clause_weight(f, n, doc_count) for f, n in zip(frequencies, words, strict=True)]
@@ -241,8 +275,9 @@ def shares(per_clause: list, frequencies: list[int], words: tuple[int, ...], doc
         return {}
     # A clause without which no document can reach min_share limits the candidates to its
     # documents: for most compounds that is one part's postings instead of all of them.
-    required = [docs for docs, w in zip(per_clause, weights, strict=True)
-                if (total - w) / total < min_share]
+    required = [
+        docs for docs, w in zip(per_clause, weights, strict=True) if (total - w) / total < min_share
+    ]
     if required:
         candidates = min(required, key=len)
     else:
@@ -251,7 +286,7 @@ def shares(per_clause: list, frequencies: list[int], words: tuple[int, ...], doc
     for d in candidates:
         share = sum(w for docs, w in zip(per_clause, weights, strict=True) if d in docs) / total
         if share >= min_share:
-            out[d] = share ** SHARE_POWER
+            out[d] = share**SHARE_POWER
     return out
 
 
@@ -334,7 +369,9 @@ def _left_fold(values: list[TermScores]) -> TermScores:
     return out
 
 
-def evaluate(q: wq.Query, term_scores, doc_frequency, doc_count: int, doc_count_all: int) -> TermScores:
+def evaluate(
+    q: wq.Query, term_scores, doc_frequency, doc_count: int, doc_count_all: int
+) -> TermScores:
     """{docnum: score} of every document matching a query built by `to_whoosh`.
 
     `term_scores(field, text)` gives one term's {docnum: score}; the other arguments are the
@@ -362,11 +399,17 @@ def evaluate(q: wq.Query, term_scores, doc_frequency, doc_count: int, doc_count_
     return _combine(q, values, doc_frequency, doc_count, doc_count_all)
 
 
-def _combine(q, values: list[TermScores], doc_frequency, doc_count: int, doc_count_all: int) -> TermScores:
+def _combine(
+    q, values: list[TermScores], doc_frequency, doc_count: int, doc_count_all: int
+) -> TermScores:
     subs = q.subqueries
     if len(values) == 1:
         return values[0]
-    if isinstance(q, wq.Or) and 2 < len(subs) < TOO_MANY_CLAUSES and doc_count_all <= PRELOAD_DOC_LIMIT:
+    if (
+        isinstance(q, wq.Or)
+        and 2 < len(subs) < TOO_MANY_CLAUSES
+        and doc_count_all <= PRELOAD_DOC_LIMIT
+    ):
         return _left_fold(values)
     sizes = [estimate_size(s, doc_frequency, doc_count) for s in subs]
     if isinstance(q, wq.And):

@@ -7,6 +7,7 @@ service that comes to the home says so in its own words ("wij poetsen bij u thui
 aan huis", "een ploegbaas komt langs"); `comes_home` reads those when the service is indexed
 (the `reach` field, schema.py), and `at_home_spans` finds the same intent in a query.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,7 +54,7 @@ def at_home_spans(folded: list[str]) -> list[tuple[int, int]]:
     phrases = sorted(AT_HOME_PHRASES, key=len, reverse=True)
     while i < len(folded):
         for phrase in phrases:
-            if tuple(folded[i:i + len(phrase)]) == phrase:
+            if tuple(folded[i : i + len(phrase)]) == phrase:
                 spans.append((i, i + len(phrase)))
                 i += len(phrase)
                 break

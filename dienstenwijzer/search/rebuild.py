@@ -5,6 +5,7 @@ cores the zorggebieden are split over worker processes, each with its own databa
 and its own Whoosh writers: every region's index is still written by exactly one process,
 in service-id order, so it is the same index a single process would build.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -248,7 +249,9 @@ def _build_parallel(
                 if any(p.exitcode not in (None, 0) for p in workers):
                     raise RuntimeError("index rebuild: a worker process died") from None
                 if time.monotonic() > deadline:
-                    raise RuntimeError("index rebuild: the worker processes took too long") from None
+                    raise RuntimeError(
+                        "index rebuild: the worker processes took too long"
+                    ) from None
                 continue
             if kind == "progress":
                 if progress:
@@ -290,4 +293,6 @@ def _worker(url: str, generation_path: str, slugs: list[str], events) -> None:
 
 
 def count_to_index(session: Session) -> int:
-    return session.scalar(select(func.count(Service.id)).where(Service.status == STATUS_ACTIVE)) or 0
+    return (
+        session.scalar(select(func.count(Service.id)).where(Service.status == STATUS_ACTIVE)) or 0
+    )

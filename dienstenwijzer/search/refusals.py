@@ -11,6 +11,7 @@ the Dutch word order of "X doen we niet" / "X nemen we niet aan". A sentence tha
 a relative or conditional word ("Wat we niet verkopen, brengen we naar het recyclagepark")
 says what happens instead and stays.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,9 @@ import re
 # nemen we geen toestellen meer aan" loses only its second half.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+|,\s+(?=(?:maar|want)\b)")
 # verb, then "we/wij", then the negation: "doen we niet", "nemen wij geen ... aan"
-_REFUSAL = re.compile(r"\b\w+\s+(?:we|wij)\s+(?:niet|geen)\b|\bhoren\s+er\s+niet\s+bij\b",
-                      re.IGNORECASE)
+_REFUSAL = re.compile(
+    r"\b\w+\s+(?:we|wij)\s+(?:niet|geen)\b|\bhoren\s+er\s+niet\s+bij\b", re.IGNORECASE
+)
 _NOT_A_REFUSAL_START = frozenset({"wat", "wie", "waar", "als", "wanneer", "omdat", "indien"})
 
 

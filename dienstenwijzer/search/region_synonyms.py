@@ -6,6 +6,7 @@ same transaction (teaching/words.py); every process reads that one row on each f
 zorggebieden whose words changed. The engine sees a new SynonymIndex object for those and
 drops their cached results, so a taught word works in every worker within a poll.
 """
+
 from __future__ import annotations
 
 import threading
@@ -21,7 +22,9 @@ VERSION_ROW = 1
 
 
 def current_version(session: Session) -> int:
-    return session.scalar(select(SynonymVersion.version).where(SynonymVersion.id == VERSION_ROW)) or 0
+    return (
+        session.scalar(select(SynonymVersion.version).where(SynonymVersion.id == VERSION_ROW)) or 0
+    )
 
 
 class RegionSynonyms:

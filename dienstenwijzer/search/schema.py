@@ -1,4 +1,5 @@
 """The Whoosh schema of a zorggebied's index, and how a service becomes a document."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -47,8 +48,7 @@ def service_document(service, category_ids: list[str]) -> dict:
     text = " ".join(
         filter(
             None,
-            [service.name, service.name, provider.name, labels, description,
-             service.target_group],
+            [service.name, service.name, provider.name, labels, description, service.target_group],
         )
     )
     served = [m.nis_code for m in service.municipalities]

@@ -6,6 +6,7 @@ lists the services that are missing, stale or should not be there; `repair` rewr
 those documents. Each host runs it on start and every few minutes, so drift of any cause (a
 crash between commit and apply, a pruned outbox, a bug) heals by itself.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -75,8 +76,9 @@ class RegionDrift:
         db_ids, ix_ids = self.database.ids, indexed.ids
         self.missing = set(np.setdiff1d(db_ids, ix_ids, assume_unique=True).tolist())
         self.extra = set(np.setdiff1d(ix_ids, db_ids, assume_unique=True).tolist())
-        common, in_db, in_ix = np.intersect1d(db_ids, ix_ids, assume_unique=True,
-                                              return_indices=True)
+        common, in_db, in_ix = np.intersect1d(
+            db_ids, ix_ids, assume_unique=True, return_indices=True
+        )
         differs = self.database.stamps[in_db] != indexed.stamps[in_ix]
         self.stale = set(common[differs].tolist()) | (indexed.repeated & set(common.tolist()))
 
@@ -144,10 +146,14 @@ def index_versions(generation: Generation, slug: str) -> Versions | None:
 def compare(session: Session, generation: Generation) -> list[RegionDrift]:
     expected = database_versions(session)
     slugs = sorted(set(expected) | set(generation.region_slugs()))
-    return [RegionDrift(s, expected.get(s, Versions()), index_versions(generation, s)) for s in slugs]
+    return [
+        RegionDrift(s, expected.get(s, Versions()), index_versions(generation, s)) for s in slugs
+    ]
 
 
-def repair(session: Session, store: IndexStore, drifts: list[RegionDrift], wait: float = 5.0) -> int:
+def repair(
+    session: Session, store: IndexStore, drifts: list[RegionDrift], wait: float = 5.0
+) -> int:
     """Rewrite the documents that drifted; returns how many services were rewritten.
 
     Regions with an outdated schema are left for `reindex`: their documents cannot be written.

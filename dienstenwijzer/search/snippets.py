@@ -1,4 +1,5 @@
 """Highlighted snippets: the part of a description where the resident's words occur."""
+
 from __future__ import annotations
 
 import re

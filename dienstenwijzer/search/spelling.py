@@ -3,6 +3,7 @@
 A word that is itself a common Dutch word is never "corrected":
 "hond" is a dog even where no service mentions dogs, and must not become "hand".
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -61,4 +62,3 @@ class Speller:
         if not any(fixed):
             return None
         return " ".join(f or w for w, f in zip(typed, fixed, strict=True))
-

@@ -11,6 +11,7 @@
 A rebuild writes a fresh generation and swaps the symlink atomically; readers notice the
 swap by the symlink's target and reopen.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -59,7 +60,9 @@ class AppliedState:
     def from_json(cls, text: str) -> AppliedState:
         data = json.loads(text)
         # Older states had a "recent" window instead of gaps; the self-check repairs what it missed.
-        return cls(int(data["upto"]), [(int(a), int(b), str(c)) for a, b, c in data.get("gaps", [])])
+        return cls(
+            int(data["upto"]), [(int(a), int(b), str(c)) for a, b, c in data.get("gaps", [])]
+        )
 
     def gap_ranges(self) -> list[tuple[int, int]]:
         return [(first, last) for first, last, _ in self.gaps]

@@ -5,6 +5,7 @@ category_synonym by reference_data.py, plus what regisseurs taught the search fo
 zorggebied (region_synonym, see `taught_categories` and `SynonymIndex.with_terms`). A taught word
 for a service is no query-time synonym: it is indexed with the service (documents.py).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict

@@ -1,4 +1,5 @@
 """Back office: the search words a regisseur taught for their zorggebied, and "dit bedoelden ze"."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -27,21 +28,31 @@ def _categories() -> list[Category]:
 
 
 def _services(region: Region) -> list[Service]:
-    return list(db.session.scalars(services_of(region).where(Service.status == STATUS_ACTIVE).order_by(Service.name)))
+    return list(
+        db.session.scalars(
+            services_of(region).where(Service.status == STATUS_ACTIVE).order_by(Service.name)
+        )
+    )
 
 
 def _form(region: Region, synonym: RegionSynonym | None = None) -> WordForm:
     form = WordForm()
     form.target.choices = {
-        "Een categorie": [("", "— kies —")] + [(f"{CATEGORY}:{c.id}", c.label if c.parent_id is None else f"  {c.label}")
-                                               for c in _categories()],
+        "Een categorie": [("", "— kies —")]
+        + [
+            (f"{CATEGORY}:{c.id}", c.label if c.parent_id is None else f"  {c.label}")
+            for c in _categories()
+        ],
         "Eén dienst van dit zorggebied": [(f"{SERVICE}:{s.id}", s.name) for s in _services(region)],
     }
     if not form.is_submitted():
         if synonym is not None:
             form.term.data = synonym.term
-            form.target.data = (f"{CATEGORY}:{synonym.category_id}" if synonym.category_id
-                                else f"{SERVICE}:{synonym.service_id}")
+            form.target.data = (
+                f"{CATEGORY}:{synonym.category_id}"
+                if synonym.category_id
+                else f"{SERVICE}:{synonym.service_id}"
+            )
             form.all_regions.data = synonym.region_id is None
         else:
             form.term.data = request.args.get("term", "")[:120]
@@ -58,8 +69,9 @@ def _target(region: Region, form: WordForm) -> words.Target | None:
             if category is not None:
                 return words.Target(category=category)
         elif value.isdigit():
-            service = db.session.scalar(services_of(region).where(Service.id == int(value),
-                                                                  Service.status == STATUS_ACTIVE))
+            service = db.session.scalar(
+                services_of(region).where(Service.id == int(value), Service.status == STATUS_ACTIVE)
+            )
             if service is not None:
                 return words.Target(service=service)
     if not form.target.errors:
@@ -98,10 +110,16 @@ def synonyms(region: Region):
         like = f"%{' '.join(split_words(q)) or q}%"
         query = query.where(RegionSynonym.term.ilike(like))
         standard = db.session.execute(
-            select(CategorySynonym.term, Category.label).join(Category, CategorySynonym.category_id == Category.id)
-            .where(CategorySynonym.term.ilike(like)).order_by(CategorySynonym.term).limit(STANDARD_SHOWN)).all()
+            select(CategorySynonym.term, Category.label)
+            .join(Category, CategorySynonym.category_id == Category.id)
+            .where(CategorySynonym.term.ilike(like))
+            .order_by(CategorySynonym.term)
+            .limit(STANDARD_SHOWN)
+        ).all()
     page = paginate(query, PER_PAGE)
-    return render_template("teaching/synonyms.html", region=region, page=page, q=q, standard=standard)
+    return render_template(
+        "teaching/synonyms.html", region=region, page=page, q=q, standard=standard
+    )
 
 
 @bp.route("/<gebied>/beheer/zoekwoorden/nieuw", methods=["GET", "POST"])
@@ -118,15 +136,20 @@ def new_synonym(region: Region):
                 term = words.clean_term(form.term.data, target)
                 before = search.synonyms(region.slug)
                 words.add_word(db.session, region, term, target, all_regions=all_regions)
-                met = words.resolve_needs(db.session, region, niche, term, target, before) if niche else []
+                met = (
+                    words.resolve_needs(db.session, region, niche, term, target, before)
+                    if niche
+                    else []
+                )
             except words.WordError as exc:
                 db.session.rollback()
                 form.term.errors = [*form.term.errors, str(exc)]
             else:
                 _commit_and_apply()
                 return _after_teaching(region, term, target, met)
-    return render_template("teaching/synonym_form.html", region=region, form=form, synonym=None,
-                           niche=niche), (400 if form.errors else 200)
+    return render_template(
+        "teaching/synonym_form.html", region=region, form=form, synonym=None, niche=niche
+    ), (400 if form.errors else 200)
 
 
 def _after_teaching(region: Region, term: str, target: words.Target, met: list[Niche]):
@@ -135,7 +158,11 @@ def _after_teaching(region: Region, term: str, target: words.Target, met: list[N
         flash(f"Bewaard: wie “{term}” zoekt, vindt nu {what}.", "info")
         return redirect(url_for("teaching.synonyms", gebied=region.slug))
     niche = met[0]
-    status = "staat nu op “ingevuld”" if niche.status == "ingevuld" else f"is samengevoegd met “{niche.title}”"
+    status = (
+        "staat nu op “ingevuld”"
+        if niche.status == "ingevuld"
+        else f"is samengevoegd met “{niche.title}”"
+    )
     flash(f"Bewaard: wie “{term}” zoekt, vindt nu {what}. De vraag {status}.", "info")
     return redirect(url_for("demand.niche_detail", gebied=region.slug, niche_id=niche.id))
 
@@ -160,8 +187,9 @@ def edit_synonym(region: Region, synonym_id: int):
                 _commit_and_apply()
                 flash(f"Bewaard: “{term}”.", "info")
                 return redirect(url_for("teaching.synonyms", gebied=region.slug))
-    return render_template("teaching/synonym_form.html", region=region, form=form, synonym=synonym,
-                           niche=None), (400 if form.errors else 200)
+    return render_template(
+        "teaching/synonym_form.html", region=region, form=form, synonym=synonym, niche=None
+    ), (400 if form.errors else 200)
 
 
 @bp.route("/<gebied>/beheer/zoekwoorden/<int:synonym_id>/verwijderen", methods=["GET", "POST"])
@@ -173,6 +201,9 @@ def delete_synonym(region: Region, synonym_id: int):
         term = synonym.term
         words.remove_word(db.session, region, synonym)
         _commit_and_apply()
-        flash(f"“{term}” is verwijderd. De zoekfunctie kent het woord niet meer als zoekwoord.", "info")
+        flash(
+            f"“{term}” is verwijderd. De zoekfunctie kent het woord niet meer als zoekwoord.",
+            "info",
+        )
         return redirect(url_for("teaching.synonyms", gebied=region.slug))
     return render_template("teaching/confirm_delete.html", region=region, synonym=synonym)

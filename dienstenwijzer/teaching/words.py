@@ -5,6 +5,7 @@ transaction, so each process's follower reloads the words (search/region_synonym
 for a service also bumps that service's updated_at, so the outbox rewrites its document with
 the word in it (search/documents.py). Every change leaves an audit row.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,17 +62,26 @@ def clean_term(text: str, target: Target) -> str:
     if len(term) > MAX_TERM_LENGTH:
         raise WordError(f"Gebruik hoogstens {MAX_TERM_LENGTH} tekens.")
     if not phrase_key(term):
-        raise WordError("Dit zijn alleen kleine woorden zoals “de” of “aan huis”. Typ een woord dat zegt wat ze zoeken.")
-    if target.category is not None and len([w for w in words(term) if w not in STOP_WORDS]) > MAX_PHRASE_WORDS:
+        raise WordError(
+            "Dit zijn alleen kleine woorden zoals “de” of “aan huis”. Typ een woord dat zegt wat ze zoeken."
+        )
+    if (
+        target.category is not None
+        and len([w for w in words(term) if w not in STOP_WORDS]) > MAX_PHRASE_WORDS
+    ):
         raise WordError(f"Gebruik voor een categorie hoogstens {MAX_PHRASE_WORDS} woorden.")
     return term
 
 
-def check_unique(session: Session, region: Region | None, term: str, exclude_id: int | None = None) -> None:
+def check_unique(
+    session: Session, region: Region | None, term: str, exclude_id: int | None = None
+) -> None:
     """One meaning per word per zorggebied; a word taught to all zorggebieden counts everywhere."""
     query = select(RegionSynonym).where(RegionSynonym.term == term)
     if region is not None:
-        query = query.where((RegionSynonym.region_id == region.id) | RegionSynonym.region_id.is_(None))
+        query = query.where(
+            (RegionSynonym.region_id == region.id) | RegionSynonym.region_id.is_(None)
+        )
     if exclude_id is not None:
         query = query.where(RegionSynonym.id != exclude_id)
     if session.scalar(query.limit(1)) is not None:
@@ -82,10 +92,16 @@ def bump_version(session: Session) -> None:
     """Raise the one version row (made on first use): every process reloads the words."""
     dialect = session.get_bind().dialect.name
     maker = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    session.execute(maker(SynonymVersion).values(id=VERSION_ROW, version=0, changed_at=utcnow())
-                    .on_conflict_do_nothing(index_elements=["id"]))
-    session.execute(update(SynonymVersion).where(SynonymVersion.id == VERSION_ROW)
-                    .values(version=SynonymVersion.version + 1, changed_at=utcnow()))
+    session.execute(
+        maker(SynonymVersion)
+        .values(id=VERSION_ROW, version=0, changed_at=utcnow())
+        .on_conflict_do_nothing(index_elements=["id"])
+    )
+    session.execute(
+        update(SynonymVersion)
+        .where(SynonymVersion.id == VERSION_ROW)
+        .values(version=SynonymVersion.version + 1, changed_at=utcnow())
+    )
 
 
 def _reindex(service: Service | None) -> None:
@@ -94,37 +110,66 @@ def _reindex(service: Service | None) -> None:
         service.updated_at = utcnow()
 
 
-def _audit(session: Session, region: Region, entity: str, entity_id: int, action: str, changes: dict) -> None:
+def _audit(
+    session: Session, region: Region, entity: str, entity_id: int, action: str, changes: dict
+) -> None:
     user_id, label = current_actor()
-    session.add(AuditEntry(region_id=region.id, user_id=user_id, actor=label, entity=entity,
-                           entity_id=entity_id, action=action, changes=changes, created_at=utcnow()))
+    session.add(
+        AuditEntry(
+            region_id=region.id,
+            user_id=user_id,
+            actor=label,
+            entity=entity,
+            entity_id=entity_id,
+            action=action,
+            changes=changes,
+            created_at=utcnow(),
+        )
+    )
 
 
 def _describe(synonym: RegionSynonym) -> dict:
-    return {"term": synonym.term, "category": synonym.category_id, "service": synonym.service_id,
-            "zorggebied": "alle" if synonym.region_id is None else synonym.region_id}
+    return {
+        "term": synonym.term,
+        "category": synonym.category_id,
+        "service": synonym.service_id,
+        "zorggebied": "alle" if synonym.region_id is None else synonym.region_id,
+    }
 
 
-def add_word(session: Session, region: Region, term: str, target: Target, *,
-             all_regions: bool = False) -> RegionSynonym:
+def add_word(
+    session: Session, region: Region, term: str, target: Target, *, all_regions: bool = False
+) -> RegionSynonym:
     """Teach the word in this zorggebied (or, from an admin, every zorggebied: categories only)."""
     scope = None if all_regions else region
     if all_regions and target.service is not None:
         raise WordError("Een woord voor één dienst geldt alleen in het eigen zorggebied.")
     check_unique(session, scope, term)
-    synonym = RegionSynonym(region_id=None if scope is None else region.id, term=term,
-                            category=target.category, service=target.service)
+    synonym = RegionSynonym(
+        region_id=None if scope is None else region.id,
+        term=term,
+        category=target.category,
+        service=target.service,
+    )
     session.add(synonym)
     _reindex(target.service)
     bump_version(session)
     session.flush()
-    _audit(session, region, "synonym", synonym.id, "create",
-           {k: [None, v] for k, v in _describe(synonym).items() if v is not None})
+    _audit(
+        session,
+        region,
+        "synonym",
+        synonym.id,
+        "create",
+        {k: [None, v] for k, v in _describe(synonym).items() if v is not None},
+    )
     session.flush()
     return synonym
 
 
-def change_word(session: Session, region: Region, synonym: RegionSynonym, term: str, target: Target) -> None:
+def change_word(
+    session: Session, region: Region, synonym: RegionSynonym, term: str, target: Target
+) -> None:
     scope = None if synonym.region_id is None else region
     if synonym.region_id is None and target.service is not None:
         raise WordError("Een woord voor één dienst geldt alleen in het eigen zorggebied.")
@@ -144,17 +189,29 @@ def change_word(session: Session, region: Region, synonym: RegionSynonym, term: 
 
 
 def remove_word(session: Session, region: Region, synonym: RegionSynonym) -> None:
-    _audit(session, region, "synonym", synonym.id, "delete",
-           {k: [v, None] for k, v in _describe(synonym).items() if v is not None})
+    _audit(
+        session,
+        region,
+        "synonym",
+        synonym.id,
+        "delete",
+        {k: [v, None] for k, v in _describe(synonym).items() if v is not None},
+    )
     _reindex(synonym.service)
     session.delete(synonym)
     bump_version(session)
     session.flush()
 
 
-def resolve_needs(session: Session, region: Region, niche: Niche | None, term: str, target: Target,
-                  synonyms_before: SynonymIndex) -> list[Niche]:
-    """"Dit bedoelden ze": the open niches of these words are met or re-grouped.
+def resolve_needs(
+    session: Session,
+    region: Region,
+    niche: Niche | None,
+    term: str,
+    target: Target,
+    synonyms_before: SynonymIndex,
+) -> list[Niche]:
+    """ "Dit bedoelden ze": the open niches of these words are met or re-grouped.
 
     The niche it was taught from, and every open niche whose key is this word's (as grouped
     before it was taught). A service: the niche is "ingevuld" by that service. A category with
@@ -163,26 +220,55 @@ def resolve_needs(session: Session, region: Region, niche: Niche | None, term: s
     """
     normalised, _categories = normalise(term, synonyms_before)
     found = session.scalars(
-        select(Niche).join(NicheKey, NicheKey.niche_id == Niche.id)
-        .where(Niche.region_id == region.id, Niche.status.in_(NICHE_OPEN),
-               NicheKey.key == f"terms:{normalised}")
+        select(Niche)
+        .join(NicheKey, NicheKey.niche_id == Niche.id)
+        .where(
+            Niche.region_id == region.id,
+            Niche.status.in_(NICHE_OPEN),
+            NicheKey.key == f"terms:{normalised}",
+        )
     ).all()
-    niches = list(dict.fromkeys([*([niche] if niche is not None and niche.status in NICHE_OPEN else []), *found]))
+    niches = list(
+        dict.fromkeys(
+            [*([niche] if niche is not None and niche.status in NICHE_OPEN else []), *found]
+        )
+    )
     done = []
     for n in niches:
         before = {"status": n.status, "service": n.service_id}
         if target.service is not None or _has_active_services(session, region, target.category):
-            update_niche(session, n, title=n.title, status=NICHE_FILLED, service=target.service, reason=None)
-            _audit(session, region, "niche", n.id, "update",
-                   {"status": [before["status"], NICHE_FILLED], "term": [None, term],
-                    **({"service": [before["service"], target.service.id]} if target.service else {}),
-                    **({"category": [None, target.category.id]} if target.category else {})})
+            update_niche(
+                session, n, title=n.title, status=NICHE_FILLED, service=target.service, reason=None
+            )
+            _audit(
+                session,
+                region,
+                "niche",
+                n.id,
+                "update",
+                {
+                    "status": [before["status"], NICHE_FILLED],
+                    "term": [None, term],
+                    **(
+                        {"service": [before["service"], target.service.id]}
+                        if target.service
+                        else {}
+                    ),
+                    **({"category": [None, target.category.id]} if target.category else {}),
+                },
+            )
             done.append(n)
         else:
             into = niche_for_key(session, region.id, f"cat:{target.category.id}")
             if into.id != n.id:
-                _audit(session, region, "niche", n.id, "merge",
-                       {"merged_into": [None, into.id], "term": [None, term]})
+                _audit(
+                    session,
+                    region,
+                    "niche",
+                    n.id,
+                    "merge",
+                    {"merged_into": [None, into.id], "term": [None, term]},
+                )
                 merge(session, n, into)
             done.append(into)
     session.flush()
@@ -190,8 +276,18 @@ def resolve_needs(session: Session, region: Region, niche: Niche | None, term: s
 
 
 def _has_active_services(session: Session, region: Region, category: Category) -> bool:
-    ids = [category.id, *session.scalars(select(Category.id).where(Category.parent_id == category.id))]
-    return bool(session.scalar(
-        select(func.count(Service.id)).join(service_categories, service_categories.c.service_id == Service.id)
-        .where(Service.region_id == region.id, Service.status == STATUS_ACTIVE,
-               service_categories.c.category_id.in_(ids))))
+    ids = [
+        category.id,
+        *session.scalars(select(Category.id).where(Category.parent_id == category.id)),
+    ]
+    return bool(
+        session.scalar(
+            select(func.count(Service.id))
+            .join(service_categories, service_categories.c.service_id == Service.id)
+            .where(
+                Service.region_id == region.id,
+                Service.status == STATUS_ACTIVE,
+                service_categories.c.category_id.in_(ids),
+            )
+        )
+    )

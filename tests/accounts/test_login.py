@@ -1,4 +1,5 @@
 """Staff log in and out; failed attempts are throttled per account and per client."""
+
 import datetime as dt
 
 from sqlalchemy import func, select, update
@@ -35,10 +36,16 @@ def test_wrong_password_gets_one_message_that_does_not_tell_which_part_was_wrong
 
 
 def test_next_parameter_only_to_this_site(client, staff):
-    inside = client.post("/aanmelden?next=/gent/beheer/diensten", data={"email": "regisseur@gent.example", "password": PASSWORD})
+    inside = client.post(
+        "/aanmelden?next=/gent/beheer/diensten",
+        data={"email": "regisseur@gent.example", "password": PASSWORD},
+    )
     assert inside.headers["Location"].endswith("/gent/beheer/diensten")
     client.post("/afmelden")
-    outside = client.post("/aanmelden?next=https://evil.example/", data={"email": "regisseur@gent.example", "password": PASSWORD})
+    outside = client.post(
+        "/aanmelden?next=https://evil.example/",
+        data={"email": "regisseur@gent.example", "password": PASSWORD},
+    )
     assert "evil.example" not in outside.headers["Location"]
 
 
@@ -61,8 +68,10 @@ def test_the_block_is_counted_in_the_database_and_ends(client, staff):
         login(client, "regisseur@gent.example", "fout wachtwoord 123")
     assert db.session.scalar(select(func.count(LoginAttempt.id))) == 5
     # No address is stored: only a keyed hash of it.
-    assert all(len(a.client_hash) == 64 and "127.0.0.1" not in a.client_hash
-               for a in db.session.scalars(select(LoginAttempt)))
+    assert all(
+        len(a.client_hash) == 64 and "127.0.0.1" not in a.client_hash
+        for a in db.session.scalars(select(LoginAttempt))
+    )
     assert login(client, "regisseur@gent.example").status_code == 400
     past = utcnow() - dt.timedelta(minutes=16)
     db.session.execute(update(LoginAttempt).values(created_at=past))
@@ -82,7 +91,14 @@ def test_a_success_clears_the_accounts_failures(client, staff):
     for _ in range(4):
         login(client, "regisseur@gent.example", "fout wachtwoord 123")
     assert login(client, "regisseur@gent.example").status_code == 302
-    assert db.session.scalar(select(func.count(LoginAttempt.id)).where(LoginAttempt.email == "regisseur@gent.example")) == 0
+    assert (
+        db.session.scalar(
+            select(func.count(LoginAttempt.id)).where(
+                LoginAttempt.email == "regisseur@gent.example"
+            )
+        )
+        == 0
+    )
 
 
 def test_a_deactivated_account_cannot_log_in(client, staff):

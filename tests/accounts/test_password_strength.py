@@ -1,4 +1,5 @@
 """Guessable passwords are refused wherever a password is set, with a reason in plain Dutch."""
+
 import re
 
 import pytest
@@ -13,14 +14,17 @@ from tests.conftest import PASSWORD, login
 GOOD = "paarse olifant danst op zolder"
 
 
-@pytest.mark.parametrize("password, reason", [
-    ("aaaaaaaaaaaa", "Hetzelfde teken herhalen"),
-    ("azertyuiop123", "Dit lijkt op een veelgebruikt wachtwoord."),
-    ("wachtwoord1234", "“wachtwoord” proberen raders als eerste"),
-    ("123456789012", "veelgebruikt wachtwoord"),
-    ("Welkom123456", "“welkom” proberen raders als eerste"),
-    ("peetersjan123", "uw naam of een deel van uw e-mailadres"),
-])
+@pytest.mark.parametrize(
+    "password, reason",
+    [
+        ("aaaaaaaaaaaa", "Hetzelfde teken herhalen"),
+        ("azertyuiop123", "Dit lijkt op een veelgebruikt wachtwoord."),
+        ("wachtwoord1234", "“wachtwoord” proberen raders als eerste"),
+        ("123456789012", "veelgebruikt wachtwoord"),
+        ("Welkom123456", "“welkom” proberen raders als eerste"),
+        ("peetersjan123", "uw naam of een deel van uw e-mailadres"),
+    ],
+)
 def test_a_guessable_password_is_refused_with_its_reason(password, reason):
     problem = password_problem(password, personal_words("jan.peeters@gent.example", "Jan Peeters"))
     assert problem is not None and problem.startswith("Dit wachtwoord is te makkelijk te raden.")
@@ -58,7 +62,8 @@ def test_changing_the_password_refuses_one_built_on_the_e_mail_address(client, s
 def test_create_user_refuses_a_guessable_password(app):
     result = app.test_cli_runner().invoke(
         args=["create-user", "eerste@dienstenwijzer.example", "--role", "admin"],
-        input=f"azertyuiop123\nazertyuiop123\n{GOOD}\n{GOOD}\n")
+        input=f"azertyuiop123\nazertyuiop123\n{GOOD}\n{GOOD}\n",
+    )
     assert result.exit_code == 0, result.output
     assert "Dit lijkt op een veelgebruikt wachtwoord." in result.output
     user = db.session.scalar(select(User).where(User.email == "eerste@dienstenwijzer.example"))

@@ -1,4 +1,5 @@
 """Sessions can be revoked: logout really ends them; a password change ends the others."""
+
 import datetime as dt
 
 from sqlalchemy import select, update
@@ -24,8 +25,14 @@ def test_changing_the_password_ends_the_other_sessions(app, client, staff):
     login(client, "regisseur@gent.example")
     laptop = app.test_client()
     login(laptop, "regisseur@gent.example")
-    response = client.post("/account/wachtwoord", data={
-        "current": PASSWORD, "password": "een nieuw lang wachtwoord", "confirm": "een nieuw lang wachtwoord"})
+    response = client.post(
+        "/account/wachtwoord",
+        data={
+            "current": PASSWORD,
+            "password": "een nieuw lang wachtwoord",
+            "confirm": "een nieuw lang wachtwoord",
+        },
+    )
     assert response.status_code == 302
     assert client.get("/gent/beheer/").status_code == 200  # this session stays
     assert laptop.get("/gent/beheer/").status_code == 302  # the other one is ended
@@ -34,14 +41,32 @@ def test_changing_the_password_ends_the_other_sessions(app, client, staff):
 
 def test_password_rules(client, staff):
     login(client, "regisseur@gent.example")
-    short = client.post("/account/wachtwoord", data={"current": PASSWORD, "password": "kort", "confirm": "kort"})
+    short = client.post(
+        "/account/wachtwoord", data={"current": PASSWORD, "password": "kort", "confirm": "kort"}
+    )
     assert "Kies een wachtwoord van minstens 12 tekens." in short.get_data(as_text=True)
     long = "x" * 129
-    too_long = client.post("/account/wachtwoord", data={"current": PASSWORD, "password": long, "confirm": long})
+    too_long = client.post(
+        "/account/wachtwoord", data={"current": PASSWORD, "password": long, "confirm": long}
+    )
     assert "hoogstens 128 tekens" in too_long.get_data(as_text=True)
-    wrong = client.post("/account/wachtwoord", data={"current": "verkeerd wachtwoord", "password": "een nieuw lang wachtwoord", "confirm": "een nieuw lang wachtwoord"})
+    wrong = client.post(
+        "/account/wachtwoord",
+        data={
+            "current": "verkeerd wachtwoord",
+            "password": "een nieuw lang wachtwoord",
+            "confirm": "een nieuw lang wachtwoord",
+        },
+    )
     assert "Uw huidige wachtwoord klopt niet." in wrong.get_data(as_text=True)
-    mismatch = client.post("/account/wachtwoord", data={"current": PASSWORD, "password": "een nieuw lang wachtwoord", "confirm": "een ander lang wachtwoord"})
+    mismatch = client.post(
+        "/account/wachtwoord",
+        data={
+            "current": PASSWORD,
+            "password": "een nieuw lang wachtwoord",
+            "confirm": "een ander lang wachtwoord",
+        },
+    )
     assert "De twee wachtwoorden zijn niet gelijk." in mismatch.get_data(as_text=True)
 
 
@@ -64,7 +89,9 @@ def test_deactivating_a_user_ends_their_sessions(app, client, staff):
     admin = app.test_client()
     login(admin, "admin@dienstenwijzer.example")
     user = staff["regisseur"]
-    response = admin.post(f"/beheer/gebruikers/{user.id}", data={
-        "email": user.email, "name": "", "role": "regisseur", "region": "gent"})  # "active" unchecked
+    response = admin.post(
+        f"/beheer/gebruikers/{user.id}",
+        data={"email": user.email, "name": "", "role": "regisseur", "region": "gent"},
+    )  # "active" unchecked
     assert response.status_code == 302
     assert client.get("/gent/beheer/").status_code == 302

@@ -3,6 +3,7 @@
 Draft 2020-12 with the format checker on (uuid, date, date-time, uri, email are checked), and
 `referencing` resolving the schemas' relative $refs ("phone.json") between the files.
 """
+
 from __future__ import annotations
 
 import json
@@ -23,12 +24,31 @@ def _registry() -> Registry:
     resources = []
     for path in SCHEMAS.rglob("*.json"):
         uri = BASE + path.relative_to(SCHEMAS).as_posix()
-        resources.append((uri, Resource.from_contents(json.loads(path.read_text()),
-                                                      default_specification=DRAFT202012)))
+        resources.append(
+            (
+                uri,
+                Resource.from_contents(
+                    json.loads(path.read_text()), default_specification=DRAFT202012
+                ),
+            )
+        )
     page = json.loads(OPENAPI.read_text())["components"]["schemas"]["Page"]
-    page = {**page, "required": ["total_items", "total_pages", "page_number", "size",
-                                 "first_page", "last_page", "empty", "contents"]}
-    resources.append((BASE + "page.json", Resource.from_contents(page, default_specification=DRAFT202012)))
+    page = {
+        **page,
+        "required": [
+            "total_items",
+            "total_pages",
+            "page_number",
+            "size",
+            "first_page",
+            "last_page",
+            "empty",
+            "contents",
+        ],
+    }
+    resources.append(
+        (BASE + "page.json", Resource.from_contents(page, default_specification=DRAFT202012))
+    )
     return Registry().with_resources(resources)
 
 
@@ -37,12 +57,16 @@ FORMATS = FormatChecker()
 
 
 def validator(schema_file: str) -> Draft202012Validator:
-    return Draft202012Validator({"$ref": BASE + schema_file}, registry=REGISTRY, format_checker=FORMATS)
+    return Draft202012Validator(
+        {"$ref": BASE + schema_file}, registry=REGISTRY, format_checker=FORMATS
+    )
 
 
 def page_validator(item_schema_file: str) -> Draft202012Validator:
-    schema = {"allOf": [{"$ref": BASE + "page.json"}],
-              "properties": {"contents": {"type": "array", "items": {"$ref": BASE + item_schema_file}}}}
+    schema = {
+        "allOf": [{"$ref": BASE + "page.json"}],
+        "properties": {"contents": {"type": "array", "items": {"$ref": BASE + item_schema_file}}},
+    }
     return Draft202012Validator(schema, registry=REGISTRY, format_checker=FORMATS)
 
 
@@ -55,7 +79,10 @@ def root_validator() -> Draft202012Validator:
 
 
 def problems(validator_: Draft202012Validator, instance) -> list[str]:
-    return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator_.iter_errors(instance)]
+    return [
+        f"{'/'.join(map(str, e.absolute_path))}: {e.message}"
+        for e in validator_.iter_errors(instance)
+    ]
 
 
 # Which schema each response answers to: (list item schema, single object schema).

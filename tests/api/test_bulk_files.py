@@ -1,5 +1,6 @@
 """The bulk zip is never built inside a request: requests stream a ready-made file per scope,
 built in the background or by `dienstenwijzer export-open-data`, one builder at a time."""
+
 import fcntl
 import io
 import zipfile
@@ -86,7 +87,9 @@ def test_the_last_file_is_served_with_its_date_while_the_new_one_is_built(client
     assert "Poetsdienst Nieuw" in _names(fresh) and fresh.headers["ETag"] != old.headers["ETag"]
     # Only the new file is kept, and no temporary file is left behind.
     assert [n for n in _files(app) if n.startswith("gent")] == [
-        "gent-" + fresh.headers["ETag"].strip('"') + ".zip", "gent.lock"]
+        "gent-" + fresh.headers["ETag"].strip('"') + ".zip",
+        "gent.lock",
+    ]
 
 
 def test_a_killed_builders_temporary_file_is_cleaned_up_by_the_next(client, app, catalogue):

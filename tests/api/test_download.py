@@ -1,5 +1,6 @@
 """The bulk download as an HSDS tabular data package: /<gebied>/api/v1/download.zip and
 /api/v1/download.zip. A harvester unzips it and reads the CSVs with the datapackage.json."""
+
 import csv
 import datetime as dt
 import io
@@ -15,25 +16,65 @@ from dienstenwijzer.db import db
 from dienstenwijzer.models import Provider, Service
 from tests.conftest import service_row
 
-TABLES = {"services.csv", "organizations.csv", "locations.csv", "service_at_location.csv",
-          "addresses.csv", "phones.csv", "schedules.csv", "service_areas.csv", "cost_options.csv",
-          "taxonomies.csv", "taxonomy_terms.csv", "attributes.csv"}
+TABLES = {
+    "services.csv",
+    "organizations.csv",
+    "locations.csv",
+    "service_at_location.csv",
+    "addresses.csv",
+    "phones.csv",
+    "schedules.csv",
+    "service_areas.csv",
+    "cost_options.csv",
+    "taxonomies.csv",
+    "taxonomy_terms.csv",
+    "attributes.csv",
+}
 
 
 @pytest.fixture
 def catalogue(add_services):
-    add_services("gent", [
-        service_row(extern_id="a", gemeenten="Gent;Kortrijk", telefoon="09 123 45 67",
-                    email="info@proper.example", website="https://proper.example/poetsen",
-                    prijs="€ 9 per uur", doelgroep="Iedereen", openingsuren="ma-vr 8-16 u"),
-        # Comes to people's homes: no address, so no location.
-        service_row(extern_id="b", naam="Strijkdienst Aan Huis", categorie="strijkatelier",
-                    straat="", postcode="", gemeente="", dienstencheques="nee"),
-    ])
-    add_services("kortrijk", [service_row(
-        extern_id="k", naam="Tuinploeg", categorie="tuinonderhoud", dienstencheques="nee",
-        straat="Markt 1", postcode="8500", gemeente="Kortrijk", gemeenten="Kortrijk",
-        aanbieder="Groen Werk")])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="a",
+                gemeenten="Gent;Kortrijk",
+                telefoon="09 123 45 67",
+                email="info@proper.example",
+                website="https://proper.example/poetsen",
+                prijs="€ 9 per uur",
+                doelgroep="Iedereen",
+                openingsuren="ma-vr 8-16 u",
+            ),
+            # Comes to people's homes: no address, so no location.
+            service_row(
+                extern_id="b",
+                naam="Strijkdienst Aan Huis",
+                categorie="strijkatelier",
+                straat="",
+                postcode="",
+                gemeente="",
+                dienstencheques="nee",
+            ),
+        ],
+    )
+    add_services(
+        "kortrijk",
+        [
+            service_row(
+                extern_id="k",
+                naam="Tuinploeg",
+                categorie="tuinonderhoud",
+                dienstencheques="nee",
+                straat="Markt 1",
+                postcode="8500",
+                gemeente="Kortrijk",
+                gemeenten="Kortrijk",
+                aanbieder="Groen Werk",
+            )
+        ],
+    )
 
 
 def fetch(client, path, headers=None):
@@ -93,21 +134,33 @@ def test_ids_in_the_zip_are_the_apis_ids(client, catalogue, tmp_path, prefix):
     assert services == _api_ids(client, prefix, "services")
     assert len(tables["services.csv"]) == len(services)  # a service in two zorggebieden: once
     assert {row["id"] for row in tables["organizations.csv"]} == _api_ids(
-        client, prefix, "organizations")
+        client, prefix, "organizations"
+    )
     assert {row["id"] for row in tables["service_at_location.csv"]} == _api_ids(
-        client, prefix, "service_at_locations")
+        client, prefix, "service_at_locations"
+    )
     assert {row["id"] for row in tables["taxonomy_terms.csv"]} == _api_ids(
-        client, prefix, "taxonomy_terms")
+        client, prefix, "taxonomy_terms"
+    )
     for row in tables["services.csv"]:
         api = client.get(f"{prefix}/services/{row['id']}").get_json()
         assert (row["name"], row["organization_id"], row["last_modified"]) == (
-            api["name"], api["organization"]["id"], api["last_modified"])
+            api["name"],
+            api["organization"]["id"],
+            api["last_modified"],
+        )
 
 
 def test_each_zorggebied_publishes_its_own_services(client, catalogue, tmp_path):
-    names = {prefix: {row["name"] for row in _unzip(fetch(client, f"{prefix}/download.zip"),
-                                                     tmp_path / prefix.strip("/"))["services.csv"]}
-             for prefix in ("/gent/api/v1", "/kortrijk/api/v1", "/api/v1")}
+    names = {
+        prefix: {
+            row["name"]
+            for row in _unzip(
+                fetch(client, f"{prefix}/download.zip"), tmp_path / prefix.strip("/")
+            )["services.csv"]
+        }
+        for prefix in ("/gent/api/v1", "/kortrijk/api/v1", "/api/v1")
+    }
     assert names["/gent/api/v1"] == {"Poetsdienst De Bezem", "Strijkdienst Aan Huis"}
     assert names["/kortrijk/api/v1"] == {"Poetsdienst De Bezem", "Tuinploeg"}
     assert names["/api/v1"] == names["/gent/api/v1"] | names["/kortrijk/api/v1"]
@@ -124,8 +177,17 @@ def test_last_modified_and_304_until_something_changes(client, catalogue, add_se
     unchanged = client.get("/gent/api/v1/download.zip", headers={"If-Modified-Since": stamp})
     assert unchanged.status_code == 304 and unchanged.data == b""
     assert unchanged.headers["Access-Control-Allow-Origin"] == "*"
-    add_services("gent", [service_row(extern_id="c", naam="Klusdienst", categorie="strijkatelier",
-                                      omschrijving="Kleine herstellingen in huis.")])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="c",
+                naam="Klusdienst",
+                categorie="strijkatelier",
+                omschrijving="Kleine herstellingen in huis.",
+            )
+        ],
+    )
     changed = fetch(client, "/gent/api/v1/download.zip", headers={"If-Modified-Since": stamp})
     assert changed.status_code == 200
     with zipfile.ZipFile(io.BytesIO(changed.data)) as archive:

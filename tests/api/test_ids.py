@@ -1,4 +1,5 @@
 """Public ids: UUIDs stored in the database, the same after a reindex, a re-import and a move."""
+
 import uuid
 
 from sqlalchemy import select, text
@@ -10,18 +11,23 @@ from tests.conftest import csv_text, import_rows, service_row
 
 
 def _ids(client, prefix="/gent/api/v1"):
-    return {s["name"]: (s["id"], s["organization"]["id"])
-            for s in client.get(f"{prefix}/services?per_page=50").get_json()["contents"]}
+    return {
+        s["name"]: (s["id"], s["organization"]["id"])
+        for s in client.get(f"{prefix}/services?per_page=50").get_json()["contents"]
+    }
 
 
 def test_services_and_providers_have_stored_uuids(client, add_services):
-    add_services("gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkdienst")])
+    add_services(
+        "gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkdienst")]
+    )
     services = db.session.scalars(select(Service)).all()
     assert len({s.uuid for s in services}) == 2 and len({s.location_uuid for s in services}) == 2
     assert all(uuid.UUID(s.uuid).version == 4 for s in services)
     listed = _ids(client)
     assert listed["Poetsdienst De Bezem"][0] == db.session.scalar(
-        select(Service.uuid).where(Service.external_id == "a"))
+        select(Service.uuid).where(Service.external_id == "a")
+    )
     assert listed["Poetsdienst De Bezem"][1] == db.session.scalar(select(Provider.uuid))
 
 
@@ -40,9 +46,21 @@ def test_ids_stay_the_same_after_reindex_and_reimport(client, add_services):
 
 def test_a_service_in_two_zorggebieden_has_one_id_and_flanders_lists_it_once(client, add_services):
     add_services("gent", [service_row(extern_id="a", gemeenten="Gent;Kortrijk")])
-    add_services("kortrijk", [service_row(extern_id="k", naam="Tuinploeg", categorie="tuinonderhoud",
-                                          dienstencheques="nee", postcode="8500", gemeente="Kortrijk",
-                                          gemeenten="Kortrijk", aanbieder="Groen Werk")])
+    add_services(
+        "kortrijk",
+        [
+            service_row(
+                extern_id="k",
+                naam="Tuinploeg",
+                categorie="tuinonderhoud",
+                dienstencheques="nee",
+                postcode="8500",
+                gemeente="Kortrijk",
+                gemeenten="Kortrijk",
+                aanbieder="Groen Werk",
+            )
+        ],
+    )
     gent, kortrijk = _ids(client, "/gent/api/v1"), _ids(client, "/kortrijk/api/v1")
     assert gent["Poetsdienst De Bezem"] == kortrijk["Poetsdienst De Bezem"]
     assert "Tuinploeg" not in gent
@@ -70,22 +88,42 @@ def test_the_migration_gives_existing_rows_their_ids(tmp_path):
 
     from dienstenwijzer import MIGRATIONS_DIR, create_app
 
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}",
-                      "INDEX_DIR": str(tmp_path / "index"), "SECRET_KEY": "x"})
+    app = create_app(
+        {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'old.sqlite3'}",
+            "INDEX_DIR": str(tmp_path / "index"),
+            "SECRET_KEY": "x",
+        }
+    )
     with app.app_context():
         upgrade(directory=MIGRATIONS_DIR, revision="0006_import_jobs")
         with db.engine.begin() as conn:
-            conn.execute(text("INSERT INTO region (id, slug, name, centre_lat, centre_lon, demo_catalogue) "
-                              "VALUES (1, 'gent', 'Gent', 51.05, 3.72, 0)"))
-            conn.execute(text("INSERT INTO category (id, label, description, position) "
-                              "VALUES ('poetsen', 'Poetsen', '', 1)"))
-            conn.execute(text("INSERT INTO provider (id, region_id, name, status, created_at, updated_at) "
-                              "VALUES (1, 1, 'Vzw', 'active', '2026-01-01', '2026-01-01')"))
+            conn.execute(
+                text(
+                    "INSERT INTO region (id, slug, name, centre_lat, centre_lon, demo_catalogue) "
+                    "VALUES (1, 'gent', 'Gent', 51.05, 3.72, 0)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO category (id, label, description, position) "
+                    "VALUES ('poetsen', 'Poetsen', '', 1)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO provider (id, region_id, name, status, created_at, updated_at) "
+                    "VALUES (1, 1, 'Vzw', 'active', '2026-01-01', '2026-01-01')"
+                )
+            )
             for sid in (1, 2):
-                conn.execute(text(
-                    "INSERT INTO service (id, region_id, provider_id, name, description, "
-                    "dienstencheques, status, last_checked, created_at, updated_at) VALUES "
-                    f"({sid}, 1, 1, 'Dienst {sid}', 'x', 0, 'active', '2026-01-01', '2026-01-01', '2026-01-01')"))
+                conn.execute(
+                    text(
+                        "INSERT INTO service (id, region_id, provider_id, name, description, "
+                        "dienstencheques, status, last_checked, created_at, updated_at) VALUES "
+                        f"({sid}, 1, 1, 'Dienst {sid}', 'x', 0, 'active', '2026-01-01', '2026-01-01', '2026-01-01')"
+                    )
+                )
         upgrade(directory=MIGRATIONS_DIR, revision="heads")
         with db.engine.connect() as conn:
             services = conn.execute(text("SELECT uuid, location_uuid FROM service")).all()
@@ -107,13 +145,16 @@ def _published_ids(client) -> dict[str, tuple]:
 
 
 def test_ids_survive_the_reindex_command_and_importing_the_same_and_an_edited_csv(
-        app, client, tmp_path):
+    app, client, tmp_path
+):
     """What an operator does: import, `reindex`, import the same file, then an edited one.
     A harvester keyed on our ids must see the same services, providers and places throughout."""
     runner = app.test_cli_runner()
     path = tmp_path / "aanbod.csv"
-    rows = [service_row(extern_id="a"),
-            service_row(extern_id="b", naam="Strijkdienst", straat="Markt 5")]
+    rows = [
+        service_row(extern_id="a"),
+        service_row(extern_id="b", naam="Strijkdienst", straat="Markt 5"),
+    ]
     path.write_text(csv_text(rows))
     assert runner.invoke(args=["import", str(path), "--region", "gent"]).exit_code == 0
     first = _published_ids(client)

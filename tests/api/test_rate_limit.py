@@ -1,4 +1,5 @@
 """The API's rate limit holds across gunicorn workers: they share one count per client."""
+
 import multiprocessing
 
 import pytest
@@ -56,8 +57,10 @@ def _hit(path: str, times: int) -> None:
 @pytest.mark.slow
 def test_processes_hitting_at_once_lose_no_count(tmp_path):
     path = tmp_path / "counts.bin"
-    processes = [multiprocessing.get_context("spawn").Process(target=_hit, args=(path, 500))
-                 for _ in range(4)]
+    processes = [
+        multiprocessing.get_context("spawn").Process(target=_hit, args=(path, 500))
+        for _ in range(4)
+    ]
     for process in processes:
         process.start()
     for process in processes:

@@ -1,4 +1,5 @@
 """GET /<gebied>/api/v1/services: HSDS 3.1 page shape, relevance order, 400s as JSON."""
+
 import uuid
 
 import pytest
@@ -6,17 +7,45 @@ import pytest
 from tests.api.hsds_validation import problems, validator
 from tests.conftest import service_row
 
-HSDS_PAGE_KEYS = {"total_items", "total_pages", "page_number", "size", "first_page", "last_page", "empty", "contents"}
+HSDS_PAGE_KEYS = {
+    "total_items",
+    "total_pages",
+    "page_number",
+    "size",
+    "first_page",
+    "last_page",
+    "empty",
+    "contents",
+}
 
 
 @pytest.fixture
 def catalogue(add_services):
-    add_services("gent", [
-        service_row(extern_id="1", naam="Poetshulp aan huis", omschrijving="Wij poetsen bij u thuis. Poetsen is ons vak."),
-        service_row(extern_id="2", naam="Strijkatelier", categorie="strijkatelier", omschrijving="Breng uw strijk binnen; wij poetsen niet."),
-        service_row(extern_id="3", naam="Klusjesdienst", categorie="klusjesdienst", dienstencheques="nee",
-                    omschrijving="Kleine herstellingen in huis.", aanbieder="OCMW Gent", website="https://ocmw.gent.example"),
-    ])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="1",
+                naam="Poetshulp aan huis",
+                omschrijving="Wij poetsen bij u thuis. Poetsen is ons vak.",
+            ),
+            service_row(
+                extern_id="2",
+                naam="Strijkatelier",
+                categorie="strijkatelier",
+                omschrijving="Breng uw strijk binnen; wij poetsen niet.",
+            ),
+            service_row(
+                extern_id="3",
+                naam="Klusjesdienst",
+                categorie="klusjesdienst",
+                dienstencheques="nee",
+                omschrijving="Kleine herstellingen in huis.",
+                aanbieder="OCMW Gent",
+                website="https://ocmw.gent.example",
+            ),
+        ],
+    )
 
 
 def test_page_shape_and_service_fields(client, catalogue):

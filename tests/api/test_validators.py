@@ -1,5 +1,6 @@
 """A strong validator: every change of the data an answer covers changes its ETag, even a
 change in the same second as the one before (HTTP dates count whole seconds)."""
+
 import datetime as dt
 import io
 import zipfile
@@ -17,8 +18,13 @@ SECOND = dt.datetime(2026, 1, 31, 12, 0, 0)
 
 @pytest.fixture
 def catalogue(add_services):
-    add_services("gent", [service_row(extern_id="a"),
-                          service_row(extern_id="b", naam="Strijkdienst", categorie="strijkatelier")])
+    add_services(
+        "gent",
+        [
+            service_row(extern_id="a"),
+            service_row(extern_id="b", naam="Strijkdienst", categorie="strijkatelier"),
+        ],
+    )
     # Everything last changed at 12:00:00.100000.
     for model in (Service, Provider):
         db.session.execute(update(model).values(updated_at=SECOND.replace(microsecond=100_000)))
@@ -27,8 +33,11 @@ def catalogue(add_services):
 
 def _edit_in_the_same_second() -> None:
     """A regisseur's edit at 12:00:00.200000: the same second as the last change."""
-    db.session.execute(update(Service).where(Service.external_id == "a").values(
-        name="Poetsdienst Anders", updated_at=SECOND.replace(microsecond=200_000)))
+    db.session.execute(
+        update(Service)
+        .where(Service.external_id == "a")
+        .values(name="Poetsdienst Anders", updated_at=SECOND.replace(microsecond=200_000))
+    )
     db.session.commit()
 
 
@@ -59,10 +68,17 @@ def _revalidate(client, path, old):
     return response
 
 
-@pytest.mark.parametrize("path", ["/gent/api/v1/services", "/api/v1/services?full=true",
-                                  "/gent/api/v1/services?format=ndjson",
-                                  "/api/v1/services?format=ndjson", "/gent/api/v1/download.zip",
-                                  "/api/v1/download.zip"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/gent/api/v1/services",
+        "/api/v1/services?full=true",
+        "/gent/api/v1/services?format=ndjson",
+        "/api/v1/services?format=ndjson",
+        "/gent/api/v1/download.zip",
+        "/api/v1/download.zip",
+    ],
+)
 def test_an_edit_in_the_same_second_gets_a_200_for_the_old_etag(client, catalogue, path):
     old = _get(client, path)
     assert client.get(path, headers={"If-None-Match": old.headers["ETag"]}).status_code == 304
@@ -83,8 +99,11 @@ def test_a_single_service_gets_a_new_etag_for_an_edit_in_the_same_second(client,
 
 def test_no_last_modified_while_the_data_changes_within_the_current_second(client, add_services):
     add_services("gent", [service_row(extern_id="a")])
-    db.session.execute(update(Service).values(updated_at=dt.datetime.now(dt.UTC).replace(
-        tzinfo=None) + dt.timedelta(seconds=5)))  # changed "now", as far as any clock can tell
+    db.session.execute(
+        update(Service).values(
+            updated_at=dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=5)
+        )
+    )  # changed "now", as far as any clock can tell
     db.session.commit()
     answer = client.get("/gent/api/v1/services?format=ndjson")
     assert answer.status_code == 200 and answer.headers["ETag"]

@@ -1,4 +1,5 @@
 """The bench scripts import each other by module name, as when run as `python bench/...`."""
+
 import sys
 
 from dienstenwijzer.config import PROJECT_ROOT

@@ -5,6 +5,7 @@ catalogue must pass the project's own import, its requests must be answered (not
 with a 400) by the search page and the API, every request must be distinct, and the plain
 Whoosh baseline must answer the same URLs.
 """
+
 from __future__ import annotations
 
 import json
@@ -54,7 +55,8 @@ def test_generated_texts_vary_and_come_from_the_demo(ref, tmp_path):
 
 
 def test_the_import_accepts_the_catalogue_and_the_site_answers_every_request(
-        ref, tmp_path, app, client, add_services):
+    ref, tmp_path, app, client, add_services
+):
     counts = write_catalogue(ref, SMALL, tmp_path, seed=1)
     catalogue = read_catalogue(tmp_path)
     for slug, rows in catalogue.items():
@@ -99,8 +101,11 @@ def test_baseline_answers_the_projects_urls(ref, tmp_path, monkeypatch):
 
     def get(path, query):
         status = []
-        body = b"".join(baseline_wsgi({"PATH_INFO": path, "QUERY_STRING": query},
-                                      lambda s, headers: status.append(s)))
+        body = b"".join(
+            baseline_wsgi(
+                {"PATH_INFO": path, "QUERY_STRING": query}, lambda s, headers: status.append(s)
+            )
+        )
         return status[0], body
 
     try:
@@ -119,9 +124,19 @@ def test_rounds_merge_into_one_latency_distribution():
 
     def round_(hist, seconds):
         n = sum(hist.values())
-        return {"hist": hist, "duration_us": seconds * 1e6, "requests": n, "responses": n,
-                "non2xx": 1, "socket_errors": 0, "timeouts": 0, "repeats": 0, "body_bytes": n * 1024,
-                "load_before": 2.0, "load_after": 4.0}
+        return {
+            "hist": hist,
+            "duration_us": seconds * 1e6,
+            "requests": n,
+            "responses": n,
+            "non2xx": 1,
+            "socket_errors": 0,
+            "timeouts": 0,
+            "repeats": 0,
+            "body_bytes": n * 1024,
+            "load_before": 2.0,
+            "load_after": 4.0,
+        }
 
     # A fast round and a slow one: the percentiles are those of all 100 requests together
     # (averaging the rounds' own p95, 10 and 500 ms, would report 255 ms).
@@ -140,6 +155,10 @@ def test_bulk_loaded_catalogue_is_searchable_after_a_rebuild(ref, tmp_path, app,
     assert bulk_load(app.config["DATABASE_URL"], tmp_path, ref) == SMALL
     search.rebuild_index()
     # Every service that serves Gent, from any zorggebied, is in Gent's index.
-    serving_gent = [r for rows in read_catalogue(tmp_path).values() for r in rows
-                    if "Gent" in r["gemeenten"].split(";")]
+    serving_gent = [
+        r
+        for rows in read_catalogue(tmp_path).values()
+        for r in rows
+        if "Gent" in r["gemeenten"].split(";")
+    ]
     assert client.get("/gent/api/v1/services").get_json()["total_items"] == len(serving_gent) > 0

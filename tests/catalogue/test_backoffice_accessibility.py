@@ -3,6 +3,7 @@
 Same recipe as tests/public/test_accessibility.py: a live server, Debian's headless Chromium,
 axe-core with the WCAG 2.0/2.1 A and AA rules, zero violations allowed.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -62,14 +63,23 @@ MOBILE_PAGES = {"diensten", "dienst bewerken", "niches", "monitoring", "ik vind 
 
 @pytest.fixture
 def data(app, add_services, staff) -> dict:
-    add_services("gent", [service_row(extern_id="b1"), service_row(extern_id="b2", naam="Strijkhulp Glad",
-                                                                   categorie="wassen-strijken")])
+    add_services(
+        "gent",
+        [
+            service_row(extern_id="b1"),
+            service_row(extern_id="b2", naam="Strijkhulp Glad", categorie="wassen-strijken"),
+        ],
+    )
     service = db.session.scalar(db.select(Service).where(Service.external_id == "b1"))
     file_report(db.session, service, "Het telefoonnummer klopt niet.", None, False)
     gent = db.session.scalar(db.select(Region).where(Region.slug == "gent"))
     signal = record_search_miss(db.session, gent, search.synonyms(), "hond uitlaten", {}, "44021")
     db.session.commit()
-    return {"service_id": service.id, "provider_id": service.provider_id, "niche_id": signal.niche_id}
+    return {
+        "service_id": service.id,
+        "provider_id": service.provider_id,
+        "niche_id": signal.niche_id,
+    }
 
 
 def _axe(page, name, viewport, url, axe) -> list[str]:

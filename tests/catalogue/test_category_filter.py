@@ -1,4 +1,5 @@
 """The category checklist's filter box, in a real browser (it needs JavaScript to filter)."""
+
 from __future__ import annotations
 
 import pytest
@@ -19,7 +20,10 @@ def app_config(app_config):
 
 
 def test_typing_in_the_filter_box_leaves_the_matching_categories_and_the_checked_ones(
-        live_server, add_services, staff):  # noqa: F811
+    live_server,  # noqa: F811  (the fixture imported above)
+    add_services,
+    staff,
+):
     add_services("gent", [service_row(extern_id="a")])
     with chromium_page() as page:
         log_in(page, live_server, "regisseur@gent.example")
@@ -28,7 +32,8 @@ def test_typing_in_the_filter_box_leaves_the_matching_categories_and_the_checked
         page.check("#cat-poetsen")
         page.fill("#cat-filter", "strijk")
         visible = page.eval_on_selector_all(
-            "#cat-list .check:not([hidden]) input", "inputs => inputs.map(i => i.value)")
+            "#cat-list .check:not([hidden]) input", "inputs => inputs.map(i => i.value)"
+        )
         assert "poetsen" in visible  # checked: stays in sight
         assert any("strijk" in value for value in visible)
         assert "tuinonderhoud" not in visible

@@ -1,4 +1,5 @@
 """The CSV export neutralises spreadsheet formulas, also behind leading whitespace."""
+
 import csv
 import io
 
@@ -13,17 +14,20 @@ from dienstenwijzer.places import Places
 from tests.conftest import service_row
 
 
-@pytest.mark.parametrize("value, exported", [
-    ("=1+1", "'=1+1"),
-    (" =1+1", "'=1+1"),
-    ("\t@SUM(A1)", "'\t@SUM(A1)"),
-    ("  \u00a0+32 9 000 00 00", "'+32 9 000 00 00"),
-    ("\r\n-2", "'\r\n-2"),
-    (" \t=1", "'=1"),
-    ("\t", "'\t"),
-    ("  gewoon tekst", "  gewoon tekst"),
-    ("Poetsdienst = goed", "Poetsdienst = goed"),
-])
+@pytest.mark.parametrize(
+    "value, exported",
+    [
+        ("=1+1", "'=1+1"),
+        (" =1+1", "'=1+1"),
+        ("\t@SUM(A1)", "'\t@SUM(A1)"),
+        ("  \u00a0+32 9 000 00 00", "'+32 9 000 00 00"),
+        ("\r\n-2", "'\r\n-2"),
+        (" \t=1", "'=1"),
+        ("\t", "'\t"),
+        ("  gewoon tekst", "  gewoon tekst"),
+        ("Poetsdienst = goed", "Poetsdienst = goed"),
+    ],
+)
 def test_a_cell_a_spreadsheet_would_run_gets_an_apostrophe(value, exported):
     assert protect(value) == exported
 

@@ -1,4 +1,5 @@
 """Services are checked every 6 months; after 18 months unchecked residents no longer see them."""
+
 import datetime as dt
 
 import pytest
@@ -11,15 +12,24 @@ from tests.conftest import login, service_row
 
 
 def age(service_id: int, days: int):
-    db.session.execute(update(Service).where(Service.id == service_id)
-                       .values(last_checked=dt.date.today() - dt.timedelta(days=days)))
+    db.session.execute(
+        update(Service)
+        .where(Service.id == service_id)
+        .values(last_checked=dt.date.today() - dt.timedelta(days=days))
+    )
     db.session.commit()
     search.rebuild_index()  # a bulk UPDATE bypasses the ORM hooks, so no outbox row: rebuild
 
 
 @pytest.fixture
 def regisseur(client, staff, add_services):
-    add_services("gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkdienst Glad", categorie="wassen-strijken")])
+    add_services(
+        "gent",
+        [
+            service_row(extern_id="a"),
+            service_row(extern_id="b", naam="Strijkdienst Glad", categorie="wassen-strijken"),
+        ],
+    )
     login(client, "regisseur@gent.example")
     return client
 
@@ -41,7 +51,9 @@ def test_one_click_marks_a_service_checked(regisseur):
     response = regisseur.post("/gent/beheer/diensten/1/gecontroleerd", data={"next": "stale"})
     assert response.headers["Location"].endswith("/gent/beheer/te-controleren")
     assert db.session.get(Service, 1).last_checked == dt.date.today()
-    assert "Alles is gecontroleerd" in regisseur.get("/gent/beheer/te-controleren").get_data(as_text=True)
+    assert "Alles is gecontroleerd" in regisseur.get("/gent/beheer/te-controleren").get_data(
+        as_text=True
+    )
 
 
 def test_after_18_months_a_service_is_hidden_until_checked(regisseur):
@@ -49,7 +61,9 @@ def test_after_18_months_a_service_is_hidden_until_checked(regisseur):
     assert regisseur.get("/gent/diensten/1").status_code == 404
     api = regisseur.get("/gent/api/v1/services?search=poetsen").get_json()
     assert [c["name"] for c in api["contents"]] == ["Strijkdienst Glad"]
-    assert "verborgen voor inwoners" in regisseur.get("/gent/beheer/te-controleren").get_data(as_text=True)
+    assert "verborgen voor inwoners" in regisseur.get("/gent/beheer/te-controleren").get_data(
+        as_text=True
+    )
     regisseur.post("/gent/beheer/diensten/1/gecontroleerd")
     assert regisseur.get("/gent/diensten/1").status_code == 200
     assert regisseur.get("/gent/api/v1/services?search=poetsen").get_json()["total_items"] == 2
@@ -58,4 +72,6 @@ def test_after_18_months_a_service_is_hidden_until_checked(regisseur):
 def test_the_periods_are_configurable(app, regisseur):
     app.config["STALE_AFTER_DAYS"] = 30
     age(1, 40)
-    assert "1 dienst te controleren" in regisseur.get("/gent/beheer/te-controleren").get_data(as_text=True)
+    assert "1 dienst te controleren" in regisseur.get("/gent/beheer/te-controleren").get_data(
+        as_text=True
+    )

@@ -1,5 +1,6 @@
 """What a large import leaves behind: audited services, outbox rows, and an index that is caught
 up by a rebuild beside the live one when the change is large (search/rebuild.catch_up)."""
+
 import importlib
 
 from sqlalchemy import func, select
@@ -33,13 +34,25 @@ def names(text: str) -> list[str]:
 
 
 def test_each_imported_service_is_audited_as_created_with_what_it_holds(app):
-    import_file([
-        service_row(extern_id="a", naam="Strijkatelier Plooi", categorie="strijkatelier",
-                    dienstencheques="nee", gemeenten="Gent;Evergem", telefoon="09 123 45 67"),
-    ])
+    import_file(
+        [
+            service_row(
+                extern_id="a",
+                naam="Strijkatelier Plooi",
+                categorie="strijkatelier",
+                dienstencheques="nee",
+                gemeenten="Gent;Evergem",
+                telefoon="09 123 45 67",
+            ),
+        ]
+    )
     service = db.session.scalar(select(Service).where(Service.external_id == "a"))
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.entity == "service"))
-    assert (entry.entity_id, entry.action, entry.region_id) == (service.id, "create", service.region_id)
+    assert (entry.entity_id, entry.action, entry.region_id) == (
+        service.id,
+        "create",
+        service.region_id,
+    )
     assert entry.actor == "import test.csv (opdrachtregel)"
     changes = entry.changes
     assert changes["name"] == [None, "Strijkatelier Plooi"]
@@ -84,7 +97,9 @@ def test_a_small_import_is_applied_to_the_live_index(app, monkeypatch):
     import_file([service_row(extern_id=f"n{i}", naam=f"Zonnebloem {i}") for i in range(20)])
     store = app.extensions["search"].store
     live = store.current_path()
-    summary = import_file([service_row(extern_id=f"m{i}", naam=f"Madeliefje {i}") for i in range(4)])
+    summary = import_file(
+        [service_row(extern_id=f"m{i}", naam=f"Madeliefje {i}") for i in range(4)]
+    )
     assert summary.created == 4  # 4 of 24 services: below the share that rebuilds
     assert store.current_path() == live
     assert names("madeliefje") == [f"Madeliefje {i}" for i in range(4)]

@@ -205,4 +205,3 @@ def test_the_worker_command_runs_waiting_jobs(app, staff):
     result = app.test_cli_runner().invoke(args=["worker", "--once"])
     assert result.exit_code == 0, result.output
     assert job().status == "checked"
-

@@ -1,6 +1,7 @@
 """The CSV export carries each service's public id (uuid); importing it back matches on that id
 first, so the open-data API's ids stay the same through export → edit → import, also when the
 file goes to another install."""
+
 import csv
 import io
 import uuid
@@ -52,8 +53,10 @@ def _ids() -> dict[str, str]:
 @pytest.fixture
 def catalogue(add_services):
     # One service with its own extern_id, one without (the export names it "dw-<id>").
-    add_services("gent", [service_row(extern_id="p-1"),
-                          service_row(naam="Strijkdienst", categorie="strijkatelier")])
+    add_services(
+        "gent",
+        [service_row(extern_id="p-1"), service_row(naam="Strijkdienst", categorie="strijkatelier")],
+    )
 
 
 def test_the_export_carries_each_services_api_id(client, catalogue):
@@ -88,8 +91,12 @@ def test_the_uuid_decides_before_the_extern_id(app, catalogue):
 
 def test_a_file_from_another_install_keeps_its_ids(app, catalogue):
     public_id = str(uuid.uuid4())
-    row = {**_export()[1], "uuid": public_id, "naam": "Klusdienst",
-           "extern_id": "dw-1"}  # "dw-1" is another install's internal id: it means nothing here
+    row = {
+        **_export()[1],
+        "uuid": public_id,
+        "naam": "Klusdienst",
+        "extern_id": "dw-1",
+    }  # "dw-1" is another install's internal id: it means nothing here
     summary = _import([row])
     assert (summary.created, summary.updated) == (1, 0)
     assert _ids()["Klusdienst"] == public_id
@@ -97,16 +104,20 @@ def test_a_file_from_another_install_keeps_its_ids(app, catalogue):
 
 
 def test_a_uuid_of_another_zorggebied_or_not_a_uuid_is_a_row_error(app, catalogue, add_services):
-    add_services("kortrijk", [service_row(extern_id="k", gemeenten="Kortrijk", postcode="8500",
-                                          gemeente="Kortrijk")])
+    add_services(
+        "kortrijk",
+        [service_row(extern_id="k", gemeenten="Kortrijk", postcode="8500", gemeente="Kortrijk")],
+    )
     [theirs] = _export("kortrijk")
     ours = _export()
     ours[0]["uuid"] = theirs["uuid"]
     ours[1]["uuid"] = "1234"
     plan = _plan(ours)
     assert [str(e) for e in plan.errors] == [
-        ("regel 3, kolom uuid: is geen geldige id: laat de kolom uuid uit een export staan zoals "
-         "ze is, of maak ze leeg voor een nieuwe dienst"),
+        (
+            "regel 3, kolom uuid: is geen geldige id: laat de kolom uuid uit een export staan zoals "
+            "ze is, of maak ze leeg voor een nieuwe dienst"
+        ),
         f"regel 2, kolom uuid: '{theirs['uuid']}' is de id van een dienst van een ander zorggebied",
     ]
 
@@ -116,4 +127,5 @@ def test_the_same_uuid_twice_in_one_file_is_a_row_error(app, catalogue):
     rows[1]["uuid"] = rows[0]["uuid"].upper()  # the same id, written differently
     rows[1]["extern_id"] = "p-2"
     assert [str(e) for e in _plan(rows).errors] == [
-        f"regel 3, kolom uuid: '{rows[0]['uuid']}' staat ook al op regel 2"]
+        f"regel 3, kolom uuid: '{rows[0]['uuid']}' staat ook al op regel 2"
+    ]

@@ -1,4 +1,5 @@
 """CSV import: every error reported by line and column, and all or nothing."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -23,7 +24,9 @@ def errors(text: str) -> list[str]:
 
 
 def test_a_valid_file_creates_providers_and_services(app, add_services):
-    summary = add_services("gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkdienst")])
+    summary = add_services(
+        "gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkdienst")]
+    )
     assert (summary.created, summary.updated, summary.providers_created) == (2, 0, 1)
     service = db.session.scalar(select(Service).where(Service.external_id == "a"))
     assert service.municipality.name == "Gent"
@@ -32,14 +35,16 @@ def test_a_valid_file_creates_providers_and_services(app, add_services):
 
 
 def test_every_bad_row_is_reported_and_nothing_is_imported(app):
-    text = csv_text([
-        service_row(extern_id="ok"),
-        service_row(extern_id="bad1", categorie="ruimtevaart", telefoon="bel me"),
-        service_row(extern_id="bad2", gemeenten="Gnet", postcode="9999"),
-        service_row(extern_id="bad3", naam="", email="geen-adres", website="niet een url"),
-        service_row(extern_id="bad4", postcode="8500", gemeente="Gent"),
-        service_row(extern_id="bad5", categorie="tuinonderhoud", dienstencheques="ja"),
-    ])
+    text = csv_text(
+        [
+            service_row(extern_id="ok"),
+            service_row(extern_id="bad1", categorie="ruimtevaart", telefoon="bel me"),
+            service_row(extern_id="bad2", gemeenten="Gnet", postcode="9999"),
+            service_row(extern_id="bad3", naam="", email="geen-adres", website="niet een url"),
+            service_row(extern_id="bad4", postcode="8500", gemeente="Gent"),
+            service_row(extern_id="bad5", categorie="tuinonderhoud", dienstencheques="ja"),
+        ]
+    )
     found = errors(text)
     assert found == [
         "regel 3, kolom categorie: onbekende categorie 'ruimtevaart' (gebruik de id's uit de taxonomie, bv. poetsen)",
@@ -65,15 +70,20 @@ def test_missing_required_column_is_reported_on_line_1(app):
 
 def test_unknown_column_is_reported(app):
     text = csv_text([service_row()]).replace("openingsuren", "openingstijden")
-    assert errors(text) == [(
-        "regel 1, kolom openingstijden: onbekende kolom; toegelaten zijn: naam, aanbieder, categorie, "
-        "omschrijving, gemeenten, straat, postcode, gemeente, telefoon, email, website, dienstencheques, "
-        "prijs, doelgroep, openingsuren, extern_id, uuid"
-    )]
+    assert errors(text) == [
+        (
+            "regel 1, kolom openingstijden: onbekende kolom; toegelaten zijn: naam, aanbieder, categorie, "
+            "omschrijving, gemeenten, straat, postcode, gemeente, telefoon, email, website, dienstencheques, "
+            "prijs, doelgroep, openingsuren, extern_id, uuid"
+        )
+    ]
 
 
 def test_line_numbers_count_quoted_newlines(app):
-    rows = [service_row(omschrijving="Eerste regel\ntweede regel"), service_row(categorie="onbestaand")]
+    rows = [
+        service_row(omschrijving="Eerste regel\ntweede regel"),
+        service_row(categorie="onbestaand"),
+    ]
     assert errors(csv_text(rows)) == [
         "regel 4, kolom categorie: onbekende categorie 'onbestaand' (gebruik de id's uit de taxonomie, bv. poetsen)"
     ]
@@ -125,7 +135,10 @@ def test_reimporting_the_same_file_changes_nothing(app, add_services):
 
 def test_external_ids_are_per_region(app, add_services):
     add_services("gent", [service_row(extern_id="a")])
-    add_services("kortrijk", [service_row(extern_id="a", gemeenten="Kortrijk", postcode="8500", gemeente="Kortrijk")])
+    add_services(
+        "kortrijk",
+        [service_row(extern_id="a", gemeenten="Kortrijk", postcode="8500", gemeente="Kortrijk")],
+    )
     assert db.session.scalar(select(func.count(Service.id))) == 2
 
 
@@ -137,24 +150,34 @@ def test_applying_a_plan_with_errors_is_refused(app):
 
 
 def test_empty_file(app):
-    assert errors("") == ["regel 1: het bestand is leeg: de eerste regel moet de kolomnamen bevatten"]
+    assert errors("") == [
+        "regel 1: het bestand is leeg: de eerste regel moet de kolomnamen bevatten"
+    ]
     assert errors(csv_text([])) == ["regel 2: het bestand bevat geen diensten"]
 
 
 def test_a_field_over_128_kb_is_reported_by_its_line(app):
-    text = csv_text([service_row(extern_id="a"), service_row(extern_id="b", omschrijving="x" * 200_000)])
-    assert errors(text) == [(
-        "regel 3: een veld is langer dan 128 KB. Meestal staat er een aanhalingsteken (\") dat niet "
-        "gesloten wordt; vanaf hier is het bestand niet gecontroleerd."
-    )]
+    text = csv_text(
+        [service_row(extern_id="a"), service_row(extern_id="b", omschrijving="x" * 200_000)]
+    )
+    assert errors(text) == [
+        (
+            'regel 3: een veld is langer dan 128 KB. Meestal staat er een aanhalingsteken (") dat niet '
+            "gesloten wordt; vanaf hier is het bestand niet gecontroleerd."
+        )
+    ]
 
 
 def test_a_file_on_disk_is_streamed_and_its_bad_encoding_reported_by_line(app, tmp_path):
     path = tmp_path / "aanbod.csv"
-    path.write_bytes(csv_text([service_row(extern_id="a")]).encode() + "Caf\u00e9;X\n".encode("latin-1"))
+    path.write_bytes(
+        csv_text([service_row(extern_id="a")]).encode() + "Caf\u00e9;X\n".encode("latin-1")
+    )
     with pytest.raises(ImportFileError, match="regel 3: het bestand is geen UTF-8"):
         plan(path)
-    path.write_bytes(b"\xef\xbb\xbf" + csv_text([service_row(extern_id=f"r{i}") for i in range(2500)]).encode())
+    path.write_bytes(
+        b"\xef\xbb\xbf" + csv_text([service_row(extern_id=f"r{i}") for i in range(2500)]).encode()
+    )
     result = plan(path)
     assert result.ok and result.rows == 2500 and result.summary.created == 2500
     summary = apply_import(db.session, gent(), result)
@@ -171,6 +194,11 @@ def test_kept_rows_are_written_without_reading_the_file_again_and_then_deleted(a
     path.unlink()
     assert apply_import(db.session, gent(), result).created == 1200
     assert not kept.exists() and result.checked_rows is None
-    bad = plan_import(db.session, gent(), csv_text([service_row(categorie="x")]), Places(db.session),
-                      keep_rows=True)
+    bad = plan_import(
+        db.session,
+        gent(),
+        csv_text([service_row(categorie="x")]),
+        Places(db.session),
+        keep_rows=True,
+    )
     assert not bad.ok and bad.checked_rows is None

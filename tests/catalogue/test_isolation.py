@@ -21,6 +21,7 @@ A new back-office area adds: its endpoints to EXPECTATIONS, its objects to `buil
 per zorggebied and role, ids in `World.ids`), its URL arguments to OBJECT_ARGS, and its tables
 to TABLES (so that "refused means unchanged" covers them).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -71,7 +72,12 @@ STAFF = {  # role -> (e-mail, role in the app, zorggebied)
 REGIONS = ("gent", "kortrijk")
 PLACE = {
     "gent": {"gemeenten": "Gent", "straat": "Korenmarkt 1", "postcode": "9000", "gemeente": "Gent"},
-    "kortrijk": {"gemeenten": "Kortrijk", "straat": "Grote Markt 1", "postcode": "8500", "gemeente": "Kortrijk"},
+    "kortrijk": {
+        "gemeenten": "Kortrijk",
+        "straat": "Grote Markt 1",
+        "postcode": "8500",
+        "gemeente": "Kortrijk",
+    },
 }
 # Names that occur nowhere else on a page, so finding one in a page means it leaked.
 SERVICE_NAME = {"gent": "Scheldedienst", "kortrijk": "Leiedienst"}
@@ -90,6 +96,7 @@ LOGIN = "login"  # expected: 302 to /aanmelden
 
 # -- the world ----------------------------------------------------------------------------------
 
+
 @dataclass
 class World:
     app: Flask
@@ -107,8 +114,13 @@ class World:
 
 def _world_config(url: str, index_dir) -> dict:
     return {
-        "TESTING": True, "DATABASE_URL": url, "INDEX_DIR": str(index_dir), "SECRET_KEY": SECRET,
-        "SERVER_NAME": "dienstenwijzer.test", "OUTBOX_POLL_SECONDS": 3600, "WTF_CSRF_ENABLED": False,
+        "TESTING": True,
+        "DATABASE_URL": url,
+        "INDEX_DIR": str(index_dir),
+        "SECRET_KEY": SECRET,
+        "SERVER_NAME": "dienstenwijzer.test",
+        "OUTBOX_POLL_SECONDS": 3600,
+        "WTF_CSRF_ENABLED": False,
     }
 
 
@@ -121,30 +133,61 @@ def build_world(app: Flask) -> tuple[dict, dict, dict]:
                 # Kortrijk's own services have no extern_id: the import then knows them as
                 # "dw-<id>", a lookup by id that must stay inside the zorggebied.
                 extern = f"{slug}-{tag}" if slug == "gent" or tag == "archief" else ""
-                rows.append(service_row(extern_id=extern, naam=f"{SERVICE_NAME[slug]} {tag}",
-                                        aanbieder=f"{PROVIDER_NAME[slug]} {tag}", **PLACE[slug]))
+                rows.append(
+                    service_row(
+                        extern_id=extern,
+                        naam=f"{SERVICE_NAME[slug]} {tag}",
+                        aanbieder=f"{PROVIDER_NAME[slug]} {tag}",
+                        **PLACE[slug],
+                    )
+                )
             import_rows(slug, rows)
         for email, role, slug in STAFF.values():
             make_user(email, role, slug)
-        regions = {r.slug: r for r in db.session.scalars(select(Region).where(Region.slug.in_(REGIONS)))}
+        regions = {
+            r.slug: r for r in db.session.scalars(select(Region).where(Region.slug.in_(REGIONS)))
+        }
         jobs = {}  # one checked import per zorggebied and role, to look at, confirm or cancel
         for slug in REGIONS:
             for tag in ROLES:
-                text = csv_text([service_row(extern_id=f"{slug}-job-{tag}", naam=f"{SERVICE_NAME[slug]} job {tag}",
-                                             aanbieder=f"{PROVIDER_NAME[slug]} {tag}", **PLACE[slug])])
-                jobs[(slug, tag)] = import_jobs.create_job(db.session, regions[slug], None,
-                                                           f"{slug}-opgeladen-{tag}.csv", io.BytesIO(text.encode()))
+                text = csv_text(
+                    [
+                        service_row(
+                            extern_id=f"{slug}-job-{tag}",
+                            naam=f"{SERVICE_NAME[slug]} job {tag}",
+                            aanbieder=f"{PROVIDER_NAME[slug]} {tag}",
+                            **PLACE[slug],
+                        )
+                    ]
+                )
+                jobs[(slug, tag)] = import_jobs.create_job(
+                    db.session,
+                    regions[slug],
+                    None,
+                    f"{slug}-opgeladen-{tag}.csv",
+                    io.BytesIO(text.encode()),
+                )
         db.session.commit()
         import_jobs.run_pending_jobs()
         admin = db.session.scalar(select(User).where(User.email == STAFF["admin"][0]))
         ids = {}
         for slug in REGIONS:
             for tag in TAGS:
-                service = db.session.scalar(select(Service).where(Service.name == f"{SERVICE_NAME[slug]} {tag}"))
+                service = db.session.scalar(
+                    select(Service).where(Service.name == f"{SERVICE_NAME[slug]} {tag}")
+                )
                 editing.mark_checked(db.session, service, today=dt.date.today() - STALE)
-                report = file_report(db.session, service, "Het telefoonnummer klopt niet meer.", None, False)
-                target = User(email=f"doel-{tag}@{slug}.example", name=f"Doel {tag}", role="consulent",
-                              region=regions[slug], active=True, password_hash=None)
+                report = file_report(
+                    db.session, service, "Het telefoonnummer klopt niet meer.", None, False
+                )
+                target = User(
+                    email=f"doel-{tag}@{slug}.example",
+                    name=f"Doel {tag}",
+                    role="consulent",
+                    region=regions[slug],
+                    active=True,
+                    password_hash=None,
+                )
                 db.session.add(target)
                 db.session.flush()
                 ids[("service", slug, tag)] = service.id
@@ -155,13 +198,18 @@ def build_world(app: Flask) -> tuple[dict, dict, dict]:
                     ids[("import_job", slug, tag)] = jobs[(slug, tag)].id
                 # A niche with two signals (to split), a second one (to merge into), an alert.
                 synonyms = search.synonyms()
-                for text in (f"{NEED_WORD[slug]} {tag}", f"{NEED_WORD[slug]} {tag}", f"{NEED_WORD[slug]} {tag} tweede"):
+                for text in (
+                    f"{NEED_WORD[slug]} {tag}",
+                    f"{NEED_WORD[slug]} {tag}",
+                    f"{NEED_WORD[slug]} {tag} tweede",
+                ):
                     signal = record_search_miss(db.session, regions[slug], synonyms, text, {}, None)
                     ids.setdefault(("niche", slug, tag), signal.niche_id)
                 ids[("other-niche", slug, tag)] = signal.niche_id
                 # A split in the niche's history, for "undo" (its signal goes back).
-                extra = record_search_miss(db.session, regions[slug], synonyms,
-                                           f"{NEED_WORD[slug]} {tag}", {}, None)
+                extra = record_search_miss(
+                    db.session, regions[slug], synonyms, f"{NEED_WORD[slug]} {tag}", {}, None
+                )
                 niche = db.session.get(Niche, ids[("niche", slug, tag)])
                 assert extra.niche_id == niche.id
                 niches.split(db.session, niche, [extra.id], f"{NEED_WORD[slug]} apart {tag}")
@@ -171,7 +219,9 @@ def build_world(app: Flask) -> tuple[dict, dict, dict]:
                 db.session.flush()
                 ids[("alert", slug, tag)] = alert.id
                 poetsen = words.Target(category=db.session.get(Category, "poetsen"))
-                taught = words.add_word(db.session, regions[slug], f"{TAUGHT_WORD[slug]} {tag}", poetsen)
+                taught = words.add_word(
+                    db.session, regions[slug], f"{TAUGHT_WORD[slug]} {tag}", poetsen
+                )
                 ids[("synonym", slug, tag)] = taught.id
                 if tag == "archief":
                     editing.archive_provider(db.session, service.provider)
@@ -218,14 +268,21 @@ def world(world_template, app_config, tmp_path):
             if (source / f"world.sqlite3{suffix}").exists():
                 shutil.copy(source / f"world.sqlite3{suffix}", tmp_path / f"world.sqlite3{suffix}")
         shutil.copytree(source / "index", tmp_path / "world-index", symlinks=True)
-        app = create_app({**app_config, "SECRET_KEY": SECRET, "INDEX_DIR": str(tmp_path / "world-index"),
-                          "DATABASE_URL": f"sqlite:///{tmp_path / 'world.sqlite3'}"})
+        app = create_app(
+            {
+                **app_config,
+                "SECRET_KEY": SECRET,
+                "INDEX_DIR": str(tmp_path / "world-index"),
+                "DATABASE_URL": f"sqlite:///{tmp_path / 'world.sqlite3'}",
+            }
+        )
     yield World(app, *built)
     with app.app_context():
         db.engine.dispose()
 
 
 # -- what each request sends --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Case:
@@ -236,11 +293,15 @@ class Case:
 
     @property
     def url_region(self) -> str | None:
-        return {"gent": "gent", "kortrijk": "kortrijk", "kortrijk-via-gent": "gent"}.get(self.target)
+        return {"gent": "gent", "kortrijk": "kortrijk", "kortrijk-via-gent": "gent"}.get(
+            self.target
+        )
 
     @property
     def obj_region(self) -> str | None:
-        return {"gent": "gent", "kortrijk": "kortrijk", "kortrijk-via-gent": "kortrijk"}.get(self.target)
+        return {"gent": "gent", "kortrijk": "kortrijk", "kortrijk-via-gent": "kortrijk"}.get(
+            self.target
+        )
 
     def __str__(self) -> str:
         return f"{self.method} {self.endpoint} as {self.role} on {self.target}"
@@ -270,15 +331,21 @@ class Ctx:
         return self.session.get(Niche, self.id("niche"))
 
     def town(self, slug: str) -> Municipality:
-        return self.session.scalar(select(Municipality).where(Municipality.name == PLACE[slug]["gemeente"]))
+        return self.session.scalar(
+            select(Municipality).where(Municipality.name == PLACE[slug]["gemeente"])
+        )
 
 
 def service_form(ctx: Ctx) -> dict:
     s = ctx.service()
     return {
-        "name": f"{s.name} gewijzigd", "provider_id": str(s.provider_id), "description": s.description,
-        "categories": [c.id for c in s.categories], "served_region": [m.nis_code for m in s.municipalities],
-        "street": s.street or "", "postcode": s.postcode or "",
+        "name": f"{s.name} gewijzigd",
+        "provider_id": str(s.provider_id),
+        "description": s.description,
+        "categories": [c.id for c in s.categories],
+        "served_region": [m.nis_code for m in s.municipalities],
+        "street": s.street or "",
+        "postcode": s.postcode or "",
         "town": s.municipality.name if s.municipality else "",
         **({"dienstencheques": "y"} if s.dienstencheques else {}),
     }
@@ -291,15 +358,22 @@ def new_service_form(ctx: Ctx) -> dict:
         "name": f"{SERVICE_NAME[ctx.case.url_region]} nieuw {ctx.case.role}",
         "provider_id": str(ctx.id("provider")),
         "description": "Wij maken uw ramen en uw gang proper, elke maand.",
-        "categories": ["poetsen"], "served_region": [ctx.town(ctx.case.url_region).nis_code],
-        "street": place["straat"], "postcode": place["postcode"], "town": place["gemeente"],
+        "categories": ["poetsen"],
+        "served_region": [ctx.town(ctx.case.url_region).nis_code],
+        "street": place["straat"],
+        "postcode": place["postcode"],
+        "town": place["gemeente"],
     }
 
 
 def provider_form(ctx: Ctx) -> dict:
     p = ctx.provider()
-    return {"name": f"{p.name} gewijzigd", "street": p.street or "", "postcode": p.postcode or "",
-            "town": p.municipality.name if p.municipality else ""}
+    return {
+        "name": f"{p.name} gewijzigd",
+        "street": p.street or "",
+        "postcode": p.postcode or "",
+        "town": p.municipality.name if p.municipality else "",
+    }
 
 
 def new_provider_form(ctx: Ctx) -> dict:
@@ -314,21 +388,37 @@ def import_file(ctx: Ctx) -> dict:
         externs = [f"dw-{ctx.id('service')}", "kortrijk-archief"]
     else:
         externs = [f"{url}-import-{role}"]
-    rows = [service_row(extern_id=e, naam=f"{SERVICE_NAME[url]} import {role} {i}",
-                        aanbieder=f"{PROVIDER_NAME[url]} import {role}", **PLACE[url])
-            for i, e in enumerate(externs)]
+    rows = [
+        service_row(
+            extern_id=e,
+            naam=f"{SERVICE_NAME[url]} import {role} {i}",
+            aanbieder=f"{PROVIDER_NAME[url]} import {role}",
+            **PLACE[url],
+        )
+        for i, e in enumerate(externs)
+    ]
     return {"file": (io.BytesIO(csv_text(rows).encode()), f"{url}-import-{role}.csv")}
 
 
 def user_form(ctx: Ctx) -> dict:
     u = ctx.user()
-    return {"email": u.email, "name": f"{u.name} gewijzigd", "role": "consulent",
-            "region": ctx.case.obj_region, "active": "y"}
+    return {
+        "email": u.email,
+        "name": f"{u.name} gewijzigd",
+        "role": "consulent",
+        "region": ctx.case.obj_region,
+        "active": "y",
+    }
 
 
 def new_user_form(ctx: Ctx) -> dict:
-    return {"email": f"nieuw-{ctx.case.role}@example.org", "name": "Nieuwe consulent",
-            "role": "consulent", "region": "gent", "active": "y"}
+    return {
+        "email": f"nieuw-{ctx.case.role}@example.org",
+        "name": "Nieuwe consulent",
+        "role": "consulent",
+        "region": "gent",
+        "active": "y",
+    }
 
 
 def history_filter(ctx: Ctx) -> dict:
@@ -336,12 +426,21 @@ def history_filter(ctx: Ctx) -> dict:
 
 
 def desk_form(ctx: Ctx) -> dict:
-    return {"need": f"{NEED_WORD[ctx.case.url_region]} aan de balie {ctx.case.role}", "municipality": "",
-            "urgency": "", "frequency": ""}
+    return {
+        "need": f"{NEED_WORD[ctx.case.url_region]} aan de balie {ctx.case.role}",
+        "municipality": "",
+        "urgency": "",
+        "frequency": "",
+    }
 
 
 def niche_form(ctx: Ctx) -> dict:
-    return {"title": f"{ctx.niche().title} gewijzigd", "status": "onderzocht", "service_id": "0", "reason": ""}
+    return {
+        "title": f"{ctx.niche().title} gewijzigd",
+        "status": "onderzocht",
+        "service_id": "0",
+        "reason": "",
+    }
 
 
 def merge_form(ctx: Ctx) -> dict:
@@ -350,19 +449,28 @@ def merge_form(ctx: Ctx) -> dict:
 
 def split_form(ctx: Ctx) -> dict:
     first = min(s.id for s in ctx.niche().signals)
-    return {"signal": [str(first)], "title": f"{NEED_WORD[ctx.case.obj_region]} deel {ctx.case.role}",
-            "bevestigd": "ja"}  # past the confirm page
+    return {
+        "signal": [str(first)],
+        "title": f"{NEED_WORD[ctx.case.obj_region]} deel {ctx.case.role}",
+        "bevestigd": "ja",
+    }  # past the confirm page
 
 
 def new_synonym_form(ctx: Ctx) -> dict:
-    """"Dit bedoelden ze": the object's niche met by the object's service (/gent/ with
+    """ "Dit bedoelden ze": the object's niche met by the object's service (/gent/ with
     Kortrijk's: the niche is not found)."""
-    return {"term": f"{TAUGHT_WORD[ctx.case.url_region]} nieuw {ctx.case.role}",
-            "target": f"dienst:{ctx.id('service')}", "niche": str(ctx.id("niche"))}
+    return {
+        "term": f"{TAUGHT_WORD[ctx.case.url_region]} nieuw {ctx.case.role}",
+        "target": f"dienst:{ctx.id('service')}",
+        "niche": str(ctx.id("niche")),
+    }
 
 
 def synonym_form(ctx: Ctx) -> dict:
-    return {"term": f"{TAUGHT_WORD[ctx.case.obj_region]} {ctx.case.role} gewijzigd", "target": "categorie:strijkatelier"}
+    return {
+        "term": f"{TAUGHT_WORD[ctx.case.obj_region]} {ctx.case.role} gewijzigd",
+        "target": "categorie:strijkatelier",
+    }
 
 
 def archive_services(session: Session, world: World) -> None:
@@ -378,6 +486,7 @@ def archive_providers(session: Session, world: World) -> None:
 
 
 # -- the expectations table ---------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Expect:
@@ -397,7 +506,9 @@ class Expect:
     changes: bool = True  # an allowed POST changes the URL's zorggebied (admin: accounts)
     # Endpoints without an object id: the status when /gent/ is sent Kortrijk's data.
     foreign: dict[str, int] = field(default_factory=dict)
-    prepare: Callable[[Session, World], None] | None = None  # e.g. archive what "restore" brings back
+    prepare: Callable[[Session, World], None] | None = (
+        None  # e.g. archive what "restore" brings back
+    )
     check: Callable[[str], None] | None = None  # more checks on an allowed answer's body
     # Sent another zorggebied's data, the request may still change the URL's zorggebied
     # (an upload queues an import job there; what its import may touch is tested apart).
@@ -424,8 +535,13 @@ EXPECTATIONS: dict[str, Expect] = {
     "catalogue.history": Expect(CATALOGUE, GET, query=history_filter, foreign={"GET": 200}),
     "catalogue.reports": Expect(CATALOGUE, GET),
     "catalogue.handle": Expect(CATALOGUE, POST, form=lambda ctx: {"note": "Nummer aangepast."}),
-    "catalogue.import_csv": Expect(CATALOGUE, {"GET": 200, "POST": 302}, form=import_file,
-                                   foreign={"POST": 302}, foreign_changes=True),
+    "catalogue.import_csv": Expect(
+        CATALOGUE,
+        {"GET": 200, "POST": 302},
+        form=import_file,
+        foreign={"POST": 302},
+        foreign_changes=True,
+    ),
     "catalogue.import_job": Expect(CATALOGUE, GET),
     "catalogue.confirm_import": Expect(CATALOGUE, POST),
     "catalogue.cancel_import": Expect(CATALOGUE, POST),
@@ -451,9 +567,17 @@ EXPECTATIONS: dict[str, Expect] = {
     "accounts_admin.edit_user": Expect(ADMIN, BOTH, form=user_form),
     "accounts_admin.new_link": Expect(ADMIN, {"POST": 200}, changes=False),
 }
-OBJECT_ARGS = {"service_id": "service", "provider_id": "provider", "report_id": "report", "user_id": "user",
-               "niche_id": "niche", "alert_id": "alert", "job_id": "import_job", "synonym_id": "synonym",
-               "event_id": "niche_event"}
+OBJECT_ARGS = {
+    "service_id": "service",
+    "provider_id": "provider",
+    "report_id": "report",
+    "user_id": "user",
+    "niche_id": "niche",
+    "alert_id": "alert",
+    "job_id": "import_job",
+    "synonym_id": "synonym",
+    "event_id": "niche_event",
+}
 
 
 # -- the URL map --------------------------------------------------------------------------------
@@ -463,20 +587,26 @@ BACK_OFFICE_RULE = re.compile(r"^/(<gebied>/)?beheer(/|$)")
 
 def _back_office_rules() -> dict[str, tuple[frozenset[str], frozenset[str]]]:
     """endpoint -> (methods, URL arguments) of every back-office rule, from the app's URL map."""
-    app = create_app({"DATABASE_URL": "sqlite://", "INDEX_DIR": "/nonexistent/index", "SECRET_KEY": "x"})
+    app = create_app(
+        {"DATABASE_URL": "sqlite://", "INDEX_DIR": "/nonexistent/index", "SECRET_KEY": "x"}
+    )
     found: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
     for rule in app.url_map.iter_rules():
         if BACK_OFFICE_RULE.match(rule.rule):
             methods, args = found.get(rule.endpoint, (frozenset(), frozenset()))
-            found[rule.endpoint] = (methods | (rule.methods - {"HEAD", "OPTIONS"}), args | rule.arguments)
+            found[rule.endpoint] = (
+                methods | (rule.methods - {"HEAD", "OPTIONS"}),
+                args | rule.arguments,
+            )
     with app.app_context():
         db.engine.dispose()
     return found
 
 
 BACK_OFFICE = _back_office_rules()
-ENDPOINT_METHODS = sorted((endpoint, method) for endpoint, (methods, _) in BACK_OFFICE.items()
-                          for method in methods)
+ENDPOINT_METHODS = sorted(
+    (endpoint, method) for endpoint, (methods, _) in BACK_OFFICE.items() for method in methods
+)
 
 
 def targets(endpoint: str, method: str) -> list[str]:
@@ -502,7 +632,10 @@ def expected(case: Case) -> tuple[int | str, str | None]:
         if case.role == "admin":
             return ok, None
         return 302, f"/{STAFF[case.role][2]}/"  # somewhere in their own zorggebied
-    may = case.role == "admin" or (case.role, case.url_region) in {("regisseur", "gent"), ("other", "kortrijk")}
+    may = case.role == "admin" or (case.role, case.url_region) in {
+        ("regisseur", "gent"),
+        ("other", "kortrijk"),
+    }
     if expect.kind == ZORGGEBIED:
         may = may or (case.role, case.url_region) == ("consulent", "gent")
     if not may:
@@ -520,34 +653,89 @@ def count_cases() -> int:
 
 # -- the database before and after --------------------------------------------------------------
 
+
 def _tables() -> dict:
     """name -> select of (id, zorggebied id, what a change would alter...); TEXT: shown names."""
     return {
-        "service": select(Service.id, Service.region_id, Service.name, Service.provider_id, Service.description,
-                          Service.status, Service.last_checked, Service.updated_at),
-        "provider": select(Provider.id, Provider.region_id, Provider.name, Provider.status, Provider.updated_at),
-        "niche": select(Niche.id, Niche.region_id, Niche.title, Niche.status, Niche.service_id, Niche.reason,
-                        Niche.purged_count, Niche.updated_at),
-        "report": select(Report.id, Report.region_id, Report.handled_at, Report.handled_by_id, Report.note),
-        "user": select(User.id, User.region_id, User.email, User.name, User.role, User.active, User.password_hash),
-        "demand_signal": select(DemandSignal.id, DemandSignal.region_id, DemandSignal.niche_id, DemandSignal.text),
-        "niche_alert": select(NicheAlert.id, Niche.region_id, NicheAlert.niche_id, NicheAlert.dismissed_at)
-        .join(Niche, NicheAlert.niche_id == Niche.id),
-        "import_job": select(ImportJob.id, ImportJob.region_id, ImportJob.filename, ImportJob.status,
-                             ImportJob.confirmed_by_id),
-        "region_synonym": select(RegionSynonym.id, RegionSynonym.region_id, RegionSynonym.term,
-                                 RegionSynonym.category_id, RegionSynonym.service_id),
+        "service": select(
+            Service.id,
+            Service.region_id,
+            Service.name,
+            Service.provider_id,
+            Service.description,
+            Service.status,
+            Service.last_checked,
+            Service.updated_at,
+        ),
+        "provider": select(
+            Provider.id, Provider.region_id, Provider.name, Provider.status, Provider.updated_at
+        ),
+        "niche": select(
+            Niche.id,
+            Niche.region_id,
+            Niche.title,
+            Niche.status,
+            Niche.service_id,
+            Niche.reason,
+            Niche.purged_count,
+            Niche.updated_at,
+        ),
+        "report": select(
+            Report.id, Report.region_id, Report.handled_at, Report.handled_by_id, Report.note
+        ),
+        "user": select(
+            User.id,
+            User.region_id,
+            User.email,
+            User.name,
+            User.role,
+            User.active,
+            User.password_hash,
+        ),
+        "demand_signal": select(
+            DemandSignal.id, DemandSignal.region_id, DemandSignal.niche_id, DemandSignal.text
+        ),
+        "niche_alert": select(
+            NicheAlert.id, Niche.region_id, NicheAlert.niche_id, NicheAlert.dismissed_at
+        ).join(Niche, NicheAlert.niche_id == Niche.id),
+        "import_job": select(
+            ImportJob.id,
+            ImportJob.region_id,
+            ImportJob.filename,
+            ImportJob.status,
+            ImportJob.confirmed_by_id,
+        ),
+        "region_synonym": select(
+            RegionSynonym.id,
+            RegionSynonym.region_id,
+            RegionSynonym.term,
+            RegionSynonym.category_id,
+            RegionSynonym.service_id,
+        ),
     }
 
 
-TEXT = ("service", "provider", "niche", "import_job", "region_synonym")  # tables whose third column is a name shown on pages
+TEXT = (
+    "service",
+    "provider",
+    "niche",
+    "import_job",
+    "region_synonym",
+)  # tables whose third column is a name shown on pages
 
 
 def snapshot(app: Flask) -> dict:
     with app.app_context(), Session(db.engine) as s:
-        state = {name: {r[0]: (r[1], tuple(r)) for r in s.execute(query)} for name, query in _tables().items()}
-        state["outbox"] = {r.id: r.service_id for r in s.execute(select(IndexOutbox.id, IndexOutbox.service_id))}
-        state["audit"] = {r.id: r.region_id for r in s.execute(select(AuditEntry.id, AuditEntry.region_id))}
+        state = {
+            name: {r[0]: (r[1], tuple(r)) for r in s.execute(query)}
+            for name, query in _tables().items()
+        }
+        state["outbox"] = {
+            r.id: r.service_id for r in s.execute(select(IndexOutbox.id, IndexOutbox.service_id))
+        }
+        state["audit"] = {
+            r.id: r.region_id for r in s.execute(select(AuditEntry.id, AuditEntry.region_id))
+        }
         return state
 
 
@@ -560,7 +748,11 @@ def differences(before: dict, after: dict) -> tuple[list, list, list]:
             if old.get(key) != new.get(key):
                 changed.append((table, key, (new.get(key) or old.get(key))[0]))
     services = {**before["service"], **after["service"]}
-    outbox = [services.get(sid, (None,))[0] for i, sid in after["outbox"].items() if i not in before["outbox"]]
+    outbox = [
+        services.get(sid, (None,))[0]
+        for i, sid in after["outbox"].items()
+        if i not in before["outbox"]
+    ]
     audit = [region for i, region in after["audit"].items() if i not in before["audit"]]
     return changed, outbox, audit
 
@@ -574,6 +766,7 @@ def names_by_region(state: dict) -> dict[int, set[str]]:
 
 
 # -- running the matrix -------------------------------------------------------------------------
+
 
 def run_case(world: World, case: Case) -> None:
     expect = EXPECTATIONS[case.endpoint]
@@ -603,11 +796,15 @@ def run_case(world: World, case: Case) -> None:
     body = response.get_data(as_text=True)
 
     if status == LOGIN:
-        assert response.status_code == 302, f"anonymous got {response.status_code}, not a redirect to log in"
+        assert response.status_code == 302, (
+            f"anonymous got {response.status_code}, not a redirect to log in"
+        )
     else:
         assert response.status_code == status, f"got {response.status_code}, expected {status}"
     if location is not None:
-        assert urlsplit(response.headers["Location"]).path.startswith(location), response.headers["Location"]
+        assert urlsplit(response.headers["Location"]).path.startswith(location), response.headers[
+            "Location"
+        ]
 
     refused = status in (LOGIN, 403, 404)
     url_region_id = world.region_ids.get(case.url_region)
@@ -616,8 +813,13 @@ def run_case(world: World, case: Case) -> None:
         shown = sorted(n for group in names.values() for n in group if n in body)
         assert not shown, f"the answer shows {shown}"
     else:
-        shown = sorted(n for region_id, group in names.items() if region_id != url_region_id
-                       for n in group if n in body)
+        shown = sorted(
+            n
+            for region_id, group in names.items()
+            if region_id != url_region_id
+            for n in group
+            if n in body
+        )
         assert not shown, f"a page of {case.url_region} shows another zorggebied's {shown}"
         if response.status_code == 302:
             path = urlsplit(response.headers["Location"]).path
@@ -626,7 +828,13 @@ def run_case(world: World, case: Case) -> None:
             expect.check(body)
 
     changed, outbox, audit = differences(before, after)
-    own_change = (case.method == "POST" and expect.changes and status == expect.ok["POST"] and location is None and (case.target != "kortrijk-via-gent" or expect.foreign_changes))
+    own_change = (
+        case.method == "POST"
+        and expect.changes
+        and status == expect.ok["POST"]
+        and location is None
+        and (case.target != "kortrijk-via-gent" or expect.foreign_changes)
+    )
     if own_change:
         assert changed, "an allowed POST changed nothing: is the test's form still valid?"
         if expect.kind in (CATALOGUE, ZORGGEBIED):
@@ -642,7 +850,9 @@ def run_case(world: World, case: Case) -> None:
             assert {table for table, _, _ in changed} == {"user"}, f"changed {changed}"
             assert not outbox and not audit
     else:
-        assert (changed, outbox, audit) == ([], [], []), f"changed {changed}, outbox {outbox}, audit {audit}"
+        assert (changed, outbox, audit) == ([], [], []), (
+            f"changed {changed}, outbox {outbox}, audit {audit}"
+        )
 
 
 def test_every_back_office_endpoint_has_an_expectation():
@@ -651,11 +861,15 @@ def test_every_back_office_endpoint_has_an_expectation():
     assert not missing, f"add these endpoints to EXPECTATIONS in {__file__}: {missing}"
     stale = sorted(EXPECTATIONS.keys() - BACK_OFFICE.keys())
     assert not stale, f"these endpoints are gone from the URL map: {stale}"
-    assert {"catalogue.edit_service", "accounts_admin.users"} <= BACK_OFFICE.keys()  # the map was read
+    assert {
+        "catalogue.edit_service",
+        "accounts_admin.users",
+    } <= BACK_OFFICE.keys()  # the map was read
 
 
-@pytest.mark.parametrize(("endpoint", "method"), ENDPOINT_METHODS,
-                         ids=[f"{e}-{m}" for e, m in ENDPOINT_METHODS])
+@pytest.mark.parametrize(
+    ("endpoint", "method"), ENDPOINT_METHODS, ids=[f"{e}-{m}" for e, m in ENDPOINT_METHODS]
+)
 def test_isolation_matrix(world, endpoint, method):
     expect = EXPECTATIONS.get(endpoint)
     if expect is None:
@@ -707,20 +921,33 @@ LIST_PAGES = [  # (path under /<gebied>/beheer/, query, shows own names)
 ]
 
 
-@pytest.mark.parametrize(("role", "own", "other"), [
-    ("regisseur", "gent", "kortrijk"), ("admin", "gent", "kortrijk"), ("other", "kortrijk", "gent"),
-])
-def test_list_pages_never_show_another_zorggebieds_services_providers_or_niches(world, role, own, other):
+@pytest.mark.parametrize(
+    ("role", "own", "other"),
+    [
+        ("regisseur", "gent", "kortrijk"),
+        ("admin", "gent", "kortrijk"),
+        ("other", "kortrijk", "gent"),
+    ],
+)
+def test_list_pages_never_show_another_zorggebieds_services_providers_or_niches(
+    world, role, own, other
+):
     state = snapshot(world.app)
     names = names_by_region(state)
     own_names, other_names = names[world.region_ids[own]], names[world.region_ids[other]]
     with world.app.app_context():
         other_nis = db.session.scalar(
-            select(Municipality.nis_code).where(Municipality.name == PLACE[other]["gemeente"]))
+            select(Municipality.nis_code).where(Municipality.name == PLACE[other]["gemeente"])
+        )
     # Searching for the other's words: the search box repeats them, never a whole name.
-    fill = {"other_service": SERVICE_NAME[other], "other_word": TAUGHT_WORD[other], "other_provider": PROVIDER_NAME[other],
-            "other_nis": other_nis, "other_service_id": world.ids[("service", other, "regisseur")],
-            "other_provider_id": world.ids[("provider", other, "regisseur")]}
+    fill = {
+        "other_service": SERVICE_NAME[other],
+        "other_word": TAUGHT_WORD[other],
+        "other_provider": PROVIDER_NAME[other],
+        "other_nis": other_nis,
+        "other_service_id": world.ids[("service", other, "regisseur")],
+        "other_provider_id": world.ids[("provider", other, "regisseur")],
+    }
     problems = []
     for path, query, shows_own in LIST_PAGES:
         query = {k: str(v).format(**fill) for k, v in query.items()}
@@ -741,17 +968,24 @@ def test_list_pages_never_show_another_zorggebieds_services_providers_or_niches(
 def test_a_gent_import_never_touches_kortrijk_services_with_the_same_reference(world):
     """The import's lookup by extern_id or "dw-<id>" stays inside the URL's zorggebied."""
     kortrijk_id = world.ids[("service", "kortrijk", "regisseur")]
-    rows = [service_row(extern_id=f"dw-{kortrijk_id}", naam="Scheldedienst via dw"),
-            service_row(extern_id="kortrijk-archief", naam="Scheldedienst via extern")]
+    rows = [
+        service_row(extern_id=f"dw-{kortrijk_id}", naam="Scheldedienst via dw"),
+        service_row(extern_id="kortrijk-archief", naam="Scheldedienst via extern"),
+    ]
     client = world.client("regisseur")
     before = snapshot(world.app)
-    upload = client.post("/gent/beheer/import", data={"file": (io.BytesIO(csv_text(rows).encode()), "d.csv")})
+    upload = client.post(
+        "/gent/beheer/import", data={"file": (io.BytesIO(csv_text(rows).encode()), "d.csv")}
+    )
     assert upload.status_code == 302
     job_url = upload.headers["Location"]
     with world.app.app_context():
         import_jobs.run_pending_jobs()
     dry_run = client.get(job_url).get_data(as_text=True)
-    assert "<strong>2</strong> nieuwe diensten" in dry_run and "<strong>0</strong> bijgewerkte" in dry_run
+    assert (
+        "<strong>2</strong> nieuwe diensten" in dry_run
+        and "<strong>0</strong> bijgewerkte" in dry_run
+    )
     assert client.post(f"{job_url}/bevestigen").status_code == 302
     with world.app.app_context():
         import_jobs.run_pending_jobs()
@@ -764,19 +998,46 @@ def test_a_gent_import_never_touches_kortrijk_services_with_the_same_reference(w
 
 CROSS_LINKS = {  # a Gent object tied to a Kortrijk one through /gent/: (path, form), expected status
     "niche filled by a Kortrijk service": (
-        ("/gent/beheer/niches/{niche}", {"title": "Scheldewens regisseur", "status": "ingevuld",
-                                         "service_id": "{kortrijk_service}", "reason": ""}), 400),
+        (
+            "/gent/beheer/niches/{niche}",
+            {
+                "title": "Scheldewens regisseur",
+                "status": "ingevuld",
+                "service_id": "{kortrijk_service}",
+                "reason": "",
+            },
+        ),
+        400,
+    ),
     "niche merged into a Kortrijk niche": (
-        ("/gent/beheer/niches/{niche}/samenvoegen", {"merge-into": "{kortrijk_niche}"}), 404),
+        ("/gent/beheer/niches/{niche}/samenvoegen", {"merge-into": "{kortrijk_niche}"}),
+        404,
+    ),
     "Kortrijk signals split off a Gent niche": (
-        ("/gent/beheer/niches/{niche}/splitsen", {"signal": "{kortrijk_signal}", "title": "Gestolen"}), 302),
+        (
+            "/gent/beheer/niches/{niche}/splitsen",
+            {"signal": "{kortrijk_signal}", "title": "Gestolen"},
+        ),
+        302,
+    ),
     "Gent word for a Kortrijk service": (
-        ("/gent/beheer/zoekwoorden/nieuw", {"term": "gestolen woord", "target": "dienst:{kortrijk_service}"}), 400),
+        (
+            "/gent/beheer/zoekwoorden/nieuw",
+            {"term": "gestolen woord", "target": "dienst:{kortrijk_service}"},
+        ),
+        400,
+    ),
     "Kortrijk niche met from Gent": (
-        ("/gent/beheer/zoekwoorden/nieuw", {"term": "gestolen woord", "target": "categorie:poetsen",
-                                            "niche": "{kortrijk_niche}"}), 404),
+        (
+            "/gent/beheer/zoekwoorden/nieuw",
+            {"term": "gestolen woord", "target": "categorie:poetsen", "niche": "{kortrijk_niche}"},
+        ),
+        404,
+    ),
     "service of a Kortrijk provider": (
-        ("/gent/beheer/diensten/{service}", {"provider_id": "{kortrijk_provider}"}), 400),
+        ("/gent/beheer/diensten/{service}", {"provider_id": "{kortrijk_provider}"}),
+        400,
+    ),
 }
 
 
@@ -786,11 +1047,14 @@ def test_a_gent_object_cannot_be_tied_to_a_kortrijk_object(world, link):
     ids = world.ids
     with world.app.app_context(), Session(db.engine) as session:
         kortrijk_niche = session.get(Niche, ids[("niche", "kortrijk", "regisseur")])
-        fill = {"niche": ids[("niche", "gent", "regisseur")], "service": ids[("service", "gent", "regisseur")],
-                "kortrijk_service": ids[("service", "kortrijk", "regisseur")],
-                "kortrijk_provider": ids[("provider", "kortrijk", "regisseur")],
-                "kortrijk_niche": ids[("other-niche", "kortrijk", "regisseur")],
-                "kortrijk_signal": min(s.id for s in kortrijk_niche.signals)}
+        fill = {
+            "niche": ids[("niche", "gent", "regisseur")],
+            "service": ids[("service", "gent", "regisseur")],
+            "kortrijk_service": ids[("service", "kortrijk", "regisseur")],
+            "kortrijk_provider": ids[("provider", "kortrijk", "regisseur")],
+            "kortrijk_niche": ids[("other-niche", "kortrijk", "regisseur")],
+            "kortrijk_signal": min(s.id for s in kortrijk_niche.signals),
+        }
         ctx = Ctx(Case("-", "POST", "regisseur", "gent"), world, session)
         data = service_form(ctx) if "diensten" in path else {}
     data.update({k: v.format(**fill) for k, v in form.items()})

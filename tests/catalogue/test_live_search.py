@@ -11,6 +11,7 @@ The access log records which worker (pid) answered each probe, so the test knows
 took part, not just the one that saved; the error log (workers' output captured) must hold no
 traceback.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,8 +54,15 @@ def free_port() -> int:
 
 def cli(env: dict, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
     exe = Path(sys.executable).with_name("dienstenwijzer")
-    return subprocess.run([str(exe), *args], env=env, input=stdin, capture_output=True, text=True,
-                          timeout=300, check=False)
+    return subprocess.run(
+        [str(exe), *args],
+        env=env,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
 
 
 def nonsense_word() -> str:
@@ -109,9 +117,14 @@ class Forms(HTMLParser):
             self._option = None
         elif tag == "select" and self._select is not None:
             options = self._select["options"]
-            chosen = [o for o in options if o["selected"]] or ([] if self._select["multiple"] else options[:1])
+            chosen = [o for o in options if o["selected"]] or (
+                [] if self._select["multiple"] else options[:1]
+            )
             for o in chosen:
-                self._add(self._select["name"], o["value"] if o["value"] is not None else o["text"].strip())
+                self._add(
+                    self._select["name"],
+                    o["value"] if o["value"] is not None else o["text"].strip(),
+                )
             self._select = None
         elif tag == "textarea" and self._textarea is not None:
             text = self._textarea["text"]
@@ -121,14 +134,18 @@ class Forms(HTMLParser):
 
     def main_form(self) -> list[tuple[str, str]]:
         """The page's own form: posted to the page itself (no action)."""
-        [form] = [f for f in self.forms
-                  if f["attrs"].get("method", "").lower() == "post" and not f["attrs"].get("action")]
+        [form] = [
+            f
+            for f in self.forms
+            if f["attrs"].get("method", "").lower() == "post" and not f["attrs"].get("action")
+        ]
         return list(form["fields"])
 
 
 def csrf_of(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html) or re.search(
-        r'value="([^"]+)"[^>]*name="csrf_token"', html)
+        r'value="([^"]+)"[^>]*name="csrf_token"', html
+    )
     assert match, "no csrf_token on the page"
     return match.group(1)
 
@@ -165,19 +182,26 @@ class Site:
         return pids
 
     def all_workers(self) -> set[str]:
-        return {line.split()[0] for line in self.access_log.read_text().splitlines() if line.strip()}
+        return {
+            line.split()[0] for line in self.access_log.read_text().splitlines() if line.strip()
+        }
 
     def login(self) -> requests.Session:
         session = requests.Session()
         page = session.get(self.base + "/aanmelden", timeout=30)
-        answer = session.post(self.base + "/aanmelden", timeout=30, allow_redirects=False,
-                              data={"email": EMAIL, "password": PASSWORD, "csrf_token": csrf_of(page.text)})
+        answer = session.post(
+            self.base + "/aanmelden",
+            timeout=30,
+            allow_redirects=False,
+            data={"email": EMAIL, "password": PASSWORD, "csrf_token": csrf_of(page.text)},
+        )
         assert answer.status_code == 302, f"login answered {answer.status_code}"
         return session
 
 
-def until_all(site: Site, pool: ThreadPoolExecutor, word: str, service_id: int, *, found: bool,
-              since: float) -> tuple[float, float, set[str]]:
+def until_all(
+    site: Site, pool: ThreadPoolExecutor, word: str, service_id: int, *, found: bool, since: float
+) -> tuple[float, float, set[str]]:
     """Seconds from `since` until STREAK consecutive searches (rounds of ROUND at once) all
     agree that the word does (or does not) find the service: when the streak's first round
     was sent, and when it had answered; and the probes of that streak."""
@@ -185,8 +209,14 @@ def until_all(site: Site, pool: ThreadPoolExecutor, word: str, service_id: int, 
     deadline = since + GIVE_UP
     for _ in range(1000):
         if len(streak) >= STREAK:
-            return max(0.0, streak_start - since), streak_answered - since, {probe for _, probe in streak}
-        assert time.monotonic() < deadline, f"{word}: still {'not found' if found else 'found'} after {GIVE_UP} s"
+            return (
+                max(0.0, streak_start - since),
+                streak_answered - since,
+                {probe for _, probe in streak},
+            )
+        assert time.monotonic() < deadline, (
+            f"{word}: still {'not found' if found else 'found'} after {GIVE_UP} s"
+        )
         started = time.monotonic()
         results = list(pool.map(lambda _: site.finds(word, service_id), range(ROUND)))
         if all(hit == found for hit, _ in results):
@@ -209,12 +239,18 @@ def rename(session: requests.Session, site: Site, service_id: int, name: str) ->
     save answered (time.monotonic())."""
     fields = [(k, name if k == "name" else v) for k, v in edit_page(session, site, service_id)]
     assert ("name", name) in fields and any(k == "csrf_token" for k, _ in fields)
-    answer = session.post(f"{site.base}/gent/beheer/diensten/{service_id}", data=fields, timeout=30,
-                          allow_redirects=False)
+    answer = session.post(
+        f"{site.base}/gent/beheer/diensten/{service_id}",
+        data=fields,
+        timeout=30,
+        allow_redirects=False,
+    )
     done = time.monotonic()
     with site.lock:
         site.statuses.append(answer.status_code)
-    assert answer.status_code == 302, f"saving {service_id} answered {answer.status_code}: {answer.text[:2000]}"
+    assert answer.status_code == 302, (
+        f"saving {service_id} answered {answer.status_code}: {answer.text[:2000]}"
+    )
     return done
 
 
@@ -229,17 +265,43 @@ def site(tmp_path_factory):
     }
     result = cli(env, "init")
     assert result.returncode == 0, result.stderr
-    result = cli(env, "create-user", EMAIL, "--role", "regisseur", "--region", "gent",
-                 stdin=f"{PASSWORD}\n{PASSWORD}\n")
+    result = cli(
+        env,
+        "create-user",
+        EMAIL,
+        "--role",
+        "regisseur",
+        "--region",
+        "gent",
+        stdin=f"{PASSWORD}\n{PASSWORD}\n",
+    )
     assert result.returncode == 0, result.stderr
     port = free_port()
     site = Site(f"http://127.0.0.1:{port}", tmp / "access.log", tmp / "error.log")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--chdir", str(PROJECT_ROOT), "--workers", str(WORKERS),
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", str(site.access_log),
-         "--access-logformat", ACCESS_FORMAT, "--error-logfile", str(site.error_log), "--capture-output",
-         "wsgi:app"],
-        env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--chdir",
+            str(PROJECT_ROOT),
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--access-logfile",
+            str(site.access_log),
+            "--access-logformat",
+            ACCESS_FORMAT,
+            "--error-logfile",
+            str(site.error_log),
+            "--capture-output",
+            "wsgi:app",
+        ],
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         start_new_session=True,
     )
     try:
@@ -258,8 +320,12 @@ def site(tmp_path_factory):
         deadline, rounds_after = time.monotonic() + 90, 8
         with ThreadPoolExecutor(ROUND) as pool:
             while rounds_after:
-                assert time.monotonic() < deadline, f"workers {site.all_workers()} of {WORKERS} answered in 90 s"
-                for response in pool.map(lambda w: site.get("/gent/zoeken", params={"q": w}), words):
+                assert time.monotonic() < deadline, (
+                    f"workers {site.all_workers()} of {WORKERS} answered in 90 s"
+                )
+                for response in pool.map(
+                    lambda w: site.get("/gent/zoeken", params={"q": w}), words
+                ):
                     assert response.status_code == 200
                 if len(site.all_workers()) == WORKERS:
                     rounds_after -= 1
@@ -279,13 +345,25 @@ def site(tmp_path_factory):
 def gent_services(site: Site, session: requests.Session, wanted: int) -> list[int]:
     """Demo services of Gent that the Gent regisseur can edit."""
     found: list[int] = []
-    for word in ("poetsen", "strijk", "tuin", "oppas", "klusjes", "boodschappen", "vervoer", "maaltijden"):
+    for word in (
+        "poetsen",
+        "strijk",
+        "tuin",
+        "oppas",
+        "klusjes",
+        "boodschappen",
+        "vervoer",
+        "maaltijden",
+    ):
         api = site.get("/gent/api/v1/services", params={"search": word, "per_page": 50}).json()
         for item in api["contents"]:
             sid = int(item["dienstenwijzer_url"].rsplit("/", 1)[1])  # "id" is the public UUID
             if sid in found:
                 continue
-            if session.get(f"{site.base}/gent/beheer/diensten/{sid}", timeout=30).status_code == 200:
+            if (
+                session.get(f"{site.base}/gent/beheer/diensten/{sid}", timeout=30).status_code
+                == 200
+            ):
                 found.append(sid)
             if len(found) == wanted:
                 return found
@@ -300,20 +378,32 @@ def test_an_edit_is_findable_in_every_worker_within_a_second_and_an_archived_ser
 
         saved = rename(session, site, service_id, word.capitalize())
         latency, answered, probes = until_all(site, pool, word, service_id, found=True, since=saved)
-        print(f"\nedit -> found by {STREAK} consecutive searches in every worker: all searches sent "
-              f"{latency:.3f} s after the save found it; the first {ROUND} had answered at {answered:.3f} s")
+        print(
+            f"\nedit -> found by {STREAK} consecutive searches in every worker: all searches sent "
+            f"{latency:.3f} s after the save found it; the first {ROUND} had answered at {answered:.3f} s"
+        )
         assert site.workers_of(probes) == site.all_workers(), "not every worker was asked"
         assert latency <= FRESH_WITHIN
 
-        confirm = session.get(f"{site.base}/gent/beheer/diensten/{service_id}/archiveren", timeout=30)
+        confirm = session.get(
+            f"{site.base}/gent/beheer/diensten/{service_id}/archiveren", timeout=30
+        )
         assert confirm.status_code == 200
-        answer = session.post(f"{site.base}/gent/beheer/diensten/{service_id}/archiveren", timeout=30,
-                              data={"csrf_token": csrf_of(confirm.text)}, allow_redirects=False)
+        answer = session.post(
+            f"{site.base}/gent/beheer/diensten/{service_id}/archiveren",
+            timeout=30,
+            data={"csrf_token": csrf_of(confirm.text)},
+            allow_redirects=False,
+        )
         archived = time.monotonic()
         assert answer.status_code == 302
-        latency, answered, probes = until_all(site, pool, word, service_id, found=False, since=archived)
-        print(f"archive -> gone from {STREAK} consecutive searches in every worker: all searches sent "
-              f"{latency:.3f} s after the archiving missed it; the first {ROUND} had answered at {answered:.3f} s")
+        latency, answered, probes = until_all(
+            site, pool, word, service_id, found=False, since=archived
+        )
+        print(
+            f"archive -> gone from {STREAK} consecutive searches in every worker: all searches sent "
+            f"{latency:.3f} s after the archiving missed it; the first {ROUND} had answered at {answered:.3f} s"
+        )
         assert site.workers_of(probes) == site.all_workers(), "not every worker was asked"
         assert latency <= FRESH_WITHIN
 
@@ -330,7 +420,10 @@ def test_a_burst_of_concurrent_edits_and_searches_gives_no_errors_and_every_edit
         done = 0
         words = ["poetsen", "strijk", "tuin", "oppas", nonsense_word()]
         while not stop.is_set() and done < 2000:
-            assert site.get("/gent/zoeken", params={"q": words[(n + done) % len(words)]}).status_code < 500
+            assert (
+                site.get("/gent/zoeken", params={"q": words[(n + done) % len(words)]}).status_code
+                < 500
+            )
             done += 1
         return done
 
@@ -341,7 +434,9 @@ def test_a_burst_of_concurrent_edits_and_searches_gives_no_errors_and_every_edit
                 saved = rename(session, site, service_id, word.capitalize())
                 streak_start, streak = None, 0
                 for _ in range(2000):  # fresh connections; the searchers keep every worker busy
-                    assert time.monotonic() - saved < GIVE_UP, f"{word} not findable after {GIVE_UP} s"
+                    assert time.monotonic() - saved < GIVE_UP, (
+                        f"{word} not findable after {GIVE_UP} s"
+                    )
                     started = time.monotonic()
                     if site.finds(word, service_id)[0]:
                         if streak_start is None:
@@ -364,9 +459,11 @@ def test_a_burst_of_concurrent_edits_and_searches_gives_no_errors_and_every_edit
         finally:
             stop.set()
         searched = sum(f.result(timeout=60) for f in searching)
-    print(f"\nburst: {editors * edits_each} edits, {searched} background searches; "
-          f"every search sent {max(latencies):.3f} s (max) after a save found it; "
-          f"first finding answer at most {max(answered):.3f} s after the save")
+    print(
+        f"\nburst: {editors * edits_each} edits, {searched} background searches; "
+        f"every search sent {max(latencies):.3f} s (max) after a save found it; "
+        f"first finding answer at most {max(answered):.3f} s after the save"
+    )
     assert len(latencies) == editors * edits_each
     assert not [s for s in site.statuses if s >= 500]
     assert max(latencies) <= FRESH_WITHIN

@@ -1,5 +1,6 @@
 """A year of demo history: every monitoring chart of a fresh demo shows something, the same way
 every time, and the page says it is made up."""
+
 import datetime as dt
 
 from sqlalchemy import func, select
@@ -20,10 +21,14 @@ def _gent() -> Region:
 
 def _history(region: Region, today: dt.date) -> tuple[list, list]:
     add_demo_history(db.session, region, search.synonyms("gent"), today, inhabitants(FIXTURES))
-    weeks = db.session.execute(select(SearchCount.week, SearchCount.searches, SearchCount.zero_results)
-                               .order_by(SearchCount.week)).all()
-    needs = db.session.execute(select(DemandSignal.text, DemandSignal.created_at)
-                               .order_by(DemandSignal.created_at)).all()
+    weeks = db.session.execute(
+        select(SearchCount.week, SearchCount.searches, SearchCount.zero_results).order_by(
+            SearchCount.week
+        )
+    ).all()
+    needs = db.session.execute(
+        select(DemandSignal.text, DemandSignal.created_at).order_by(DemandSignal.created_at)
+    ).all()
     return weeks, needs
 
 
@@ -43,7 +48,9 @@ def test_a_fresh_demo_shows_every_chart_and_says_it_is_made_up(client, staff):
     region = _gent()
     region.demo_catalogue = True
     assert not has_history(db.session, region)
-    add_demo_history(db.session, region, search.synonyms("gent"), dt.date.today(), inhabitants(FIXTURES))
+    add_demo_history(
+        db.session, region, search.synonyms("gent"), dt.date.today(), inhabitants(FIXTURES)
+    )
     db.session.commit()
     assert has_history(db.session, region)
     assert db.session.scalar(select(func.count(Niche.id)).where(Niche.confirmed.is_(True))) >= 5

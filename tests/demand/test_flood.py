@@ -1,5 +1,6 @@
 """One person cannot flood the niche board: junk is no need, a client counts a few times an hour,
 and a niche shows only when two different clients had the need or staff confirm it."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -10,13 +11,44 @@ from dienstenwijzer.demand.signals import SEARCH_SIGNALS_PER_CLIENT_HOUR
 from dienstenwijzer.models import DemandSignal, Niche
 from tests.conftest import login, service_row
 
-NONSENSE = ["111 22 33", "AND", "xyzzy", "a", "b", "!!!", "???", "0", "12345", "zzzz", "qqq www",
-            "a b c d", "OR", "NOT", "de het een", "x" * 40, "aaaaaa", "...", "-- --", "ZZZ", "; --",
-            "k", "1", "2", "3", "ab" * 100, "%%%", "grrr", "hmm", "v"]
+NONSENSE = [
+    "111 22 33",
+    "AND",
+    "xyzzy",
+    "a",
+    "b",
+    "!!!",
+    "???",
+    "0",
+    "12345",
+    "zzzz",
+    "qqq www",
+    "a b c d",
+    "OR",
+    "NOT",
+    "de het een",
+    "x" * 40,
+    "aaaaaa",
+    "...",
+    "-- --",
+    "ZZZ",
+    "; --",
+    "k",
+    "1",
+    "2",
+    "3",
+    "ab" * 100,
+    "%%%",
+    "grrr",
+    "hmm",
+    "v",
+]
 
 
 def search_from(client, address: str, query: str):
-    response = client.get("/gent/zoeken", query_string={"q": query}, environ_base={"REMOTE_ADDR": address})
+    response = client.get(
+        "/gent/zoeken", query_string={"q": query}, environ_base={"REMOTE_ADDR": address}
+    )
     assert response.status_code == 200
     return response
 
@@ -34,13 +66,24 @@ def board(client) -> str:
     return page
 
 
-@pytest.mark.parametrize("text", ["111 22 33", "AND", "xyzzy", "a", "!!!", "12 34", "qwrtz", "x" * 200])
+@pytest.mark.parametrize(
+    "text", ["111 22 33", "AND", "xyzzy", "a", "!!!", "12 34", "qwrtz", "x" * 200]
+)
 def test_junk_is_no_need(text):
     assert is_junk(text)
 
 
-@pytest.mark.parametrize("text", ["hond uitlaten", "tv herstellen", "iemand om mijn gras te maaien",
-                                  "oppas 2 kinderen", "kinderopvangtoeslag", "Één keer per week poetsen"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hond uitlaten",
+        "tv herstellen",
+        "iemand om mijn gras te maaien",
+        "oppas 2 kinderen",
+        "kinderopvangtoeslag",
+        "Één keer per week poetsen",
+    ],
+)
 def test_real_needs_are_no_junk(text):
     assert not is_junk(text)
 
@@ -57,7 +100,9 @@ def test_thirty_nonsense_searches_from_one_client_make_no_niche(regisseur):
 
 def test_one_client_counts_only_a_few_times_an_hour_and_alone_makes_no_niche(regisseur):
     for i in range(30):
-        search_from(regisseur, "203.0.113.7", f"zwemles nummer {['een', 'twee', 'drie'][i % 3]} {i}")
+        search_from(
+            regisseur, "203.0.113.7", f"zwemles nummer {['een', 'twee', 'drie'][i % 3]} {i}"
+        )
     for need in ("hondentrimsalon", "paardrijles", "sterrenkijken"):
         search_from(regisseur, "203.0.113.7", need)
     handoff.drain_now()

@@ -1,4 +1,5 @@
 """A resident's search never writes: counts and signals are handed off and written in batches."""
+
 import subprocess
 import sys
 import textwrap
@@ -30,7 +31,9 @@ def statements(app):
     event.remove(db.engine, "before_cursor_execute", record)
 
 
-def test_a_search_that_finds_nothing_writes_nothing_in_the_request(client, add_services, statements):
+def test_a_search_that_finds_nothing_writes_nothing_in_the_request(
+    client, add_services, statements
+):
     add_services("gent", [service_row(extern_id="a")])
     statements.clear()
     for query in ("zwemles voor ouderen", "poetsen", "strijkdienst aan huis"):

@@ -1,4 +1,5 @@
 """Monitoring: figures as charts with tables and CSV, per zorggebied and for admins side by side."""
+
 from dienstenwijzer.demand import handoff
 from tests.conftest import login, service_row
 
@@ -11,8 +12,13 @@ def test_region_monitoring_shows_figures_with_tables_and_csv(client, staff, add_
     login(client, "regisseur@gent.example")
     page = client.get("/gent/beheer/monitoring").get_data(as_text=True)
     assert "33,3 %" in page  # 1 of 3 searches found nothing
-    for title in ("Zoekopdrachten per week", "Meest gezocht", "Grootste onvervulde noden", "Niches per status",
-                  "Actualiteit van het aanbod"):
+    for title in (
+        "Zoekopdrachten per week",
+        "Meest gezocht",
+        "Grootste onvervulde noden",
+        "Niches per status",
+        "Actualiteit van het aanbod",
+    ):
         assert title in page
     assert "<svg" in page and "<table" in page
     csv = client.get("/gent/beheer/monitoring/queries.csv")

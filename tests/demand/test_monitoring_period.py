@@ -1,5 +1,6 @@
 """Monitoring a civil servant can read: a period picker, the period before, figures per 1 000
 inhabitants, a definition under every figure, Dutch numbers."""
+
 import datetime as dt
 
 import pytest
@@ -26,9 +27,18 @@ def _searches(slug: str, day: dt.date, n: int, zero: int = 0) -> None:
 def _needs(slug: str, nis: str | None, n: int, day: dt.date) -> None:
     region = _region(slug)
     for _ in range(n):
-        signal = record_request(db.session, region, search.synonyms(slug), "hond uitlaten",
-                                municipality_nis=nis, urgency=None, frequency=None, contact=None,
-                                consent=False, retention_days=0)
+        signal = record_request(
+            db.session,
+            region,
+            search.synonyms(slug),
+            "hond uitlaten",
+            municipality_nis=nis,
+            urgency=None,
+            frequency=None,
+            contact=None,
+            consent=False,
+            retention_days=0,
+        )
         signal.created_at = dt.datetime.combine(day, dt.time(10))
     db.session.commit()
 
@@ -49,7 +59,10 @@ def test_the_picker_shows_four_weeks_and_compares_with_the_four_weeks_before(gen
     first = week_of(today) - dt.timedelta(weeks=3)
     assert f"Periode: {first.day} " in page
     assert "Zoekopdrachten Alle zoekopdrachten op de site van dit zorggebied. 30 20 +50 %" in page
-    assert "Percentage zonder resultaat Zoekopdrachten zonder resultaat op 100 zoekopdrachten. 10 % 20 % -50 %" in page
+    assert (
+        "Percentage zonder resultaat Zoekopdrachten zonder resultaat op 100 zoekopdrachten. 10 % 20 % -50 %"
+        in page
+    )
     # Twelve weeks take in all three weeks' searches.
     page = text_of(gent.get("/gent/beheer/monitoring?periode=12w").get_data(as_text=True))
     assert "Alle zoekopdrachten op de site van dit zorggebied. 550 0 niet te berekenen" in page
@@ -66,20 +79,26 @@ def test_a_custom_period_with_dutch_dates(gent):
     _searches("gent", today - dt.timedelta(weeks=20), 7)
     start = today - dt.timedelta(weeks=21)
     end = today - dt.timedelta(weeks=19)
-    page = text_of(gent.get(f"/gent/beheer/monitoring?periode=eigen&van={start:%d-%m-%Y}"
-                            f"&tot={end.isoformat()}").get_data(as_text=True))
+    page = text_of(
+        gent.get(
+            f"/gent/beheer/monitoring?periode=eigen&van={start:%d-%m-%Y}&tot={end.isoformat()}"
+        ).get_data(as_text=True)
+    )
     assert "(3 weken)" in page
     assert "Alle zoekopdrachten op de site van dit zorggebied. 7 0" in page
 
 
-@pytest.mark.parametrize("query, message", [
-    ("periode=eigen", "Vul de eerste dag van de periode in."),
-    ("periode=eigen&van=1-3-2025", "Vul de laatste dag van de periode in."),
-    ("periode=eigen&van=31-2-2025&tot=1-3-2025", "Dit is geen datum. Schrijf dag-maand-jaar"),
-    ("periode=eigen&van=1-3-2025&tot=1-2-2025", "De laatste dag ligt vóór de eerste dag."),
-    ("periode=eigen&van=1-1-2020&tot=1-3-2025", "Kies een periode van hoogstens 3 jaar."),
-    ("periode=eigen&van=1-1-2999&tot=2-1-2999", "De eerste dag ligt in de toekomst."),
-])
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("periode=eigen", "Vul de eerste dag van de periode in."),
+        ("periode=eigen&van=1-3-2025", "Vul de laatste dag van de periode in."),
+        ("periode=eigen&van=31-2-2025&tot=1-3-2025", "Dit is geen datum. Schrijf dag-maand-jaar"),
+        ("periode=eigen&van=1-3-2025&tot=1-2-2025", "De laatste dag ligt vóór de eerste dag."),
+        ("periode=eigen&van=1-1-2020&tot=1-3-2025", "Kies een periode van hoogstens 3 jaar."),
+        ("periode=eigen&van=1-1-2999&tot=2-1-2999", "De eerste dag ligt in de toekomst."),
+    ],
+)
 def test_a_wrong_custom_period_says_what_to_fix_in_dutch(gent, query, message):
     response = gent.get(f"/gent/beheer/monitoring?{query}")
     assert response.status_code == 400

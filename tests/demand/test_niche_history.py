@@ -1,4 +1,5 @@
 """Merge and split ask first, and the niche's history can undo them."""
+
 import re
 
 from sqlalchemy import select
@@ -13,7 +14,9 @@ from tests.demand.test_niches import miss
 def test_merge_first_shows_what_will_happen_and_changes_nothing(regisseur):
     a = miss("hond uitlaten").niche
     b = miss("huisdieren verzorgen").niche
-    response = regisseur.post(f"/gent/beheer/niches/{b.id}/samenvoegen", data={"merge-into": str(a.id)})
+    response = regisseur.post(
+        f"/gent/beheer/niches/{b.id}/samenvoegen", data={"merge-into": str(a.id)}
+    )
     page = text_of(response.get_data(as_text=True))
     assert response.status_code == 200
     assert "Niches samenvoegen?" in page and "Ja, samenvoegen" in page
@@ -27,7 +30,9 @@ def test_merge_can_be_undone_from_the_history(regisseur):
     miss("hond uitlaten")
     b_signal = miss("huisdieren verzorgen")
     b_id, b_title, a_id = b_signal.niche_id, b_signal.niche.title, a.id
-    regisseur.post(f"/gent/beheer/niches/{b_id}/samenvoegen", data={"merge-into": str(a_id), "bevestigd": "ja"})
+    regisseur.post(
+        f"/gent/beheer/niches/{b_id}/samenvoegen", data={"merge-into": str(a_id), "bevestigd": "ja"}
+    )
     page = regisseur.get(f"/gent/beheer/niches/{a_id}").get_data(as_text=True)
     assert f"“{b_title}” hierbij gevoegd" in text_of(page)
     undo = re.search(r'action="([^"]+/ongedaan)"', page).group(1)
@@ -38,7 +43,9 @@ def test_merge_can_be_undone_from_the_history(regisseur):
     assert back.id != a_id and back.title == b_title
     assert len(db.session.get(Niche, a_id).signals) == 2
     # New searches of that kind go to the restored niche again, not to the one it was merged into.
-    assert db.session.scalar(select(NicheKey.niche_id).where(NicheKey.niche_id == back.id)) == back.id
+    assert (
+        db.session.scalar(select(NicheKey.niche_id).where(NicheKey.niche_id == back.id)) == back.id
+    )
     assert miss("huisdieren verzorgen").niche_id == back.id
     history = text_of(regisseur.get(f"/gent/beheer/niches/{a_id}").get_data(as_text=True))
     assert "Ongedaan gemaakt op" in history and "regisseur@gent.example" in history
@@ -74,8 +81,14 @@ def test_history_of_another_region_cannot_be_undone(client, staff, add_services)
     event = niches.merge(db.session, b, a, actor="regisseur@kortrijk.example")
     db.session.commit()
     login(client, "regisseur@gent.example")
-    assert client.post(f"/gent/beheer/niches/{a.id}/geschiedenis/{event.id}/ongedaan").status_code == 404
-    assert client.post(f"/kortrijk/beheer/niches/{a.id}/geschiedenis/{event.id}/ongedaan").status_code == 403
+    assert (
+        client.post(f"/gent/beheer/niches/{a.id}/geschiedenis/{event.id}/ongedaan").status_code
+        == 404
+    )
+    assert (
+        client.post(f"/kortrijk/beheer/niches/{a.id}/geschiedenis/{event.id}/ongedaan").status_code
+        == 403
+    )
     assert db.session.get(type(event), event.id).undone_at is None
 
 

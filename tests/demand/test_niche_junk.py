@@ -1,4 +1,5 @@
 """Only searches that mean something become niches; a miss caused by filters is no unmet demand."""
+
 import datetime as dt
 
 import pytest
@@ -12,7 +13,9 @@ from dienstenwijzer.models.demand import KIND_FILTERED, KIND_UNMET
 from tests.conftest import service_row
 
 
-@pytest.mark.parametrize("text", ["111 22 33", "AND", "NOT OR", "xyzzy", "a", "ab", "x y", "+ - *", "12ab"])
+@pytest.mark.parametrize(
+    "text", ["111 22 33", "AND", "NOT OR", "xyzzy", "a", "ab", "x y", "+ - *", "12ab"]
+)
 def test_numbers_operators_and_a_letter_or_two_are_junk(text):
     assert is_junk(text)
 

@@ -1,4 +1,5 @@
 """The niche board and its workflow, for a regisseur and only within their zorggebied."""
+
 import datetime as dt
 
 import pytest
@@ -19,8 +20,15 @@ def region(slug):
 def miss(text, slug="gent", nis=None, days_ago=0, client=None):
     """A search miss as the hand-off writer records it; each call a different client by default."""
     miss.clients += 1
-    signal = record_search_miss(db.session, region(slug), search.synonyms(), text, {}, nis,
-                                client_key=client or f"client-{miss.clients}")
+    signal = record_search_miss(
+        db.session,
+        region(slug),
+        search.synonyms(),
+        text,
+        {},
+        nis,
+        client_key=client or f"client-{miss.clients}",
+    )
     signal.created_at = utcnow() - dt.timedelta(days=days_ago)
     db.session.commit()
     return signal
@@ -51,10 +59,17 @@ def test_board_shows_count_places_dates_and_trend(regisseur):
 def test_rename_and_move_through_the_workflow(regisseur):
     niche = miss("hond uitlaten").niche
     url = f"/gent/beheer/niches/{niche.id}"
-    assert regisseur.post(url, data={"title": "Honden uitlaten", "status": "onderzocht"}).status_code == 302
-    refused = regisseur.post(url, data={"title": "Honden uitlaten", "status": "afgewezen", "reason": ""})
+    assert (
+        regisseur.post(url, data={"title": "Honden uitlaten", "status": "onderzocht"}).status_code
+        == 302
+    )
+    refused = regisseur.post(
+        url, data={"title": "Honden uitlaten", "status": "afgewezen", "reason": ""}
+    )
     assert "Schrijf waarom de niche afgewezen wordt." in refused.get_data(as_text=True)
-    no_service = regisseur.post(url, data={"title": "Honden uitlaten", "status": "ingevuld", "service_id": "0"})
+    no_service = regisseur.post(
+        url, data={"title": "Honden uitlaten", "status": "ingevuld", "service_id": "0"}
+    )
     assert "Kies de dienst die de niche nu invult." in no_service.get_data(as_text=True)
     regisseur.post(url, data={"title": "Honden uitlaten", "status": "ingevuld", "service_id": "1"})
     db.session.expire_all()
@@ -66,7 +81,9 @@ def test_rename_and_move_through_the_workflow(regisseur):
 def test_merge_moves_signals_and_future_signals(regisseur):
     a = miss("hond uitlaten").niche
     b = miss("huisdieren verzorgen").niche
-    regisseur.post(f"/gent/beheer/niches/{b.id}/samenvoegen", data={"merge-into": str(a.id), "bevestigd": "ja"})
+    regisseur.post(
+        f"/gent/beheer/niches/{b.id}/samenvoegen", data={"merge-into": str(a.id), "bevestigd": "ja"}
+    )
     db.session.expire_all()
     assert db.session.get(Niche, b.id) is None
     later = miss("huisdieren verzorgen")
@@ -77,8 +94,10 @@ def test_merge_moves_signals_and_future_signals(regisseur):
 def test_split_moves_chosen_signals_to_a_new_niche(regisseur):
     one = miss("hond uitlaten")
     two = miss("honden uitlaten")
-    regisseur.post(f"/gent/beheer/niches/{one.niche_id}/splitsen", data={"signal": [str(two.id)], "title": "Grote honden",
-                                                                       "bevestigd": "ja"})
+    regisseur.post(
+        f"/gent/beheer/niches/{one.niche_id}/splitsen",
+        data={"signal": [str(two.id)], "title": "Grote honden", "bevestigd": "ja"},
+    )
     db.session.expire_all()
     moved = db.session.get(DemandSignal, two.id)
     assert moved.niche_id != one.niche_id and moved.niche.title == "Grote honden"
@@ -86,15 +105,26 @@ def test_split_moves_chosen_signals_to_a_new_niche(regisseur):
 
 def test_a_new_service_matching_an_open_niche_is_announced(regisseur):
     niche = miss("hond uitlaten").niche
-    regisseur.post("/gent/beheer/diensten/nieuw", data={
-        "name": "Hondenuitlaatdienst", "provider_id": "1", "description": "Wij komen honden uitlaten als u ziek bent.",
-        "categories": ["burenhulp"], "served_region": ["44021"], "postcode": "9000", "town": "Gent"})
+    regisseur.post(
+        "/gent/beheer/diensten/nieuw",
+        data={
+            "name": "Hondenuitlaatdienst",
+            "provider_id": "1",
+            "description": "Wij komen honden uitlaten als u ziek bent.",
+            "categories": ["burenhulp"],
+            "served_region": ["44021"],
+            "postcode": "9000",
+            "town": "Gent",
+        },
+    )
     [alert] = db.session.scalars(select(NicheAlert)).all()
     assert alert.niche_id == niche.id
     board = regisseur.get("/gent/beheer/niches").get_data(as_text=True)
     assert "Hondenuitlaatdienst" in board and "past misschien bij de niche" in board
     regisseur.post(f"/gent/beheer/niches/meldingen/{alert.id}/gezien")
-    assert "past misschien bij de niche" not in regisseur.get("/gent/beheer/niches").get_data(as_text=True)
+    assert "past misschien bij de niche" not in regisseur.get("/gent/beheer/niches").get_data(
+        as_text=True
+    )
 
 
 def test_niches_stay_within_their_zorggebied(client, staff, add_services):
@@ -103,11 +133,19 @@ def test_niches_stay_within_their_zorggebied(client, staff, add_services):
     login(client, "regisseur@gent.example")
     assert "hond uitlaten" not in client.get("/gent/beheer/niches").get_data(as_text=True)
     assert client.get(f"/gent/beheer/niches/{kortrijk.id}").status_code == 404
-    assert client.post(f"/gent/beheer/niches/{kortrijk.id}", data={"title": "x", "status": "afgewezen", "reason": "x"}).status_code == 404
+    assert (
+        client.post(
+            f"/gent/beheer/niches/{kortrijk.id}",
+            data={"title": "x", "status": "afgewezen", "reason": "x"},
+        ).status_code
+        == 404
+    )
     assert client.get("/kortrijk/beheer/niches").status_code == 403
     gent = miss("zwemles").niche
-    client.post(f"/gent/beheer/niches/{gent.id}/samenvoegen", data={"merge-into": str(kortrijk.id),
-                                                                     "bevestigd": "ja"})
+    client.post(
+        f"/gent/beheer/niches/{gent.id}/samenvoegen",
+        data={"merge-into": str(kortrijk.id), "bevestigd": "ja"},
+    )
     db.session.expire_all()
     assert db.session.get(Niche, gent.id) is not None  # not merged across regions
     assert db.session.get(Niche, kortrijk.id).title == "hond uitlaten"
@@ -123,7 +161,10 @@ def test_purge_keeps_counts_of_removed_signals(app, regisseur):
     miss("hond uitlaten")
     old.contact, old.contact_until = "an@voorbeeld.be", dt.date.today() - dt.timedelta(days=1)
     recent_contact = miss("zwemles")
-    recent_contact.contact, recent_contact.contact_until = "bo@voorbeeld.be", dt.date.today() + dt.timedelta(days=10)
+    recent_contact.contact, recent_contact.contact_until = (
+        "bo@voorbeeld.be",
+        dt.date.today() + dt.timedelta(days=10),
+    )
     db.session.commit()
     old_niche_id, recent_id = old.niche_id, recent_contact.id
     result = app.test_cli_runner().invoke(args=["purge"])
@@ -133,8 +174,13 @@ def test_purge_keeps_counts_of_removed_signals(app, regisseur):
     assert len(niche.signals) == 1 and niche.purged_count == 1
     assert "<td>2</td>" in regisseur.get("/gent/beheer/niches").get_data(as_text=True)
     assert db.session.get(DemandSignal, recent_id).contact == "bo@voorbeeld.be"
-    assert db.session.scalar(select(DemandSignal).where(DemandSignal.contact == "an@voorbeeld.be")) is None
-    db.session.execute(update(DemandSignal).values(contact_until=dt.date.today() - dt.timedelta(days=1)))
+    assert (
+        db.session.scalar(select(DemandSignal).where(DemandSignal.contact == "an@voorbeeld.be"))
+        is None
+    )
+    db.session.execute(
+        update(DemandSignal).values(contact_until=dt.date.today() - dt.timedelta(days=1))
+    )
     db.session.commit()
     app.test_cli_runner().invoke(args=["purge"])
     db.session.expire_all()

@@ -1,4 +1,5 @@
 """Searches that find nothing and residents' requests become signals, grouped into niches."""
+
 import datetime as dt
 
 from sqlalchemy import func, inspect, select
@@ -14,7 +15,9 @@ def signals():
 
 
 def search_from(client, address: str, query: str):
-    return client.get("/gent/zoeken", query_string={"q": query}, environ_base={"REMOTE_ADDR": address})
+    return client.get(
+        "/gent/zoeken", query_string={"q": query}, environ_base={"REMOTE_ADDR": address}
+    )
 
 
 def test_a_search_that_finds_nothing_becomes_a_signal_in_its_niche(client, add_services):
@@ -41,8 +44,18 @@ def test_a_search_with_results_or_a_corrected_typo_is_no_signal(client, add_serv
 
 
 def test_words_that_map_to_one_category_group_by_that_category(client, add_services):
-    add_services("gent", [service_row(extern_id="t", naam="Groenploeg", categorie="tuinonderhoud",
-                                      dienstencheques="nee", omschrijving="Wij onderhouden tuinen.")])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="t",
+                naam="Groenploeg",
+                categorie="tuinonderhoud",
+                dienstencheques="nee",
+                omschrijving="Wij onderhouden tuinen.",
+            )
+        ],
+    )
     client.get("/gent/zoeken?q=kuisen")
     client.get("/gent/zoeken?q=poetsvrouw")
     handoff.drain_now()
@@ -53,7 +66,10 @@ def test_words_that_map_to_one_category_group_by_that_category(client, add_servi
 
 
 def test_signals_hold_no_personal_data(client, add_services):
-    client.get("/gent/zoeken?q=zwemles+voor+ouderen", headers={"User-Agent": "Browser/1.0", "X-Forwarded-For": "1.2.3.4"})
+    client.get(
+        "/gent/zoeken?q=zwemles+voor+ouderen",
+        headers={"User-Agent": "Browser/1.0", "X-Forwarded-For": "1.2.3.4"},
+    )
     handoff.drain_now()
     columns = {c.key for c in inspect(DemandSignal).columns}
     assert not {"ip", "ip_address", "user_agent", "session_id", "cookie"} & columns
@@ -73,7 +89,10 @@ def test_searches_are_counted_per_week_for_monitoring(app, client, add_services)
     assert (row.searches, row.zero_results) == (2, 1)
     assert row.week == dt.date.today() - dt.timedelta(days=dt.date.today().weekday())
     # As typed (folded), not as stems: what the regisseur reads under "Meest gezocht".
-    assert {q.query: q.searches for q in db.session.scalars(select(QueryCount))} == {"poetsen": 1, "zwembad": 1}
+    assert {q.query: q.searches for q in db.session.scalars(select(QueryCount))} == {
+        "poetsen": 1,
+        "zwembad": 1,
+    }
     client.get("/gent/zoeken?q=zwembad")
     handoff.drain_now()  # a second batch adds to the same weekly rows
     db.session.expire_all()
@@ -84,27 +103,48 @@ def test_searches_are_counted_per_week_for_monitoring(app, client, add_services)
 def test_resident_form_without_contact(client):
     page = client.get("/gent/vraag?q=hond+uitlaten").get_data(as_text=True)
     assert "hond uitlaten" in page  # carried over from the search
-    done = client.post("/gent/vraag", data={"need": "Iemand die mijn hond uitlaat", "municipality": "44021",
-                                            "urgency": "dringend", "frequency": "regelmatig"})
+    done = client.post(
+        "/gent/vraag",
+        data={
+            "need": "Iemand die mijn hond uitlaat",
+            "municipality": "44021",
+            "urgency": "dringend",
+            "frequency": "regelmatig",
+        },
+    )
     assert "uw vraag is genoteerd" in done.get_data(as_text=True)
     [signal] = signals()
-    assert (signal.source, signal.urgency, signal.frequency, signal.municipality_nis) == ("formulier", "dringend", "regelmatig", "44021")
+    assert (signal.source, signal.urgency, signal.frequency, signal.municipality_nis) == (
+        "formulier",
+        "dringend",
+        "regelmatig",
+        "44021",
+    )
     assert signal.contact is None and signal.contact_until is None
 
 
 def test_resident_contact_only_with_consent_and_a_retention_date(app, client):
-    refused = client.post("/gent/vraag", data={"need": "Hulp bij papieren", "contact": "an@voorbeeld.be"})
+    refused = client.post(
+        "/gent/vraag", data={"need": "Hulp bij papieren", "contact": "an@voorbeeld.be"}
+    )
     assert refused.status_code == 400
     assert "Vink aan dat we u mogen contacteren" in refused.get_data(as_text=True)
     assert signals() == []  # nothing stored from a rejected submission
-    client.post("/gent/vraag", data={"need": "Hulp bij papieren", "contact": "an@voorbeeld.be", "consent": "y"})
+    client.post(
+        "/gent/vraag",
+        data={"need": "Hulp bij papieren", "contact": "an@voorbeeld.be", "consent": "y"},
+    )
     [signal] = signals()
     assert signal.contact == "an@voorbeeld.be" and signal.contact_consent
-    assert signal.contact_until == dt.date.today() + dt.timedelta(days=app.config["NEED_CONTACT_RETENTION_DAYS"])
+    assert signal.contact_until == dt.date.today() + dt.timedelta(
+        days=app.config["NEED_CONTACT_RETENTION_DAYS"]
+    )
 
 
 def test_resident_form_rejects_spam_and_stores_nothing(app, client):
-    robot = client.post("/gent/vraag", data={"need": "Goedkope pillen", "website": "http://spam.example"})
+    robot = client.post(
+        "/gent/vraag", data={"need": "Goedkope pillen", "website": "http://spam.example"}
+    )
     assert robot.status_code == 200
     assert signals() == [] and db.session.scalar(select(func.count(FormSubmission.id))) == 0
     for i in range(app.config["NEED_FORM_LIMIT_PER_HOUR"]):
@@ -122,7 +162,10 @@ def test_the_form_is_offered_on_the_no_results_page_and_region_home(client):
 
 def test_staff_record_a_need_from_the_desk(client, staff):
     login(client, "consulent@gent.example")
-    response = client.post("/gent/beheer/vragen/nieuw", data={"need": "Vervoer naar de dagopvang", "municipality": "44021"})
+    response = client.post(
+        "/gent/beheer/vragen/nieuw",
+        data={"need": "Vervoer naar de dagopvang", "municipality": "44021"},
+    )
     assert response.status_code == 302
     [signal] = signals()
     assert signal.source == "balie" and signal.recorded_by_id == staff["consulent"].id

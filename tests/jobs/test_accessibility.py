@@ -4,6 +4,7 @@ Reuses the live server and browser recipe of tests/public/test_accessibility.py.
 are reached the way a consulent does: log in, fill in the check, click through to a referral.
 Fails on ANY WCAG 2.0/2.1 A or AA violation, at desktop and phone width.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -41,17 +42,32 @@ def pages(app, world):
     provider_link.record_outcome(db.session, used, "afgehaakt")  # a final outcome spends the link
     db.session.commit()
     service = db.session.scalar(select(Service).where(Service.external_id == "g1"))
-    return {"referral": referral.id, "vacancy": world.invoeg.id, "service": service.id, "token": token,
-            "used_token": used_token, "rule_set": 1}
+    return {
+        "referral": referral.id,
+        "vacancy": world.invoeg.id,
+        "service": service.id,
+        "token": token,
+        "used_token": used_token,
+        "rule_set": 1,
+    }
 
 
 class Checker:
     def __init__(self, page, base):
-        self.page, self.base, self.axe, self.problems, self.checked = page, base, _axe_source(), [], []
+        self.page, self.base, self.axe, self.problems, self.checked = (
+            page,
+            base,
+            _axe_source(),
+            [],
+            [],
+        )
 
     def goto(self, path, status=200):
         response = self.page.goto(self.base + path, wait_until="load")
-        assert response is not None and response.status == status, (path, response and response.status)
+        assert response is not None and response.status == status, (
+            path,
+            response and response.status,
+        )
 
     def click(self, selector):
         """Click something that submits a form or follows a link, and wait for the new page."""
@@ -65,9 +81,14 @@ class Checker:
             self.page.add_script_tag(content=self.axe)
             result = self.page.evaluate(
                 "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
-                AXE_TAGS)
-            self.problems.extend(_describe(name, viewport, self.page.url, v) for v in result["violations"])
-            reflow = self.page.evaluate("() => document.documentElement.scrollWidth <= innerWidth + 1")
+                AXE_TAGS,
+            )
+            self.problems.extend(
+                _describe(name, viewport, self.page.url, v) for v in result["violations"]
+            )
+            reflow = self.page.evaluate(
+                "() => document.documentElement.scrollWidth <= innerWidth + 1"
+            )
             if viewport is MOBILE and not reflow:
                 self.problems.append(f"[{name}] wider than the phone screen")
         self.page.set_viewport_size(DESKTOP)
@@ -78,52 +99,87 @@ def test_jobs_pages_have_no_axe_violations(live_server, pages):  # noqa: F811 (t
     with chromium_page() as page:
         c = Checker(page, live_server)
         # Residents.
-        c.goto("/gent/jobs"); c.check("jobs", ".result")
-        c.goto("/gent/jobs?q=astronaut&uren=tot-20"); c.check("jobs, geen resultaten", ".no-results")
-        c.goto(f"/gent/jobs/{pages['vacancy']}"); c.check("job", ".facts")
-        c.goto(f"/gent/diensten/{pages['service']}"); c.check("dienst met jobs", ".provider-jobs")
-        c.goto(f"/gent/uitkomst/{pages['token']}"); c.check("uitkomst", "input[type=radio]")
-        c.click("button[type=submit]"); c.check("uitkomst, fout", ".error-summary")
-        page.check("input[value=gesprek]"); c.click("button[type=submit]"); c.check("uitkomst, bedankt")
-        c.goto(f"/gent/uitkomst/{pages['used_token']}", 410); c.check("uitkomst, gebruikt")
-        c.goto("/gent/uitkomst/ongeldig", 400); c.check("uitkomst, ongeldig")
+        c.goto("/gent/jobs")
+        c.check("jobs", ".result")
+        c.goto("/gent/jobs?q=astronaut&uren=tot-20")
+        c.check("jobs, geen resultaten", ".no-results")
+        c.goto(f"/gent/jobs/{pages['vacancy']}")
+        c.check("job", ".facts")
+        c.goto(f"/gent/diensten/{pages['service']}")
+        c.check("dienst met jobs", ".provider-jobs")
+        c.goto(f"/gent/uitkomst/{pages['token']}")
+        c.check("uitkomst", "input[type=radio]")
+        c.click("button[type=submit]")
+        c.check("uitkomst, fout", ".error-summary")
+        page.check("input[value=gesprek]")
+        c.click("button[type=submit]")
+        c.check("uitkomst, bedankt")
+        c.goto(f"/gent/uitkomst/{pages['used_token']}", 410)
+        c.check("uitkomst, gebruikt")
+        c.goto("/gent/uitkomst/ongeldig", 400)
+        c.check("uitkomst, ongeldig")
 
         # A consulent.
         c.goto("/aanmelden")
-        page.fill("#email", "consulent@gent.example"); page.fill("#password", PASSWORD)
+        page.fill("#email", "consulent@gent.example")
+        page.fill("#password", PASSWORD)
         c.click("main button[type=submit]")
-        c.goto("/gent/werkwinkel/"); c.check("controle", "#age")
-        c.click("main form.profile-form button[type=submit]"); c.check("controle, fouten", ".error-summary a")
-        page.fill("#age", "30"); page.select_option("#diploma", "tweede-graad")
-        page.fill("#months_job_seeker", "14"); page.fill("#postcode", "9000")
-        c.click("main form.profile-form button[type=submit]"); c.check("controle, uitslag", ".matches .result")
-        c.click(".matches .result button"); c.check("doorverwijzen", "#reference")
-        page.fill("#reference", "Jan Peeters"); c.click("main form button[type=submit]")
+        c.goto("/gent/werkwinkel/")
+        c.check("controle", "#age")
+        c.click("main form.profile-form button[type=submit]")
+        c.check("controle, fouten", ".error-summary a")
+        page.fill("#age", "30")
+        page.select_option("#diploma", "tweede-graad")
+        page.fill("#months_job_seeker", "14")
+        page.fill("#postcode", "9000")
+        c.click("main form.profile-form button[type=submit]")
+        c.check("controle, uitslag", ".matches .result")
+        c.click(".matches .result button")
+        c.check("doorverwijzen", "#reference")
+        page.fill("#reference", "Jan Peeters")
+        c.click("main form button[type=submit]")
         c.check("doorverwijzen, fout", ".error-summary a")
-        page.fill("#reference", "GENT-25-020"); c.click("main form button[type=submit]")
+        page.fill("#reference", "GENT-25-020")
+        c.click("main form button[type=submit]")
         c.check("doorverwijzing", "#stap-keuze")
-        c.click("#stap-keuze ~ button"); c.check("doorverwijzing, fout", ".error-summary")
-        c.click("text=Link voor de aanbieder maken"); c.check("doorverwijzing met link", "#aanbieder-link")
-        c.goto(f"/gent/werkwinkel/doorverwijzingen/{pages['referral']}/brief"); c.check("brief", ".letter")
-        c.goto("/gent/werkwinkel/instellingen"); c.check("contact werkwinkel", "#contact")
-        c.goto("/gent/werkwinkel/doorverwijzingen"); c.check("doorverwijzingen", "table.data")
-        c.goto("/gent/werkwinkel/doorverwijzingen?q=niemand"); c.check("doorverwijzingen, leeg")
-        c.goto("/gent/werkwinkel/vacatures"); c.check("vacatures", "table.data")
-        c.goto("/gent/werkwinkel/vacatures/nieuw"); c.click("main form button[type=submit]")
+        c.click("#stap-keuze ~ button")
+        c.check("doorverwijzing, fout", ".error-summary")
+        c.click("text=Link voor de aanbieder maken")
+        c.check("doorverwijzing met link", "#aanbieder-link")
+        c.goto(f"/gent/werkwinkel/doorverwijzingen/{pages['referral']}/brief")
+        c.check("brief", ".letter")
+        c.goto("/gent/werkwinkel/instellingen")
+        c.check("contact werkwinkel", "#contact")
+        c.goto("/gent/werkwinkel/doorverwijzingen")
+        c.check("doorverwijzingen", "table.data")
+        c.goto("/gent/werkwinkel/doorverwijzingen?q=niemand")
+        c.check("doorverwijzingen, leeg")
+        c.goto("/gent/werkwinkel/vacatures")
+        c.check("vacatures", "table.data")
+        c.goto("/gent/werkwinkel/vacatures/nieuw")
+        c.click("main form button[type=submit]")
         c.check("vacature, fouten", ".error-summary a")
-        c.goto(f"/gent/werkwinkel/vacatures/{pages['vacancy']}"); c.check("vacature", "#title")
-        c.goto("/gent/werkwinkel/opvolging"); c.check("opvolging", "svg.chart")
-        c.goto("/werkwinkel/regels"); c.check("regels", "table.data")
-        c.goto(f"/werkwinkel/regels/{pages['rule_set']}"); c.check("regelset", ".facts")
+        c.goto(f"/gent/werkwinkel/vacatures/{pages['vacancy']}")
+        c.check("vacature", "#title")
+        c.goto("/gent/werkwinkel/opvolging")
+        c.check("opvolging", "svg.chart")
+        c.goto("/werkwinkel/regels")
+        c.check("regels", "table.data")
+        c.goto(f"/werkwinkel/regels/{pages['rule_set']}")
+        c.check("regelset", ".facts")
 
         # An admin adds a rule set.
         c.click("button.link-button")  # afmelden
         c.goto("/aanmelden")
-        page.fill("#email", "admin@dienstenwijzer.example"); page.fill("#password", PASSWORD)
+        page.fill("#email", "admin@dienstenwijzer.example")
+        page.fill("#password", PASSWORD)
         c.click("main button[type=submit]")
-        c.goto("/werkwinkel/regels/importeren"); c.check("regelset importeren", "#document")
-        page.fill("#document", "id: X"); c.click("main form button[type=submit]")
+        c.goto("/werkwinkel/regels/importeren")
+        c.check("regelset importeren", "#document")
+        page.fill("#document", "id: X")
+        c.click("main form button[type=submit]")
         c.check("nieuwe regelset, fouten", ".error-summary a")
-        c.goto(f"/gent/werkwinkel/vacatures/{pages['vacancy'] + 4}/verwijderen"); c.check("verwijderen bevestigen")
+        c.goto(f"/gent/werkwinkel/vacatures/{pages['vacancy'] + 4}/verwijderen")
+        c.check("verwijderen bevestigen")
     assert len(c.checked) == 30, c.checked
     assert not c.problems, f"{len(c.problems)} axe-core violation(s):\n\n" + "\n\n".join(c.problems)

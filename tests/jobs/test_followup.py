@@ -1,4 +1,5 @@
 """Follow-up figures: waiting referrals, candidates per vacancy, time to fill, outcomes; CSV."""
+
 import datetime as dt
 
 from sqlalchemy import update
@@ -18,9 +19,14 @@ def test_figures_and_csv(client, world):
         referrals.advance(db.session, hired, s, (None, "x"))
     db.session.commit()
     long_ago = utcnow() - dt.timedelta(days=30)
-    db.session.execute(update(Referral).where(Referral.id == waiting.id).values(status_changed_at=long_ago))
-    db.session.execute(update(Vacancy).where(Vacancy.id == world.invoeg_far.id).values(
-        created_at=long_ago, filled_at=long_ago + dt.timedelta(days=10)))
+    db.session.execute(
+        update(Referral).where(Referral.id == waiting.id).values(status_changed_at=long_ago)
+    )
+    db.session.execute(
+        update(Vacancy)
+        .where(Vacancy.id == world.invoeg_far.id)
+        .values(created_at=long_ago, filled_at=long_ago + dt.timedelta(days=10))
+    )
     db.session.commit()
     region = world.invoeg.region
 
@@ -34,10 +40,18 @@ def test_figures_and_csv(client, world):
     login(client, "consulent@gent.example")
     page = client.get("/gent/werkwinkel/opvolging")
     html = page.get_data(as_text=True)
-    assert page.status_code == 200 and "GENT-WACHT-1" in html and "<svg" in html and "Download als CSV" in html
+    assert (
+        page.status_code == 200
+        and "GENT-WACHT-1" in html
+        and "<svg" in html
+        and "Download als CSV" in html
+    )
     csv = client.get("/gent/werkwinkel/opvolging/uitkomsten.csv")
     assert csv.mimetype == "text/csv"
-    assert "Instrument;Aangeworven;Niet weerhouden;Afgehaakt;Geen reactie;Nog lopend" in csv.get_data(as_text=True)
+    assert (
+        "Instrument;Aangeworven;Niet weerhouden;Afgehaakt;Geen reactie;Nog lopend"
+        in csv.get_data(as_text=True)
+    )
     assert "Invoegeconomie;1;0;0;0;1" in csv.get_data(as_text=True)
     assert client.get("/gent/werkwinkel/opvolging/bestaat-niet.csv").status_code == 404
 

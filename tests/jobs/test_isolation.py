@@ -3,6 +3,7 @@
 The endpoints come from the app's URL map, so a new werkwinkel page is covered (or fails
 here until it is) without anyone remembering to add it.
 """
+
 import pytest
 from sqlalchemy import func, select
 
@@ -35,17 +36,26 @@ def _url(app, endpoint, slug, ids):
 @pytest.fixture
 def setup(app, world):
     make_user("consulent@kortrijk.example", "consulent", "kortrijk")
-    gent = {"vacancy_id": world.invoeg.id, "referral_id": refer(world.invoeg).id, "name": "uitkomsten"}
-    kortrijk = {"vacancy_id": world.kortrijk.id,
-                "referral_id": refer(world.kortrijk, reference="KORTRIJK-1").id, "name": "uitkomsten"}
+    gent = {
+        "vacancy_id": world.invoeg.id,
+        "referral_id": refer(world.invoeg).id,
+        "name": "uitkomsten",
+    }
+    kortrijk = {
+        "vacancy_id": world.kortrijk.id,
+        "referral_id": refer(world.kortrijk, reference="KORTRIJK-1").id,
+        "name": "uitkomsten",
+    }
     return gent, kortrijk
 
 
 def _state():
-    return (db.session.scalar(select(func.count()).select_from(ReferralStep)),
-            db.session.scalar(select(func.count()).select_from(Vacancy)),
-            db.session.scalar(select(func.count()).select_from(Referral)),
-            db.session.scalar(select(func.count()).select_from(ReferralAccess)))
+    return (
+        db.session.scalar(select(func.count()).select_from(ReferralStep)),
+        db.session.scalar(select(func.count()).select_from(Vacancy)),
+        db.session.scalar(select(func.count()).select_from(Referral)),
+        db.session.scalar(select(func.count()).select_from(ReferralAccess)),
+    )
 
 
 def test_every_werkwinkel_endpoint_is_isolated(app, setup):
@@ -59,14 +69,21 @@ def test_every_werkwinkel_endpoint_is_isolated(app, setup):
             # Anonymous: to the login page. Staff of another zorggebied: 403. Nothing changes.
             before = _state()
             anonymous = app.test_client().open(url, method=method)
-            assert anonymous.status_code == 302 and "/aanmelden" in anonymous.headers["Location"], (endpoint, method)
+            assert anonymous.status_code == 302 and "/aanmelden" in anonymous.headers["Location"], (
+                endpoint,
+                method,
+            )
             for email in ("regisseur@kortrijk.example", "consulent@kortrijk.example"):
                 client = app.test_client()
                 login(client, email)
                 assert client.open(url, method=method).status_code == 403, (endpoint, method, email)
             assert _state() == before, (endpoint, method)
             # Gent's consulent, regisseur and an admin may work here.
-            for email in ("consulent@gent.example", "regisseur@gent.example", "admin@dienstenwijzer.example"):
+            for email in (
+                "consulent@gent.example",
+                "regisseur@gent.example",
+                "admin@dienstenwijzer.example",
+            ):
                 client = app.test_client()
                 login(client, email)
                 code = client.open(url, method=method).status_code
@@ -85,8 +102,12 @@ def test_every_werkwinkel_endpoint_is_isolated(app, setup):
 
 def test_lists_show_only_the_own_zorggebied(client, setup):
     login(client, "consulent@gent.example")
-    for path in ("/gent/werkwinkel/vacatures?status=alle", "/gent/werkwinkel/doorverwijzingen?toestand=alle",
-                 "/gent/werkwinkel/opvolging", "/gent/jobs"):
+    for path in (
+        "/gent/werkwinkel/vacatures?status=alle",
+        "/gent/werkwinkel/doorverwijzingen?toestand=alle",
+        "/gent/werkwinkel/opvolging",
+        "/gent/jobs",
+    ):
         html = client.get(path).get_data(as_text=True)
         assert "Leiejob" not in html and "KORTRIJK-1" not in html and "Leie Werkt" not in html, path
     html = client.get("/gent/werkwinkel/doorverwijzingen").get_data(as_text=True)
@@ -99,7 +120,9 @@ def test_a_referral_to_another_zorggebied_s_vacancy_is_refused(app, client, setu
 
     login(client, "consulent@gent.example")
     token = make_token(app.config["SECRET_KEY"], world.kortrijk, INVOEG_RULE)
-    page = client.post("/gent/werkwinkel/doorverwijzingen/nieuw", data={"token": token, "reference": "GENT-9"})
+    page = client.post(
+        "/gent/werkwinkel/doorverwijzingen/nieuw", data={"token": token, "reference": "GENT-9"}
+    )
     assert page.status_code == 404
     assert db.session.scalar(select(func.count()).select_from(Referral)) == 2
 
@@ -113,7 +136,9 @@ def test_rule_pages_need_a_login_and_only_admins_add_rules(app, world):
     assert consulent.get("/werkwinkel/regels/nieuw").status_code == 403
     assert consulent.post("/werkwinkel/regels/nieuw", data={"title": "x"}).status_code == 403
     assert consulent.get("/werkwinkel/regels/importeren").status_code == 403
-    assert consulent.post("/werkwinkel/regels/importeren", data={"document": "x"}).status_code == 403
+    assert (
+        consulent.post("/werkwinkel/regels/importeren", data={"document": "x"}).status_code == 403
+    )
     admin = app.test_client()
     login(admin, "admin@dienstenwijzer.example")
     assert admin.get("/werkwinkel/regels/nieuw").status_code == 200

@@ -1,4 +1,5 @@
 """The eligibility profile is never stored: not in the database, the session, a URL or a log."""
+
 import logging
 import re
 
@@ -8,14 +9,22 @@ from sqlalchemy import inspect, text
 from dienstenwijzer.db import db
 from tests.conftest import login
 
-PROFILE = {"age": "47", "diploma": "secundair", "months_job_seeker": "13", "work_disability": "y",
-           "social_assistance": "y", "postcode": "9030"}
+PROFILE = {
+    "age": "47",
+    "diploma": "secundair",
+    "months_job_seeker": "13",
+    "work_disability": "y",
+    "social_assistance": "y",
+    "postcode": "9030",
+}
 
 
 def _row_counts() -> dict[str, int]:
     with db.engine.connect() as conn:
-        return {t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()
-                for t in inspect(db.engine).get_table_names()}
+        return {
+            t: conn.execute(text(f'SELECT count(*) FROM "{t}"')).scalar()
+            for t in inspect(db.engine).get_table_names()
+        }
 
 
 def test_checking_eligibility_writes_nothing_and_keeps_nothing(app, client, world, caplog):
@@ -55,8 +64,9 @@ def test_the_referral_token_carries_no_profile(app, client, world):
     for token in re.findall(r'name="token" value="([^"]+)"', html):
         vacancy_id, instrument, rule = read_token(app.config["SECRET_KEY"], token)
         assert isinstance(vacancy_id, int) and instrument and rule.rule_id
-    data = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="jobs-eligibility") \
-        .loads(re.findall(r'name="token" value="([^"]+)"', html)[0])
+    data = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="jobs-eligibility").loads(
+        re.findall(r'name="token" value="([^"]+)"', html)[0]
+    )
     assert set(data) == {"v", "i", "k", "n", "r"}
 
 
@@ -64,19 +74,35 @@ def test_results_rank_by_fit_then_distance(client, world):
     login(client, "consulent@gent.example")
     # Eligible for invoegeconomie (target group) and regulier (open to all): invoeg jobs first,
     # the one in Gent (postcode 9000) before the one in Evergem; the regular job last.
-    html = client.post("/gent/werkwinkel/", data={"age": "30", "diploma": "tweede-graad",
-                                                    "months_job_seeker": "14", "postcode": "9000"}).get_data(as_text=True)
+    html = client.post(
+        "/gent/werkwinkel/",
+        data={
+            "age": "30",
+            "diploma": "tweede-graad",
+            "months_job_seeker": "14",
+            "postcode": "9000",
+        },
+    ).get_data(as_text=True)
     order = [t for t in re.findall(r"<h3><a [^>]+>([^<]+)</a></h3>", html)]
     assert order == ["Medewerker strijkatelier", "Chauffeur", "Boekhouder"]
     # More than 5 years without a secondary diploma: the sociale werkplaats job appears too.
-    html = client.post("/gent/werkwinkel/", data={"age": "30", "diploma": "geen", "months_job_seeker": "61"}).get_data(as_text=True)
+    html = client.post(
+        "/gent/werkwinkel/", data={"age": "30", "diploma": "geen", "months_job_seeker": "61"}
+    ).get_data(as_text=True)
     assert "Groenarbeider" in html
 
 
 def test_wrong_input_is_explained_and_kept(client, world):
     login(client, "consulent@gent.example")
-    page = client.post("/gent/werkwinkel/", data={"age": "abc", "diploma": "", "months_job_seeker": "-1", "postcode": "0000"})
+    page = client.post(
+        "/gent/werkwinkel/",
+        data={"age": "abc", "diploma": "", "months_job_seeker": "-1", "postcode": "0000"},
+    )
     assert page.status_code == 400
     html = page.get_data(as_text=True)
-    assert "Er is een probleem" in html and 'href="#age"' in html and "Kies het hoogste diploma." in html
+    assert (
+        "Er is een probleem" in html
+        and 'href="#age"' in html
+        and "Kies het hoogste diploma." in html
+    )
     assert "Uitslag per instrument" not in html

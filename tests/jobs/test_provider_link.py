@@ -1,4 +1,5 @@
 """The provider's outcome link: signed, expiring, one referral, usable until a final outcome."""
+
 import datetime as dt
 import time
 
@@ -28,7 +29,11 @@ def test_the_provider_records_the_outcome_without_an_account(app, client, world)
     thanks = client.post(path, data={"status": "niet-weerhouden"})
     assert thanks.status_code == 200 and "Bedankt" in thanks.get_data(as_text=True)
     db.session.expire_all()
-    steps = db.session.scalars(select(ReferralStep).where(ReferralStep.referral_id == referral.id).order_by(ReferralStep.id)).all()
+    steps = db.session.scalars(
+        select(ReferralStep)
+        .where(ReferralStep.referral_id == referral.id)
+        .order_by(ReferralStep.id)
+    ).all()
     # Only what the provider reported: no "contact" step is invented before the outcome.
     assert [s.status for s in steps] == ["doorverwezen", "niet-weerhouden"]
     assert steps[-1].set_by == "aanbieder (persoonlijke link)" and steps[-1].set_by_id is None
@@ -47,7 +52,10 @@ def test_the_link_works_for_each_step_until_a_final_outcome(app, client, world):
     db.session.expire_all()
     assert db.session.scalar(select(Referral.status)) == "afgehaakt"
     assert db.session.scalars(select(ReferralStep.status).order_by(ReferralStep.id)).all() == [
-        "doorverwezen", "contact", "afgehaakt"]
+        "doorverwezen",
+        "contact",
+        "afgehaakt",
+    ]
 
 
 def test_each_step_has_the_moment_it_was_reported(app, client, world):
@@ -60,8 +68,11 @@ def test_each_step_has_the_moment_it_was_reported(app, client, world):
     db.session.commit()
     client.post(path, data={"status": "aangeworven"})
     db.session.expire_all()
-    steps = db.session.scalars(select(ReferralStep).where(ReferralStep.referral_id == referral.id)
-                               .order_by(ReferralStep.id)).all()
+    steps = db.session.scalars(
+        select(ReferralStep)
+        .where(ReferralStep.referral_id == referral.id)
+        .order_by(ReferralStep.id)
+    ).all()
     assert [s.status for s in steps] == ["doorverwezen", "contact", "aangeworven"]
     assert steps[1].set_at == reported  # not moved, and no interview step back-filled
     assert steps[2].set_at > reported + dt.timedelta(days=2)
@@ -83,9 +94,13 @@ def test_a_tampered_link_is_refused(app, client, world):
     tampered = token[:-2] + ("AA" if token[-2:] != "AA" else "BB")
     assert client.get(f"/gent/uitkomst/{tampered}").status_code == 400
     # Signed with another key, or for another referral with a guessed nonce: refused.
-    forged = URLSafeTimedSerializer("wrong", salt=provider_link.SALT).dumps({"r": other.id, "n": "x"})
+    forged = URLSafeTimedSerializer("wrong", salt=provider_link.SALT).dumps(
+        {"r": other.id, "n": "x"}
+    )
     assert client.get(f"/gent/uitkomst/{forged}").status_code == 400
-    swapped = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=provider_link.SALT).dumps({"r": other.id, "n": referral.link_nonce})
+    swapped = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=provider_link.SALT).dumps(
+        {"r": other.id, "n": referral.link_nonce}
+    )
     assert client.post(f"/gent/uitkomst/{swapped}", data={"status": "contact"}).status_code == 410
     # Through another zorggebied's URL: refused.
     assert client.get(path.replace("/gent/", "/kortrijk/")).status_code == 400
@@ -102,7 +117,9 @@ def test_an_expired_link_is_refused(app, client, world):
         def get_timestamp(self):
             return int(time.time()) - (app.config["PROVIDER_LINK_DAYS"] * 86400 + 60)
 
-    serializer = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt=provider_link.SALT, signer=Past)
+    serializer = URLSafeTimedSerializer(
+        app.config["SECRET_KEY"], salt=provider_link.SALT, signer=Past
+    )
     old = serializer.dumps({"r": referral.id, "n": referral.link_nonce})
     page = client.post(f"/gent/uitkomst/{old}", data={"status": "contact"})
     assert page.status_code == 410 and "verlopen" in page.get_data(as_text=True)
@@ -126,4 +143,6 @@ def test_the_same_step_sent_twice_is_recorded_once_and_says_so(app, client, worl
     assert again.status_code == 409 and "al doorgegeven" in again.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalars(select(ReferralStep.status).order_by(ReferralStep.id)).all() == [
-        "doorverwezen", "contact"]
+        "doorverwezen",
+        "contact",
+    ]

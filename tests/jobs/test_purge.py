@@ -1,4 +1,5 @@
 """Retention: `dienstenwijzer purge` removes referral details after 24 months, keeps the counts."""
+
 import datetime as dt
 
 from sqlalchemy import func, select, update
@@ -37,15 +38,38 @@ def test_purge_removes_old_referral_details_and_keeps_counts(app, world):
     gone = db.session.get(Referral, old.id)
     assert gone.reference is None and gone.rule_id is None and gone.created_by_id is None
     assert gone.purged_at is not None
-    assert db.session.scalar(select(func.count()).select_from(ReferralStep).where(ReferralStep.referral_id == old.id)) == 0
-    assert db.session.scalar(select(func.count()).select_from(ReferralAccess).where(ReferralAccess.referral_id == old.id)) == 0
+    assert (
+        db.session.scalar(
+            select(func.count()).select_from(ReferralStep).where(ReferralStep.referral_id == old.id)
+        )
+        == 0
+    )
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ReferralAccess)
+            .where(ReferralAccess.referral_id == old.id)
+        )
+        == 0
+    )
     # Anonymous counts stay: outcome, instrument, vacancy, dates.
-    assert (gone.status, gone.instrument, gone.vacancy_id) == ("aangeworven", "invoegeconomie", world.invoeg.id)
+    assert (gone.status, gone.instrument, gone.vacancy_id) == (
+        "aangeworven",
+        "invoegeconomie",
+        world.invoeg.id,
+    )
     assert followup.outcomes_series(db.session, world.invoeg.region).rows == before
     # The recent one is untouched.
     kept = db.session.get(Referral, recent.id)
     assert kept.reference == "GENT-NIEUW-1" and kept.purged_at is None
-    assert db.session.scalar(select(func.count()).select_from(ReferralStep).where(ReferralStep.referral_id == recent.id)) == 2
+    assert (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ReferralStep)
+            .where(ReferralStep.referral_id == recent.id)
+        )
+        == 2
+    )
 
     again = app.test_cli_runner().invoke(args=["purge"])
     assert "details van 0 doorverwijzingen" in again.output

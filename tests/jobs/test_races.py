@@ -1,5 +1,6 @@
 """Concurrency cannot beat the provider's link (one legal path, one final outcome), nor move a
 finished referral back."""
+
 from itertools import pairwise
 
 import pytest
@@ -25,16 +26,26 @@ def test_twenty_submits_of_one_provider_link_make_one_legal_path(app, world):
     db.session.commit()
     chosen = [OUTCOMES[i % len(OUTCOMES)] for i in range(20)]
     with served(app) as base:
-        codes = at_once(20, lambda i: requests.post(
-            f"{base}/gent/uitkomst/{token}", data={"status": chosen[i]},
-            headers={"Host": "dienstenwijzer.test"}, timeout=60).status_code)
+        codes = at_once(
+            20,
+            lambda i: (
+                requests.post(
+                    f"{base}/gent/uitkomst/{token}",
+                    data={"status": chosen[i]},
+                    headers={"Host": "dienstenwijzer.test"},
+                    timeout=60,
+                ).status_code
+            ),
+        )
     accepted = codes.count(200)
     assert accepted >= 1 and set(codes) <= {200, 409, 410}, codes
     db.session.expire_all()
     row = db.session.get(Referral, referral.id)
-    steps = db.session.scalars(select(ReferralStep.status)
-                               .where(ReferralStep.referral_id == referral.id)
-                               .order_by(ReferralStep.id)).all()
+    steps = db.session.scalars(
+        select(ReferralStep.status)
+        .where(ReferralStep.referral_id == referral.id)
+        .order_by(ReferralStep.id)
+    ).all()
     assert steps[0] == "doorverwezen" and len(steps) == accepted + 1
     assert sorted(steps[1:]) == sorted(chosen[i] for i, code in enumerate(codes) if code == 200)
     for before, after in pairwise(steps):
@@ -64,13 +75,24 @@ def test_two_hires_at_once_on_the_last_two_places_fill_the_vacancy(app, world):
     vacancy = make_vacancy("gent", "Invoegbedrijf De Schakel", title="Twee plaatsen", places=2)
     tokens = []
     for reference in ("GENT-25-101", "GENT-25-102"):
-        tokens.append(provider_link.issue(db.session, refer(vacancy, reference=reference),
-                                          app.config["SECRET_KEY"]))
+        tokens.append(
+            provider_link.issue(
+                db.session, refer(vacancy, reference=reference), app.config["SECRET_KEY"]
+            )
+        )
     db.session.commit()
     with served(app) as base:
-        codes = at_once(2, lambda i: requests.post(
-            f"{base}/gent/uitkomst/{tokens[i]}", data={"status": "aangeworven"},
-            headers={"Host": "dienstenwijzer.test"}, timeout=60).status_code)
+        codes = at_once(
+            2,
+            lambda i: (
+                requests.post(
+                    f"{base}/gent/uitkomst/{tokens[i]}",
+                    data={"status": "aangeworven"},
+                    headers={"Host": "dienstenwijzer.test"},
+                    timeout=60,
+                ).status_code
+            ),
+        )
     assert codes == [200, 200]
     db.session.expire_all()
     assert db.session.get(Vacancy, vacancy.id).status == "ingevuld"

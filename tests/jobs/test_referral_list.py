@@ -1,4 +1,5 @@
 """The consulent's referral list keeps a referral in sight after its outcome."""
+
 import datetime as dt
 
 from sqlalchemy import update

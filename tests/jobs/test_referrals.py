@@ -1,4 +1,5 @@
 """Referrals: the pseudonymous reference, the status workflow, audited reads, the letter."""
+
 import datetime as dt
 import re
 
@@ -40,9 +41,13 @@ def test_identifying_references_are_refused_in_dutch(reference, why):
 
 def test_the_referral_form_refuses_a_name_and_keeps_nothing(client, world):
     login(client, "consulent@gent.example")
-    html = client.post("/gent/werkwinkel/", data={"age": "30", "diploma": "geen", "months_job_seeker": "20"}).get_data(as_text=True)
+    html = client.post(
+        "/gent/werkwinkel/", data={"age": "30", "diploma": "geen", "months_job_seeker": "20"}
+    ).get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', html).group(1)
-    page = client.post("/gent/werkwinkel/doorverwijzingen/nieuw", data={"token": token, "reference": "Jan Peeters"})
+    page = client.post(
+        "/gent/werkwinkel/doorverwijzingen/nieuw", data={"token": token, "reference": "Jan Peeters"}
+    )
     assert page.status_code == 400
     text = page.get_data(as_text=True)
     assert "Er is een probleem" in text and "voornaam en achternaam" in text
@@ -51,7 +56,9 @@ def test_the_referral_form_refuses_a_name_and_keeps_nothing(client, world):
 
 def test_a_forged_or_foreign_token_is_refused(client, world):
     login(client, "consulent@gent.example")
-    page = client.post("/gent/werkwinkel/doorverwijzingen/nieuw", data={"token": "x.y.z", "reference": "GENT-1"})
+    page = client.post(
+        "/gent/werkwinkel/doorverwijzingen/nieuw", data={"token": "x.y.z", "reference": "GENT-1"}
+    )
     assert page.status_code == 400 and "controle" in page.get_data(as_text=True)
     assert db.session.scalar(select(Referral)) is None
 
@@ -84,14 +91,22 @@ ILLEGAL = [
 def test_legal_paths_are_recorded_step_by_step_with_who_and_when(world, path):
     referral = refer(world.invoeg)
     for status in path:
-        referrals.advance(db.session, referral, status, (world.staff["consulent"].id, "consulent@gent.example"))
+        referrals.advance(
+            db.session, referral, status, (world.staff["consulent"].id, "consulent@gent.example")
+        )
     db.session.commit()
-    steps = db.session.scalars(select(ReferralStep).where(ReferralStep.referral_id == referral.id).order_by(ReferralStep.id)).all()
+    steps = db.session.scalars(
+        select(ReferralStep)
+        .where(ReferralStep.referral_id == referral.id)
+        .order_by(ReferralStep.id)
+    ).all()
     assert [s.status for s in steps] == ["doorverwezen", *path]
     assert all(s.set_at and s.set_by for s in steps)
     assert steps[-1].set_by == "consulent@gent.example"
     assert referral.status == path[-1]
-    assert (referral.closed_at is not None) == (path[-1] in ("aangeworven", "niet-weerhouden", "afgehaakt", "geen-reactie"))
+    assert (referral.closed_at is not None) == (
+        path[-1] in ("aangeworven", "niet-weerhouden", "afgehaakt", "geen-reactie")
+    )
 
 
 @pytest.mark.parametrize(("before", "status"), ILLEGAL)
@@ -106,7 +121,9 @@ def test_illegal_transitions_are_refused(world, before, status):
 def test_an_illegal_step_through_the_page_is_refused_with_a_message(client, world):
     referral = refer(world.invoeg)
     login(client, "consulent@gent.example")
-    page = client.post(f"/gent/werkwinkel/doorverwijzingen/{referral.id}/status", data={"status": "aangeworven"})
+    page = client.post(
+        f"/gent/werkwinkel/doorverwijzingen/{referral.id}/status", data={"status": "aangeworven"}
+    )
     assert page.status_code == 400
     assert "Na “doorverwezen” kan alleen" in page.get_data(as_text=True)
     db.session.expire_all()
@@ -128,6 +145,7 @@ def test_no_referral_to_a_closed_vacancy(world):
 
 
 # -- reads are audited, the letter carries no name ---------------------------------------------------
+
 
 def test_every_read_of_a_referral_is_recorded(client, world):
     referral = refer(world.invoeg)
@@ -154,8 +172,18 @@ def test_the_letter_has_a_blank_for_the_name_and_no_way_to_send_it(client, world
     html = page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"
     assert "Naam:" in html and 'class="blank"' in html
-    assert "<form" not in html.split('<article class="letter">')[1]  # nothing in the letter is sent anywhere
-    for expected in ("Medewerker strijkatelier", "Invoegbedrijf De Schakel", "Kerkstraat 1", "09 000 00 02",
-                     "jobs@schakel.example", "4 maart 2030 om 10.30 uur", "Mevrouw Smet", "GENT-25-001"):
+    assert (
+        "<form" not in html.split('<article class="letter">')[1]
+    )  # nothing in the letter is sent anywhere
+    for expected in (
+        "Medewerker strijkatelier",
+        "Invoegbedrijf De Schakel",
+        "Kerkstraat 1",
+        "09 000 00 02",
+        "jobs@schakel.example",
+        "4 maart 2030 om 10.30 uur",
+        "Mevrouw Smet",
+        "GENT-25-001",
+    ):
         assert expected in html, expected
     assert "css/jobs.css" in html  # print styles

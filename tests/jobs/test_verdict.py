@@ -1,4 +1,5 @@
 """The verdict table reads well: alternatives as alternatives, each long source once."""
+
 import re
 
 from tests.conftest import login
@@ -9,7 +10,7 @@ PROFILE = {"age": "35", "diploma": "secundair", "months_job_seeker": "5", "postc
 def verdict(client, **changes):
     login(client, "consulent@gent.example")
     html = client.post("/gent/werkwinkel/", data={**PROFILE, **changes}).get_data(as_text=True)
-    return html[html.index('<h2 id="uitslag">'):html.index('<h2 id="vacatures">')]
+    return html[html.index('<h2 id="uitslag">') : html.index('<h2 id="vacatures">')]
 
 
 def row(html, label):
@@ -19,14 +20,22 @@ def row(html, label):
 def test_one_of_conditions_read_as_alternatives(client, world):
     lde = row(verdict(client), "Lokale diensteneconomie")
     assert '<p class="missing">Ontbreekt, één van:</p>' in lde
-    options = re.findall(r"<li>(.*?)</li>", re.search(r'<ul class="missing-options">(.*?)</ul>', lde, re.DOTALL).group(1))
-    assert options == ["hoogstens getuigschrift tweede graad en minstens 12 maanden werkzoekend",
-                       "leefloon of financiële maatschappelijke hulp"]
+    options = re.findall(
+        r"<li>(.*?)</li>",
+        re.search(r'<ul class="missing-options">(.*?)</ul>', lde, re.DOTALL).group(1),
+    )
+    assert options == [
+        "hoogstens getuigschrift tweede graad en minstens 12 maanden werkzoekend",
+        "leefloon of financiële maatschappelijke hulp",
+    ]
 
 
 def test_one_missing_condition_reads_plainly(client, world):
     sw = row(verdict(client), "Sociale werkplaats")
-    assert '<p class="missing">Ontbreekt: hoogstens getuigschrift tweede graad en meer dan 60 maanden werkzoekend</p>' in sw
+    assert (
+        '<p class="missing">Ontbreekt: hoogstens getuigschrift tweede graad en meer dan 60 maanden werkzoekend</p>'
+        in sw
+    )
     assert "één van" not in sw
 
 

@@ -1,4 +1,5 @@
 """The verdict table in a real browser: no word is broken over two lines, at any width."""
+
 from __future__ import annotations
 
 import pytest

@@ -5,6 +5,7 @@ Playwright (never `playwright install`: see /work/shared/TESTING.md) and axe-cor
 from the copy shipped in the axe-playwright-python wheel. The test fails on ANY violation of
 the WCAG 2.0/2.1 A and AA rules, and lists each one with the offending elements.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -26,8 +27,14 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
     "--disable-dev-shm-usage",
 ]
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -45,19 +52,30 @@ PAGES = [
     ("over", "/over", 200, "h1"),
     ("gebied", "/gent/", 200, ".tiles .tile"),
     ("zoekresultaten", "/gent/zoeken?q=poetsen", 200, ".filters input[type=checkbox]"),
-    ("zoekresultaten met filters aan",
-     ("/gent/zoeken?q=poetsen&categorie=poetsen&gemeente=44021&dienstencheques=y"
-      "&postcode=9000&km=10"),
-     200, ".result"),
+    (
+        "zoekresultaten met filters aan",
+        (
+            "/gent/zoeken?q=poetsen&categorie=poetsen&gemeente=44021&dienstencheques=y"
+            "&postcode=9000&km=10"
+        ),
+        200,
+        ".result",
+    ),
     ("geen resultaten", "/gent/zoeken?q=xyzzyq", 200, ".no-results"),
-    ("formulierfouten", "/gent/zoeken?q=poetsen&postcode=12&km=500", 200,
-     ".error-summary li a"),
-    ("formulierfouten in groepen",
-     "/gent/zoeken?q=poetsen&categorie=bestaat-niet&gemeente=99999", 200,
-     ".error-summary li a"),
+    ("formulierfouten", "/gent/zoeken?q=poetsen&postcode=12&km=500", 200, ".error-summary li a"),
+    (
+        "formulierfouten in groepen",
+        "/gent/zoeken?q=poetsen&categorie=bestaat-niet&gemeente=99999",
+        200,
+        ".error-summary li a",
+    ),
     ("paginering", "/gent/zoeken?categorie=huishoudhulp", 200, ".pagination a[rel=next]"),
-    ("paginering, pagina 2", "/gent/zoeken?categorie=huishoudhulp&page=2", 200,
-     ".pagination a[rel=prev]"),
+    (
+        "paginering, pagina 2",
+        "/gent/zoeken?categorie=huishoudhulp&page=2",
+        200,
+        ".pagination a[rel=prev]",
+    ),
     ("dienst", "/gent/diensten/{service_id}", 200, ".facts"),
     ("zoeken, komt naar u", "/gent/zoeken?postcode=9030&km=2", 200, ".reach-home"),
     ("fout melden", "/gent/diensten/{service_id}/melden", 200, "details summary"),
@@ -69,8 +87,17 @@ PAGES = [
     ("404", "/gent/bestaat-niet/", 404, "h1"),
 ]
 # Pages also checked at a phone's width: the layout changes there (one column).
-MOBILE_PAGES = {"home", "gebied", "zoekresultaten", "formulierfouten", "paginering", "dienst",
-                "fout melden", "aanbieder", "open data, gebied"}
+MOBILE_PAGES = {
+    "home",
+    "gebied",
+    "zoekresultaten",
+    "formulierfouten",
+    "paginering",
+    "dienst",
+    "fout melden",
+    "aanbieder",
+    "open data, gebied",
+}
 # WCAG 1.4.10 (reflow), which axe-core cannot check: no sideways scrolling at 320 CSS pixels.
 REFLOW = {"width": 320, "height": 800}
 
@@ -110,23 +137,48 @@ def live_server(app):
 @pytest.fixture
 def catalogue(app, add_services) -> dict:
     """A few services in Gent: enough for facets, snippets and several result pages."""
-    add_services("gent", [
-        service_row(extern_id="a11y-1"),
-        service_row(extern_id="a11y-2", naam="Poetshulp Zonneschijn",
-                    aanbieder="Dienstenbedrijf Zon", straat="Veldstraat 10",
-                    telefoon="09 000 00 01", email="info@zon.example",
-                    website="https://www.zon.example", prijs="1 dienstencheque per uur",
-                    doelgroep="Alle inwoners", openingsuren="ma–vr 8.00–16.00"),
-        service_row(extern_id="a11y-3", naam="Strijkatelier De Plooi", aanbieder="Vzw De Plooi",
-                    categorie="strijkatelier",
-                    omschrijving="Breng uw strijk binnen en haal hem twee dagen later op."),
-        service_row(extern_id="a11y-4", naam="Ramen wassen Helder", aanbieder="Helder bv",
-                    categorie="ramen-wassen", dienstencheques="nee",
-                    omschrijving="Wij wassen uw ramen binnen en buiten, ook hoog."),
-        service_row(extern_id="a11y-5", naam="Poetsen en koken", aanbieder="Vzw Proper Thuis",
-                    categorie="poetsen;maaltijden-bereiden", gemeenten="Gent;Evergem",
-                    postcode="9030", straat="Brugsesteenweg 1"),
-    ])
+    add_services(
+        "gent",
+        [
+            service_row(extern_id="a11y-1"),
+            service_row(
+                extern_id="a11y-2",
+                naam="Poetshulp Zonneschijn",
+                aanbieder="Dienstenbedrijf Zon",
+                straat="Veldstraat 10",
+                telefoon="09 000 00 01",
+                email="info@zon.example",
+                website="https://www.zon.example",
+                prijs="1 dienstencheque per uur",
+                doelgroep="Alle inwoners",
+                openingsuren="ma–vr 8.00–16.00",
+            ),
+            service_row(
+                extern_id="a11y-3",
+                naam="Strijkatelier De Plooi",
+                aanbieder="Vzw De Plooi",
+                categorie="strijkatelier",
+                omschrijving="Breng uw strijk binnen en haal hem twee dagen later op.",
+            ),
+            service_row(
+                extern_id="a11y-4",
+                naam="Ramen wassen Helder",
+                aanbieder="Helder bv",
+                categorie="ramen-wassen",
+                dienstencheques="nee",
+                omschrijving="Wij wassen uw ramen binnen en buiten, ook hoog.",
+            ),
+            service_row(
+                extern_id="a11y-5",
+                naam="Poetsen en koken",
+                aanbieder="Vzw Proper Thuis",
+                categorie="poetsen;maaltijden-bereiden",
+                gemeenten="Gent;Evergem",
+                postcode="9030",
+                straat="Brugsesteenweg 1",
+            ),
+        ],
+    )
     region = db.session.scalar(db.select(Region).where(Region.slug == "gent"))
     region.demo_catalogue = True  # so that the demo banner is checked too
     service = db.session.scalar(db.select(Service).where(Service.external_id == "a11y-2"))
@@ -247,8 +299,9 @@ def test_public_pages_reflow_at_320_pixels(live_server, catalogue):
 FOCUS_OUTLINE = ("solid", "3px", "rgb(255, 191, 71)")
 
 
-def test_every_focusable_element_shows_a_strong_focus_and_errors_get_the_focus(live_server,
-                                                                               catalogue):
+def test_every_focusable_element_shows_a_strong_focus_and_errors_get_the_focus(
+    live_server, catalogue
+):
     """Tab through the report form (links, summary, textarea, text box, checkbox, button) and
     read the computed outline of each element that takes the focus; then submit it wrong."""
     url = f"{live_server}/gent/diensten/{catalogue['service_id']}/melden"
@@ -260,13 +313,20 @@ def test_every_focusable_element_shows_a_strong_focus_and_errors_get_the_focus(l
             focused = page.evaluate(
                 """() => { const e = document.activeElement, s = getComputedStyle(e);
                    return [e.tagName.toLowerCase() + (e.type ? ':' + e.type : ''),
-                           s.outlineStyle, s.outlineWidth, s.outlineColor]; }""")
+                           s.outlineStyle, s.outlineWidth, s.outlineColor]; }"""
+            )
             kind, *outline = focused
             if kind == "body":
                 break
             seen.setdefault(kind, tuple(outline))
-        wanted = {"a", "summary", "textarea:textarea", "input:text", "input:checkbox",
-                  "button:submit"}
+        wanted = {
+            "a",
+            "summary",
+            "textarea:textarea",
+            "input:text",
+            "input:checkbox",
+            "button:submit",
+        }
         assert wanted <= set(seen), seen
         weak = {kind: outline for kind, outline in seen.items() if outline != FOCUS_OUTLINE}
         assert weak == {}, f"weak focus on {weak}"
@@ -279,4 +339,5 @@ def test_every_focusable_element_shows_a_strong_focus_and_errors_get_the_focus(l
         consent_error = page.locator("#contact_consent-error")
         assert "Vink aan" in consent_error.inner_text()
         assert page.get_attribute("#contact_consent", "aria-describedby").endswith(
-            "contact_consent-error")
+            "contact_consent-error"
+        )

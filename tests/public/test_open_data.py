@@ -1,4 +1,5 @@
 """/open-data and /<gebied>/open-data: what a web developer reads before reusing the catalogue."""
+
 import html
 import re
 from urllib.parse import urlsplit
@@ -42,8 +43,7 @@ def test_every_example_on_the_page_works_when_copied(client, catalogue, path):
             response = client.get(_path(url))
         assert response.status_code == 200, url
     one = next(e for e in examples if "/services/" in e)
-    assert client.get(_path(one)).get_json()["name"] == (
-        "Poetsdienst De Bezem")
+    assert client.get(_path(one)).get_json()["name"] == ("Poetsdienst De Bezem")
 
 
 def test_the_page_says_what_happens_when_the_zip_is_not_made_yet(client):
@@ -53,7 +53,10 @@ def test_the_page_says_what_happens_when_the_zip_is_not_made_yet(client):
 
 def test_the_zorggebied_page_gives_its_own_and_the_flemish_base_url(client, catalogue):
     page = text_of(client.get("/gent/open-data").get_data(as_text=True))
-    assert "http://dienstenwijzer.test/gent/api/v1/" in page and "http://dienstenwijzer.test/api/v1/" in page
+    assert (
+        "http://dienstenwijzer.test/gent/api/v1/" in page
+        and "http://dienstenwijzer.test/api/v1/" in page
+    )
     assert "Bron: Dienstenwijzer Gent" in page
     flanders = text_of(client.get("/open-data").get_data(as_text=True))
     assert "http://dienstenwijzer.test/kortrijk/api/v1/" in flanders  # every zorggebied's address
@@ -64,10 +67,12 @@ def test_the_page_names_the_licence_in_plain_words(client):
     page = text_of(response.get_data(as_text=True))
     assert "ook als u er geld mee verdient" in page and LICENCE in page
     assert "https://data.vlaanderen.be/doc/licentie/modellicentie-gratis-hergebruik/v1.0" in (
-        response.get_data(as_text=True))
+        response.get_data(as_text=True)
+    )
     assert client.get("/api/v1/").get_json()["license"]["name"] == LICENCE
     assert client.get("/gent/api/v1/").get_json()["x-documentation"] == (
-        "http://dienstenwijzer.test/gent/open-data")
+        "http://dienstenwijzer.test/gent/open-data"
+    )
 
 
 def test_the_about_page_names_the_licence_and_links_the_page(client):
@@ -75,8 +80,9 @@ def test_the_about_page_names_the_licence_and_links_the_page(client):
     assert LICENCE in text_of(page) and 'href="/open-data"' in page
 
 
-@pytest.mark.parametrize(("path", "link"), [("/", "/open-data"), ("/over", "/open-data"),
-                                            ("/gent/", "/gent/open-data")])
+@pytest.mark.parametrize(
+    ("path", "link"), [("/", "/open-data"), ("/over", "/open-data"), ("/gent/", "/gent/open-data")]
+)
 def test_the_footer_links_the_open_data_page(client, path, link):
     footer = client.get(path).get_data(as_text=True).split('class="site-footer"')[1]
     assert f'href="{link}">Open data</a>' in footer

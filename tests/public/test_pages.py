@@ -1,4 +1,5 @@
 """What residents see: finding their dienstenwijzer, searching, a service page."""
+
 import html
 import re
 
@@ -8,11 +9,22 @@ from tests.conftest import service_row
 
 
 def text_of(response) -> str:
-    return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", response.get_data(as_text=True))))
+    return re.sub(
+        r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", "", response.get_data(as_text=True)))
+    )
 
 
-@pytest.mark.parametrize(("typed", "region"), [("9000", "gent"), ("Gent", "gent"), ("gent ", "gent"),
-                                                ("2390", "zoersel"), ("Westmalle", "zoersel"), ("Kessel-Lo", "leuven")])
+@pytest.mark.parametrize(
+    ("typed", "region"),
+    [
+        ("9000", "gent"),
+        ("Gent", "gent"),
+        ("gent ", "gent"),
+        ("2390", "zoersel"),
+        ("Westmalle", "zoersel"),
+        ("Kessel-Lo", "leuven"),
+    ],
+)
 def test_home_finds_the_dienstenwijzer_from_postcode_or_name(client, typed, region):
     response = client.get("/", query_string={"plaats": typed})
     assert response.status_code == 302
@@ -103,18 +115,41 @@ def test_pagination_links(client, add_services, app):
 
 
 def test_service_page_shows_what_who_where_when_price_contact(client, add_services):
-    add_services("gent", [service_row(extern_id="a", telefoon="09 000 11 22", email="info@bezem.example",
-                                      openingsuren="ma–vr 9–12 u", prijs="1 dienstencheque per uur",
-                                      doelgroep="Alle inwoners", gemeenten="Gent;Kortrijk")])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="a",
+                telefoon="09 000 11 22",
+                email="info@bezem.example",
+                openingsuren="ma–vr 9–12 u",
+                prijs="1 dienstencheque per uur",
+                doelgroep="Alle inwoners",
+                gemeenten="Gent;Kortrijk",
+            )
+        ],
+    )
     page = text_of(client.get("/gent/diensten/1"))
-    for expected in ["Poetsdienst De Bezem", "Door Vzw Proper Thuis", "Alle inwoners", "Kerkstraat 1, 9000 Gent",
-                     "Gent, Kortrijk", "ma–vr 9–12 u", "1 dienstencheque per uur", "09 000 11 22",
-                     "info@bezem.example", "Laatst gecontroleerd"]:
+    for expected in [
+        "Poetsdienst De Bezem",
+        "Door Vzw Proper Thuis",
+        "Alle inwoners",
+        "Kerkstraat 1, 9000 Gent",
+        "Gent, Kortrijk",
+        "ma–vr 9–12 u",
+        "1 dienstencheque per uur",
+        "09 000 11 22",
+        "info@bezem.example",
+        "Laatst gecontroleerd",
+    ]:
         assert expected in page
 
 
 def test_a_service_is_not_shown_on_a_region_it_does_not_serve(client, add_services):
-    add_services("kortrijk", [service_row(extern_id="k", gemeenten="Kortrijk", postcode="8500", gemeente="Kortrijk")])
+    add_services(
+        "kortrijk",
+        [service_row(extern_id="k", gemeenten="Kortrijk", postcode="8500", gemeente="Kortrijk")],
+    )
     assert client.get("/kortrijk/diensten/1").status_code == 200
     assert client.get("/gent/diensten/1").status_code == 404
 
@@ -133,7 +168,9 @@ def test_demo_banner_when_the_catalogue_is_fictional(client, app):
 
     db.session.scalar(db.select(Region).where(Region.slug == "gent")).demo_catalogue = True
     db.session.commit()
-    assert "alle aanbieders, adressen en telefoonnummers op deze site zijn verzonnen" in text_of(client.get("/gent/"))
+    assert "alle aanbieders, adressen en telefoonnummers op deze site zijn verzonnen" in text_of(
+        client.get("/gent/")
+    )
     assert "verzonnen" not in text_of(client.get("/kortrijk/"))
 
 

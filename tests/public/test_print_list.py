@@ -1,4 +1,5 @@
 """A printable list of any search, for people without internet (issue 12, item 2: print view)."""
+
 import re
 
 from tests.conftest import service_row
@@ -6,15 +7,32 @@ from tests.public.test_pages import text_of
 
 
 def _catalogue(add_services):
-    add_services("gent", [
-        service_row(extern_id="a", naam="Poetshulp Proper", gemeenten="Gent;Merelbeke-Melle",
-                    telefoon="09 000 21 47", openingsuren="ma–vr 8.30–12.00",
-                    prijs="1 dienstencheque per uur"),
-        service_row(extern_id="b", naam="Strijkatelier De Plooi", categorie="strijkatelier",
-                    omschrijving="Breng uw strijk binnen, terwijl wij bij u poetsen."),
-        service_row(extern_id="c", naam="Tuinploeg Groen", categorie="tuinonderhoud",
-                    dienstencheques="nee", omschrijving="Wij maaien uw gras."),
-    ])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="a",
+                naam="Poetshulp Proper",
+                gemeenten="Gent;Merelbeke-Melle",
+                telefoon="09 000 21 47",
+                openingsuren="ma–vr 8.30–12.00",
+                prijs="1 dienstencheque per uur",
+            ),
+            service_row(
+                extern_id="b",
+                naam="Strijkatelier De Plooi",
+                categorie="strijkatelier",
+                omschrijving="Breng uw strijk binnen, terwijl wij bij u poetsen.",
+            ),
+            service_row(
+                extern_id="c",
+                naam="Tuinploeg Groen",
+                categorie="tuinonderhoud",
+                dienstencheques="nee",
+                omschrijving="Wij maaien uw gras.",
+            ),
+        ],
+    )
 
 
 def test_the_print_view_has_the_searchs_services_grouped_by_category(client, add_services):
@@ -26,8 +44,14 @@ def test_the_print_view_has_the_searchs_services_grouped_by_category(client, add
     assert "Tuinploeg Groen" not in page
     # Grouped by top category, each with what is needed on paper.
     assert re.search(r"Huishoudhulp & hulp aan huis Poetshulp Proper", page)
-    for fact in ("ma–vr 8.30–12.00", "1 dienstencheque per uur", "09 000 21 47",
-                 "Kerkstraat 1, 9000 Gent", "Afgedrukt op", "09 000 10 00"):
+    for fact in (
+        "ma–vr 8.30–12.00",
+        "1 dienstencheque per uur",
+        "09 000 21 47",
+        "Kerkstraat 1, 9000 Gent",
+        "Afgedrukt op",
+        "09 000 10 00",
+    ):
         assert fact in page, fact
 
 

@@ -3,6 +3,7 @@
 WeasyPrint needs Debian's Pango: without it these tests skip, except on CI (CI=true), which
 must install it (.ci/run), as the browser tests do with Chromium.
 """
+
 import io
 import os
 import re
@@ -19,8 +20,10 @@ from tests.public.test_print_list import _catalogue
 def _require_pdf() -> None:
     if print_pdf.pdf_renderer() is not None:
         return
-    message = "WeasyPrint does not load here (Pango missing: apt-get install libpango-1.0-0 " \
-              "libpangoft2-1.0-0 fonts-dejavu-core)."
+    message = (
+        "WeasyPrint does not load here (Pango missing: apt-get install libpango-1.0-0 "
+        "libpangoft2-1.0-0 fonts-dejavu-core)."
+    )
     if os.environ.get("CI"):
         pytest.fail(f"{message} CI must install it.", pytrace=False)
     pytest.skip(message)
@@ -42,8 +45,15 @@ def test_the_pdf_has_the_searchs_services_grouped_with_the_date_and_contact(clie
     assert "Poetshulp Proper" in text and "Strijkatelier De Plooi" in text
     assert "Tuinploeg Groen" not in text
     assert re.search(r"Huishoudhulp & hulp aan huis Poetshulp Proper", text)
-    for fact in ("ma–vr 8.30–12.00", "1 dienstencheque per uur", "09 000 21 47",
-                 "Kerkstraat 1, 9000 Gent", "Afgedrukt op", "09 000 10 00", "Pagina 1 van 1"):
+    for fact in (
+        "ma–vr 8.30–12.00",
+        "1 dienstencheque per uur",
+        "09 000 21 47",
+        "Kerkstraat 1, 9000 Gent",
+        "Afgedrukt op",
+        "09 000 10 00",
+        "Pagina 1 van 1",
+    ):
         assert fact in text, fact
 
 

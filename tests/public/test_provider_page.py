@@ -1,25 +1,49 @@
 """A provider's page for residents: who, contact, all their services and jobs here (item 3)."""
+
 from tests.conftest import service_row
 from tests.jobs.conftest import make_vacancy
 from tests.public.test_pages import text_of
 
 
 def _two_services_and_one_elsewhere(add_services):
-    add_services("gent", [
-        service_row(extern_id="a", naam="Poetsdienst De Bezem", aanbieder="Vzw Proper Thuis"),
-        service_row(extern_id="b", naam="Strijkatelier Proper", aanbieder="Vzw Proper Thuis",
-                    categorie="strijkatelier", omschrijving="Breng uw strijk binnen."),
-        # Same provider, but this service serves only Kortrijk: not shown on Gent's page.
-        service_row(extern_id="c", naam="Klusjes Kortrijk", aanbieder="Vzw Proper Thuis",
-                    categorie="klusjesdienst", gemeenten="Kortrijk", postcode="8500",
-                    gemeente="Kortrijk", omschrijving="Kleine klussen in huis.", dienstencheques="nee"),
-        service_row(extern_id="d", naam="Tuinploeg", aanbieder="Vzw Groen",
-                    categorie="tuinonderhoud", omschrijving="Wij maaien uw gras.", dienstencheques="nee"),
-    ])
+    add_services(
+        "gent",
+        [
+            service_row(extern_id="a", naam="Poetsdienst De Bezem", aanbieder="Vzw Proper Thuis"),
+            service_row(
+                extern_id="b",
+                naam="Strijkatelier Proper",
+                aanbieder="Vzw Proper Thuis",
+                categorie="strijkatelier",
+                omschrijving="Breng uw strijk binnen.",
+            ),
+            # Same provider, but this service serves only Kortrijk: not shown on Gent's page.
+            service_row(
+                extern_id="c",
+                naam="Klusjes Kortrijk",
+                aanbieder="Vzw Proper Thuis",
+                categorie="klusjesdienst",
+                gemeenten="Kortrijk",
+                postcode="8500",
+                gemeente="Kortrijk",
+                omschrijving="Kleine klussen in huis.",
+                dienstencheques="nee",
+            ),
+            service_row(
+                extern_id="d",
+                naam="Tuinploeg",
+                aanbieder="Vzw Groen",
+                categorie="tuinonderhoud",
+                omschrijving="Wij maaien uw gras.",
+                dienstencheques="nee",
+            ),
+        ],
+    )
 
 
-def test_the_provider_page_lists_all_their_services_here_and_how_to_reach_them(client,
-                                                                             add_services):
+def test_the_provider_page_lists_all_their_services_here_and_how_to_reach_them(
+    client, add_services
+):
     _two_services_and_one_elsewhere(add_services)
     service = client.get("/gent/diensten/1").get_data(as_text=True)
     assert 'href="/gent/aanbieders/1"' in service  # linked from each service page

@@ -1,4 +1,5 @@
 """Service areas as residents mean them: "comes to me, or is near me" (issue 12, item 1)."""
+
 import re
 
 from tests.conftest import service_row
@@ -8,17 +9,38 @@ MERELBEKE_MELLE = "44088"
 
 
 def _gent_and_around(add_services):
-    add_services("gent", [
-        # An office in Gent (about 6 km from Merelbeke), cleaning in Merelbeke-Melle too.
-        service_row(extern_id="a", naam="Poetshulp Proper", gemeenten="Gent;Merelbeke-Melle",
-                    straat="Brugsesteenweg 600", postcode="9030", gemeente="Gent"),
-        # An office next door to Merelbeke, serving only Gent: near, but it does not come.
-        service_row(extern_id="b", naam="Poetsdienst Ledeberg", gemeenten="Gent",
-                    straat="Hundelgemsesteenweg 85", postcode="9050", gemeente="Gent"),
-        # Serving Gent and Destelbergen from far in the north of Gent.
-        service_row(extern_id="c", naam="Poetsploeg Noord", gemeenten="Gent;Destelbergen",
-                    straat="Haven 1", postcode="9042", gemeente="Gent"),
-    ])
+    add_services(
+        "gent",
+        [
+            # An office in Gent (about 6 km from Merelbeke), cleaning in Merelbeke-Melle too.
+            service_row(
+                extern_id="a",
+                naam="Poetshulp Proper",
+                gemeenten="Gent;Merelbeke-Melle",
+                straat="Brugsesteenweg 600",
+                postcode="9030",
+                gemeente="Gent",
+            ),
+            # An office next door to Merelbeke, serving only Gent: near, but it does not come.
+            service_row(
+                extern_id="b",
+                naam="Poetsdienst Ledeberg",
+                gemeenten="Gent",
+                straat="Hundelgemsesteenweg 85",
+                postcode="9050",
+                gemeente="Gent",
+            ),
+            # Serving Gent and Destelbergen from far in the north of Gent.
+            service_row(
+                extern_id="c",
+                naam="Poetsploeg Noord",
+                gemeenten="Gent;Destelbergen",
+                straat="Haven 1",
+                postcode="9042",
+                gemeente="Gent",
+            ),
+        ],
+    )
 
 
 def test_a_merelbeke_postcode_finds_what_comes_to_merelbeke_and_says_so(client, add_services):
@@ -69,7 +91,9 @@ def test_the_api_finds_what_comes_to_you_too(client, add_services):
     assert [s["name"] for s in body["contents"]] == ["Poetshulp Proper"]
 
 
-def test_home_links_to_the_services_that_come_to_a_place_without_dienstenwijzer(client, add_services):
+def test_home_links_to_the_services_that_come_to_a_place_without_dienstenwijzer(
+    client, add_services
+):
     _gent_and_around(add_services)
     response = client.get("/?plaats=9820")
     html = response.get_data(as_text=True)

@@ -1,14 +1,23 @@
 """favicon.ico, robots.txt and sitemap.xml answer, and say the right things (issue 12, item 5)."""
+
 import re
 import xml.etree.ElementTree as ET
 
 from tests.conftest import service_row
 
 NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
-PUBLIC_ENDPOINTS = {"public.home", "public.about", "public.accessibility", "public.region_home",
-                    "public.search_page", "public.service_page", "public.provider_page",
-                    "jobs_public.job_list",
-                    "jobs_public.job_page", "demand.resident_need"}
+PUBLIC_ENDPOINTS = {
+    "public.home",
+    "public.about",
+    "public.accessibility",
+    "public.region_home",
+    "public.search_page",
+    "public.service_page",
+    "public.provider_page",
+    "jobs_public.job_list",
+    "jobs_public.job_page",
+    "demand.resident_need",
+}
 STAFF_BLUEPRINTS = ("catalogue.", "jobs.", "jobs_rules.", "accounts.", "accounts_admin.", "api.")
 
 
@@ -46,8 +55,12 @@ def test_robots_allows_public_pages_and_keeps_crawlers_out_of_staff_pages(app, c
         if rule.endpoint in PUBLIC_ENDPOINTS:
             assert not _disallowed(rules, path), path
         elif rule.endpoint.startswith(STAFF_BLUEPRINTS) or rule.endpoint in {
-                "jobs_public.provider_outcome", "demand.board", "demand.region_monitoring",
-                "demand.all_monitoring", "public.report_service"}:
+            "jobs_public.provider_outcome",
+            "demand.board",
+            "demand.region_monitoring",
+            "demand.all_monitoring",
+            "public.report_service",
+        }:
             assert _disallowed(rules, path), path
             checked += 1
     assert checked > 40
@@ -61,13 +74,22 @@ def test_the_sitemap_lists_the_public_pages_of_every_dienstenwijzer(client, add_
     assert index.status_code == 200 and index.mimetype == "application/xml"
     parts = [e.text for e in ET.fromstring(index.data).findall("s:sitemap/s:loc", NS)]
     assert "http://dienstenwijzer.test/sitemap-paginas.xml" in parts
-    assert "http://dienstenwijzer.test/gent/sitemap.xml" in parts and "http://dienstenwijzer.test/zoersel/sitemap.xml" in parts
+    assert (
+        "http://dienstenwijzer.test/gent/sitemap.xml" in parts
+        and "http://dienstenwijzer.test/zoersel/sitemap.xml" in parts
+    )
 
     pages = client.get("/sitemap-paginas.xml")
     urls = [e.text for e in ET.fromstring(pages.data).findall("s:url/s:loc", NS)]
-    assert "http://dienstenwijzer.test/" in urls and "http://dienstenwijzer.test/toegankelijkheid" in urls
+    assert (
+        "http://dienstenwijzer.test/" in urls
+        and "http://dienstenwijzer.test/toegankelijkheid" in urls
+    )
     for slug in ("gent", "kortrijk", "zoersel"):
-        assert f"http://dienstenwijzer.test/{slug}/" in urls and f"http://dienstenwijzer.test/{slug}/zoeken" in urls
+        assert (
+            f"http://dienstenwijzer.test/{slug}/" in urls
+            and f"http://dienstenwijzer.test/{slug}/zoeken" in urls
+        )
 
     gent = client.get("/gent/sitemap.xml").get_data()
     urls = [e.text for e in ET.fromstring(gent).findall("s:url/s:loc", NS)]
@@ -82,13 +104,20 @@ def test_a_large_sitemap_is_split_in_parts(app, client, add_services, monkeypatc
 
     monkeypatch.setattr(site_files, "SITEMAP_PART_URLS", 2)
     add_services("gent", [service_row(extern_id=str(i), naam=f"Dienst {i}") for i in range(5)])
-    parts = [e.text for e in ET.fromstring(client.get("/sitemap.xml").data).findall("s:sitemap/s:loc", NS)]
+    parts = [
+        e.text
+        for e in ET.fromstring(client.get("/sitemap.xml").data).findall("s:sitemap/s:loc", NS)
+    ]
     assert [p for p in parts if "/gent/" in p] == [
-        "http://dienstenwijzer.test/gent/sitemap.xml", "http://dienstenwijzer.test/gent/sitemap.xml?page=2",
-        "http://dienstenwijzer.test/gent/sitemap.xml?page=3"]
+        "http://dienstenwijzer.test/gent/sitemap.xml",
+        "http://dienstenwijzer.test/gent/sitemap.xml?page=2",
+        "http://dienstenwijzer.test/gent/sitemap.xml?page=3",
+    ]
     seen = []
     for part in ("", "?page=2", "?page=3"):
         xml = client.get(f"/gent/sitemap.xml{part}").get_data()
         seen += [e.text for e in ET.fromstring(xml).findall("s:url/s:loc", NS)]
     services = [u for u in seen if "/diensten/" in u]
-    assert sorted(services) == sorted(f"http://dienstenwijzer.test/gent/diensten/{i}" for i in range(1, 6))
+    assert sorted(services) == sorted(
+        f"http://dienstenwijzer.test/gent/diensten/{i}" for i in range(1, 6)
+    )

@@ -1,4 +1,5 @@
 """Screen-reader and phone polish that needs no browser (issue 12, item 4)."""
+
 import re
 
 from tests.conftest import service_row
@@ -7,8 +8,10 @@ from tests.public.test_pages import text_of
 
 def test_the_consent_error_stands_next_to_its_checkbox_too(client, add_services):
     add_services("gent", [service_row(extern_id="a")])
-    response = client.post("/gent/diensten/1/melden",
-                           data={"message": "Het nummer werkt niet.", "contact_email": "a@b.be"})
+    response = client.post(
+        "/gent/diensten/1/melden",
+        data={"message": "Het nummer werkt niet.", "contact_email": "a@b.be"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 400
     summary, _, form = html.partition("<form")
@@ -27,15 +30,29 @@ def test_the_phone_number_is_a_call_button(client, add_services):
 
 def test_the_accessibility_statement_follows_the_flemish_model(client):
     page = text_of(client.get("/toegankelijkheid"))
-    for part in ("Nalevingsstatus", "gedeeltelijk conform", "WCAG) 2.1, niveau AA",
-                 "Wat nog niet toegankelijk is", "opgesteld op 1 december 2026",
-                 "Feedback en contact", "09 000 10 00", "Vlaamse Ombudsdienst"):
+    for part in (
+        "Nalevingsstatus",
+        "gedeeltelijk conform",
+        "WCAG) 2.1, niveau AA",
+        "Wat nog niet toegankelijk is",
+        "opgesteld op 1 december 2026",
+        "Feedback en contact",
+        "09 000 10 00",
+        "Vlaamse Ombudsdienst",
+    ):
         assert part in page, part
 
 
 def test_every_footer_links_to_the_accessibility_statement(client, add_services):
     add_services("gent", [service_row(extern_id="a")])
-    for path in ("/", "/gent/", "/gent/zoeken?q=poetsen", "/gent/diensten/1", "/over",
-                 "/gent/bestaat-niet/", "/aanmelden"):
-        footer = client.get(path).get_data(as_text=True).partition('<footer')[2]
+    for path in (
+        "/",
+        "/gent/",
+        "/gent/zoeken?q=poetsen",
+        "/gent/diensten/1",
+        "/over",
+        "/gent/bestaat-niet/",
+        "/aanmelden",
+    ):
+        footer = client.get(path).get_data(as_text=True).partition("<footer")[2]
         assert 'href="/toegankelijkheid"' in footer, path

@@ -4,6 +4,7 @@ Hosts follow the outbox with their own index directory, exactly as a gunicorn wo
 writers change the catalogue the way the back office and the importer do (ORM flushes, so
 the outbox hook writes rows in the same transaction).
 """
+
 from __future__ import annotations
 
 import random
@@ -18,14 +19,33 @@ from dienstenwijzer.db import db
 from dienstenwijzer.models import Category, Municipality, Provider, Region, Service
 from dienstenwijzer.models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 
-WORDS = ["poetsen", "strijken", "tuin", "gras", "ramen", "klusjes", "boodschappen", "vervoer",
-         "oppas", "fietsen", "herstellen", "energie", "snoeien", "maaltijden", "kuisen"]
+WORDS = [
+    "poetsen",
+    "strijken",
+    "tuin",
+    "gras",
+    "ramen",
+    "klusjes",
+    "boodschappen",
+    "vervoer",
+    "oppas",
+    "fietsen",
+    "herstellen",
+    "energie",
+    "snoeien",
+    "maaltijden",
+    "kuisen",
+]
 
 
 def _app(config: dict, index_dir: str | None = None, follower: bool = False):
-    overrides = {**config, "INDEX_FOLLOWER": follower, "OUTBOX_POLL_SECONDS": 0.1,
-                 # The outbox alone must converge: the self-check would hide its mistakes.
-                 "INDEX_SELF_CHECK_SECONDS": 10**9}
+    overrides = {
+        **config,
+        "INDEX_FOLLOWER": follower,
+        "OUTBOX_POLL_SECONDS": 0.1,
+        # The outbox alone must converge: the self-check would hide its mistakes.
+        "INDEX_SELF_CHECK_SECONDS": 10**9,
+    }
     if index_dir:
         overrides["INDEX_DIR"] = index_dir
     return create_app(overrides)
@@ -52,8 +72,9 @@ def _retry(action, attempts: int = 50):
     raise RuntimeError("the database stayed locked")
 
 
-def bulk_import(config: dict, seed: int, sizes: list[int], hold: float, sync: bool,
-                done_file: str | None = None) -> None:
+def bulk_import(
+    config: dict, seed: int, sizes: list[int], hold: float, sync: bool, done_file: str | None = None
+) -> None:
     """Import services in one transaction per size, flushing in chunks and holding it open.
 
     `done_file` is touched when the last import has committed (before this process syncs)."""
@@ -63,17 +84,25 @@ def bulk_import(config: dict, seed: int, sizes: list[int], hold: float, sync: bo
         region = db.session.scalar(select(Region).where(Region.slug == "gent"))
         provider = db.session.scalar(select(Provider).where(Provider.region_id == region.id))
         places = db.session.scalars(
-            select(Municipality).where(Municipality.region_id == region.id)).all()
+            select(Municipality).where(Municipality.region_id == region.id)
+        ).all()
         categories = db.session.scalars(select(Category).where(Category.parent_id.is_(None))).all()
         for n, size in enumerate(sizes):
+
             def write(size=size, n=n) -> None:
                 for i in range(size):
                     words = " ".join(rng.sample(WORDS, 4))
-                    db.session.add(Service(
-                        region=region, provider=provider, name=f"Bulk {seed}-{n}-{i} {words}",
-                        description=f"Wij helpen met {words}.", dienstencheques=False,
-                        municipalities=[rng.choice(places)], categories=[rng.choice(categories)],
-                    ))
+                    db.session.add(
+                        Service(
+                            region=region,
+                            provider=provider,
+                            name=f"Bulk {seed}-{n}-{i} {words}",
+                            description=f"Wij helpen met {words}.",
+                            dienstencheques=False,
+                            municipalities=[rng.choice(places)],
+                            categories=[rng.choice(categories)],
+                        )
+                    )
                     if i % 500 == 499:
                         db.session.flush()
                         time.sleep(hold / max(1, size // 500))
@@ -94,6 +123,7 @@ def editor(config: dict, seed: int, seconds: float, pause: float, sync: bool) ->
         places = db.session.scalars(select(Municipality)).all()
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
+
             def edit() -> None:
                 if db.engine.dialect.name == "postgresql":
                     # Renaming the provider an import is adding services to waits for the

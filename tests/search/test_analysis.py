@@ -1,4 +1,5 @@
 """Dutch analysis: the forms residents type meet the forms providers write."""
+
 import pytest
 
 from dienstenwijzer.search.analysis import analyse, fold, index_forms, split_compound, stem

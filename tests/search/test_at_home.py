@@ -1,21 +1,28 @@
-""""kapper aan huis": a resident who asks for a service at home is not sent somewhere else."""
+""" "kapper aan huis": a resident who asks for a service at home is not sent somewhere else."""
+
 from dienstenwijzer import search
 from dienstenwijzer.search import SearchRequest
 from dienstenwijzer.search.reach import comes_home
 from tests.conftest import service_row
 
 CENTRE = service_row(
-    extern_id="ldc", naam="Lokaal dienstencentrum De Kaai", categorie="lokaal-dienstencentrum",
+    extern_id="ldc",
+    naam="Lokaal dienstencentrum De Kaai",
+    categorie="lokaal-dienstencentrum",
     dienstencheques="nee",
     omschrijving="Senioren komen hier kaarten en turnen. U kunt ook een afspraak maken bij de "
-                 "pedicure en de kapper. Kom gerust langs in het ontmoetingshuis.",
+    "pedicure en de kapper. Kom gerust langs in het ontmoetingshuis.",
 )
 CLEANING = service_row(
-    extern_id="poets", naam="Poetshulp", categorie="poetsen",
+    extern_id="poets",
+    naam="Poetshulp",
+    categorie="poetsen",
     omschrijving="Onze huishoudhulpen poetsen bij u thuis, elke week of om de twee weken.",
 )
 MEALS = service_row(
-    extern_id="maaltijd", naam="Warme maaltijden", categorie="maaltijden-aan-huis",
+    extern_id="maaltijd",
+    naam="Warme maaltijden",
+    categorie="maaltijden-aan-huis",
     dienstencheques="nee",
     omschrijving="Elke middag brengt onze chauffeur een warme maaltijd aan huis.",
 )

@@ -1,4 +1,5 @@
 """General decompounding: compounds nobody listed still find the services written in parts."""
+
 import pytest
 
 from dienstenwijzer.search.analysis import analyse, index_forms, stem
@@ -47,14 +48,31 @@ def test_a_compound_finds_a_text_with_its_specific_parts(add_services):
     from dienstenwijzer.search import SearchRequest
     from tests.conftest import service_row
 
-    add_services("gent", [
-        service_row(extern_id="haag", naam="Groenploeg", categorie="tuinonderhoud",
-                    dienstencheques="nee", omschrijving="Wij scheren uw haag twee keer per jaar."),
-        service_row(extern_id="huiswerk", naam="Huiswerkklas", categorie="huiswerkbegeleiding",
-                    dienstencheques="nee", omschrijving="Hulp bij het huiswerk na school."),
-        *(service_row(extern_id=f"dienst{i}", naam=f"Dienst {i}", omschrijving=f"Onze dienst {what}.")
-          for i, what in enumerate(["poetst", "strijkt", "kookt", "wast"])),
-    ])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="haag",
+                naam="Groenploeg",
+                categorie="tuinonderhoud",
+                dienstencheques="nee",
+                omschrijving="Wij scheren uw haag twee keer per jaar.",
+            ),
+            service_row(
+                extern_id="huiswerk",
+                naam="Huiswerkklas",
+                categorie="huiswerkbegeleiding",
+                dienstencheques="nee",
+                omschrijving="Hulp bij het huiswerk na school.",
+            ),
+            *(
+                service_row(
+                    extern_id=f"dienst{i}", naam=f"Dienst {i}", omschrijving=f"Onze dienst {what}."
+                )
+                for i, what in enumerate(["poetst", "strijkt", "kookt", "wast"])
+            ),
+        ],
+    )
 
     def names(text):
         return [h.name for h in search.search("gent", SearchRequest(text=text)).hits]
@@ -70,16 +88,33 @@ def test_a_part_that_is_a_rare_compound_is_met_by_its_own_parts(add_services):
     from dienstenwijzer.search import SearchRequest
     from tests.conftest import service_row
 
-    add_services("gent", [
-        service_row(extern_id="ziek", naam="Zieke kinderen thuis opvangen", categorie="poetsen",
-                    dienstencheques="nee",
-                    omschrijving="Een ziek kind mag niet naar school. Bel onze oppasdienst: een "
-                                 "oppas komt bij u thuis."),
-        service_row(extern_id="huiswerk", naam="Huiswerkklas", categorie="huiswerkbegeleiding",
-                    dienstencheques="nee", omschrijving="Hulp bij het huiswerk na school."),
-        service_row(extern_id="tuin", naam="Tuinhulp dicht bij huis", categorie="tuinonderhoud",
-                    dienstencheques="nee", omschrijving="Wijk-werkers helpen in uw tuin."),
-    ])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="ziek",
+                naam="Zieke kinderen thuis opvangen",
+                categorie="poetsen",
+                dienstencheques="nee",
+                omschrijving="Een ziek kind mag niet naar school. Bel onze oppasdienst: een "
+                "oppas komt bij u thuis.",
+            ),
+            service_row(
+                extern_id="huiswerk",
+                naam="Huiswerkklas",
+                categorie="huiswerkbegeleiding",
+                dienstencheques="nee",
+                omschrijving="Hulp bij het huiswerk na school.",
+            ),
+            service_row(
+                extern_id="tuin",
+                naam="Tuinhulp dicht bij huis",
+                categorie="tuinonderhoud",
+                dienstencheques="nee",
+                omschrijving="Wijk-werkers helpen in uw tuin.",
+            ),
+        ],
+    )
 
     def names(text):
         return [h.name for h in search.search("gent", SearchRequest(text=text)).hits]

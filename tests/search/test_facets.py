@@ -1,4 +1,5 @@
 """Facet records as arrays: distances and browsing as residents see them, memory in the budget."""
+
 import gc
 import weakref
 
@@ -17,17 +18,25 @@ def _region_searcher(slug: str):
 
 
 def test_a_shown_distance_is_the_one_the_distance_filter_used(app, add_services):
-    add_services("gent", [
-        service_row(extern_id="near", naam="Poetsdienst dichtbij", postcode="9000", gemeente="Gent"),
-        service_row(extern_id="far", naam="Poetsdienst verder", postcode="9052", gemeente="Gent"),
-    ])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="near", naam="Poetsdienst dichtbij", postcode="9000", gemeente="Gent"
+            ),
+            service_row(
+                extern_id="far", naam="Poetsdienst verder", postcode="9052", gemeente="Gent"
+            ),
+        ],
+    )
     shown = search.search("gent", SearchRequest(text="poetsdienst", filters=Filters(origin=GENT)))
     by_name = {h.name: h.distance_km for h in shown.hits}
     assert len(by_name) == 2 and all(d is not None for d in by_name.values())
     # A radius exactly at a service's distance keeps it: the filter and the page agree.
     for name, km in by_name.items():
-        within = search.search("gent", SearchRequest(
-            text="poetsdienst", filters=Filters(origin=GENT, km=km)))
+        within = search.search(
+            "gent", SearchRequest(text="poetsdienst", filters=Filters(origin=GENT, km=km))
+        )
         assert name in {h.name for h in within.hits}
         assert {h.name: h.distance_km for h in within.hits}[name] == km
     rs = _region_searcher("gent")
@@ -50,8 +59,9 @@ def test_browsing_near_a_place_lists_services_without_coordinates_last():
     assert index.browse_order(allowed, None).tolist() == [0, 2, 3, 1]
     assert distances.get(0) is None and distances.get(2) == 0.0
     assert dict(counts.categories) == {"poetsen": 3, "babysit": 1}
-    within, counts, _ = index.filter_and_count(None, Filters(origin=GENT, km=50.0,
-                                                             dienstencheques=True))
+    within, counts, _ = index.filter_and_count(
+        None, Filters(origin=GENT, km=50.0, dienstencheques=True)
+    )
     assert within.tolist() == [3]  # no coordinates: never within reach
     assert counts.dienstencheques == 1
 

@@ -6,6 +6,7 @@
 - `FacetIndex.filter_and_count` (set operations) equals `facets.filter_and_count`;
 - a rebuild in two processes writes the same indexes as a rebuild in one.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,19 +28,72 @@ from dienstenwijzer.search.store import IndexStore
 from tests.conftest import service_row
 
 WORDS = [
-    "hulp", "thuis", "poetsen", "strijken", "ramen", "tuin", "gras", "hagen", "snoeien",
-    "boodschappen", "koken", "soep", "vervoer", "rolstoel", "dokter", "kinderen", "opvang",
-    "babysit", "klussen", "kraan", "verf", "behangen", "energie", "premie", "kringloop",
-    "fiets", "herstellen", "senioren", "buurt", "wekelijks", "gratis", "vrijwilligers"
+    "hulp",
+    "thuis",
+    "poetsen",
+    "strijken",
+    "ramen",
+    "tuin",
+    "gras",
+    "hagen",
+    "snoeien",
+    "boodschappen",
+    "koken",
+    "soep",
+    "vervoer",
+    "rolstoel",
+    "dokter",
+    "kinderen",
+    "opvang",
+    "babysit",
+    "klussen",
+    "kraan",
+    "verf",
+    "behangen",
+    "energie",
+    "premie",
+    "kringloop",
+    "fiets",
+    "herstellen",
+    "senioren",
+    "buurt",
+    "wekelijks",
+    "gratis",
+    "vrijwilligers",
 ]
-CATEGORIES = ("poetsen", "strijkatelier", "tuinonderhoud", "klusjesdienst", "babysit",
-              "minder-mobielen-centrale", "energiescan", "repair-cafe", "boodschappen")
+CATEGORIES = (
+    "poetsen",
+    "strijkatelier",
+    "tuinonderhoud",
+    "klusjesdienst",
+    "babysit",
+    "minder-mobielen-centrale",
+    "energiescan",
+    "repair-cafe",
+    "boodschappen",
+)
 DC_OK = {"poetsen", "strijkatelier", "boodschappen"}
-PLACES = {"gent": [("Gent", "9000"), ("Gent", "9040"), ("Gent", "9052")],
-          "kortrijk": [("Kortrijk", "8500"), ("Kortrijk", "8501")]}
-QUERIES = ["poetsen", "hulp", "hulp thuis", "tuin gras", "kuisen", "de kuis", "soep buurt",
-           "poetshulp", "strijken ramen koken", "kinderopvang", "energie premie gratis",
-           "zzzq hulp", "rolstoel vervoer dokter", "klusjesdienst kraan", "babysit kinderen"]
+PLACES = {
+    "gent": [("Gent", "9000"), ("Gent", "9040"), ("Gent", "9052")],
+    "kortrijk": [("Kortrijk", "8500"), ("Kortrijk", "8501")],
+}
+QUERIES = [
+    "poetsen",
+    "hulp",
+    "hulp thuis",
+    "tuin gras",
+    "kuisen",
+    "de kuis",
+    "soep buurt",
+    "poetshulp",
+    "strijken ramen koken",
+    "kinderopvang",
+    "energie premie gratis",
+    "zzzq hulp",
+    "rolstoel vervoer dokter",
+    "klusjesdienst kraan",
+    "babysit kinderen",
+]
 
 
 def _rows(region: str, n: int, seed: int) -> list[dict]:
@@ -50,13 +104,22 @@ def _rows(region: str, n: int, seed: int) -> list[dict]:
         served = place if rng.random() < 0.85 else "Gent;Kortrijk"
         cats = ";".join(rng.sample(CATEGORIES, rng.choice((1, 1, 2))))
         text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 30)))
-        rows.append(service_row(
-            extern_id=f"{region}-{i}", naam=f"{rng.choice(WORDS).capitalize()} {i}",
-            aanbieder=f"Aanbieder {region} {i % 7}", categorie=cats,
-            omschrijving=text.capitalize() + ".", gemeenten=served, gemeente=place,
-            postcode=postcode, straat=f"Kerkstraat {i + 1}",
-            dienstencheques="ja" if set(cats.split(";")) <= DC_OK and rng.random() < 0.6 else "nee",
-        ))
+        rows.append(
+            service_row(
+                extern_id=f"{region}-{i}",
+                naam=f"{rng.choice(WORDS).capitalize()} {i}",
+                aanbieder=f"Aanbieder {region} {i % 7}",
+                categorie=cats,
+                omschrijving=text.capitalize() + ".",
+                gemeenten=served,
+                gemeente=place,
+                postcode=postcode,
+                straat=f"Kerkstraat {i + 1}",
+                dienstencheques="ja"
+                if set(cats.split(";")) <= DC_OK and rng.random() < 0.6
+                else "nee",
+            )
+        )
     return rows
 
 
@@ -150,12 +213,19 @@ def test_facet_index_equals_the_python_loop(big_catalogue):
 
 def test_browsing_orders_by_distance_then_name(big_catalogue):
     rs = _searcher("gent")
-    for filters in (Filters(), Filters(origin=(51.05, 3.72)), Filters(categories=frozenset({"babysit"}))):
+    for filters in (
+        Filters(),
+        Filters(origin=(51.05, 3.72)),
+        Filters(categories=frozenset({"babysit"})),
+    ):
         result = search.search("gent", SearchRequest(filters=filters, per_page=50))
-        allowed, _, dist = filter_and_count(rs.records, list(rs.searcher.reader().all_doc_ids()), filters)
+        allowed, _, dist = filter_and_count(
+            rs.records, list(rs.searcher.reader().all_doc_ids()), filters
+        )
         inf = float("inf")
-        expected = sorted(allowed, key=lambda d: (dist.get(d, inf) if filters.origin else 0,
-                                                  rs.records[d][6], d))
+        expected = sorted(
+            allowed, key=lambda d: (dist.get(d, inf) if filters.origin else 0, rs.records[d][6], d)
+        )
         ids = [int(rs.searcher.stored_fields(d)["id"]) for d in expected[:50]]
         assert [h.service_id for h in result.hits] == ids
 
@@ -170,8 +240,9 @@ def test_a_rebuild_in_two_processes_writes_the_same_indexes(big_catalogue, tmp_p
     generations = {}
     for processes in (1, 2):
         with Session(db.engine) as session:
-            generations[processes] = rebuild(session, IndexStore(tmp_path / f"p{processes}"),
-                                             processes=processes)
+            generations[processes] = rebuild(
+                session, IndexStore(tmp_path / f"p{processes}"), processes=processes
+            )
     one, two = generations[1], generations[2]
     assert one.region_slugs() == two.region_slugs()
     assert two.read_applied().upto == one.read_applied().upto

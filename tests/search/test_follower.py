@@ -1,4 +1,5 @@
 """Every process follows the outbox in the background: no search applies it inline."""
+
 import datetime as dt
 import time
 
@@ -15,8 +16,14 @@ from tests.conftest import service_row
 @pytest.fixture
 def following(app_config):
     """A second process's view of the same database and index, with its follower running."""
-    other = create_app({**app_config, "INDEX_FOLLOWER": True, "OUTBOX_POLL_SECONDS": 0.05,
-                        "INDEX_SELF_CHECK_SECONDS": 0.5})
+    other = create_app(
+        {
+            **app_config,
+            "INDEX_FOLLOWER": True,
+            "OUTBOX_POLL_SECONDS": 0.05,
+            "INDEX_SELF_CHECK_SECONDS": 0.5,
+        }
+    )
     yield other
     with other.app_context():
         search.stop_following()
@@ -32,7 +39,9 @@ def eventually(check, seconds: float = 20.0) -> bool:
     return False
 
 
-def test_an_edit_made_elsewhere_is_applied_without_anyone_calling_sync(app, add_services, following):
+def test_an_edit_made_elsewhere_is_applied_without_anyone_calling_sync(
+    app, add_services, following
+):
     add_services("gent", [service_row(extern_id="a")])
     service = db.session.scalar(select(Service))
     service.name = "Poetsploeg Elders"
@@ -57,7 +66,8 @@ def test_the_follower_repairs_drift_by_itself(app, add_services, following):
 
         def healed() -> bool:
             return [h.name for h in search.search("gent", SearchRequest(text="stil")).hits] == [
-                "Strijkatelier Stil"]
+                "Strijkatelier Stil"
+            ]
 
         assert eventually(healed)
         assert all(d.ok for d in search.check_index())

@@ -5,6 +5,7 @@ self-check is switched off here, so it cannot hide a cursor mistake). Writers ru
 own processes. The comparison is the self-check's: every active service's document, at the
 version the database holds, in every zorggebied it serves, and nothing else.
 """
+
 import multiprocessing
 import random
 import time
@@ -27,8 +28,11 @@ class _Host:
 
     def drift(self) -> list:
         with self.app.app_context():
-            return [(d.slug, sorted(d.missing)[:5], sorted(d.stale)[:5], sorted(d.extra)[:5])
-                    for d in search.check_index() if not d.ok]
+            return [
+                (d.slug, sorted(d.missing)[:5], sorted(d.stale)[:5], sorted(d.extra)[:5])
+                for d in search.check_index()
+                if not d.ok
+            ]
 
     def close(self) -> None:
         with self.app.app_context():
@@ -58,8 +62,10 @@ def _run(app_config, tmp_path, writers, done_file=None) -> dict[str, dict[str, f
         db.engine.dispose()
     hosts = {name: _Host(app_config, d) for name, d in dirs.items()}
     stop = tmp_path / "stop"
-    followers = [ctx.Process(target=stress_roles.host, args=(config, d, str(stop)), daemon=True)
-                 for d in dirs.values()]
+    followers = [
+        ctx.Process(target=stress_roles.host, args=(config, d, str(stop)), daemon=True)
+        for d in dirs.values()
+    ]
     procs = [ctx.Process(target=fn, args=(config, *args), daemon=True) for fn, *args in writers]
     for p in followers + procs:
         p.start()
@@ -91,16 +97,22 @@ def _run(app_config, tmp_path, writers, done_file=None) -> dict[str, dict[str, f
 
 
 @pytest.mark.slow
-def test_a_12000_service_import_during_edits_reaches_both_hosts_whole(app, app_config, add_services,
-                                                                     tmp_path):
+def test_a_12000_service_import_during_edits_reaches_both_hosts_whole(
+    app, app_config, add_services, tmp_path
+):
     """The scenario that lost 10 000 services: a long bulk import on host A while a regisseur
     saves a service every second there; host B idle."""
     add_services("gent", [service_row(extern_id=str(i)) for i in range(20)])
     done = tmp_path / "imported"
-    timings = _run(app_config, tmp_path, [
-        (stress_roles.bulk_import, 1, [12000], 20.0, True, str(done)),
-        (stress_roles.editor, 2, 40.0, 1.0, True),
-    ], done_file=done)
+    timings = _run(
+        app_config,
+        tmp_path,
+        [
+            (stress_roles.bulk_import, 1, [12000], 20.0, True, str(done)),
+            (stress_roles.editor, 2, 40.0, 1.0, True),
+        ],
+        done_file=done,
+    )
     # Both hosts caught up with the import while the regisseur kept saving.
     assert set(timings["after the import committed"]) == {"A", "B"}
 
@@ -108,13 +120,25 @@ def test_a_12000_service_import_during_edits_reaches_both_hosts_whole(app, app_c
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [11, 12, 13])
 def test_random_interleavings_of_imports_edits_and_archives_end_with_index_equal_to_database(
-        app, app_config, add_services, tmp_path, seed):
+    app, app_config, add_services, tmp_path, seed
+):
     rng = random.Random(seed)
     add_services("gent", [service_row(extern_id=str(i)) for i in range(30)])
     writers = [
-        (stress_roles.bulk_import, rng.randint(0, 10**6),
-         [rng.randint(200, 1500) for _ in range(rng.randint(1, 3))], rng.uniform(0, 3), rng.random() < 0.5),
-        (stress_roles.bulk_import, rng.randint(0, 10**6), [rng.randint(100, 800)], rng.uniform(0, 2), False),
+        (
+            stress_roles.bulk_import,
+            rng.randint(0, 10**6),
+            [rng.randint(200, 1500) for _ in range(rng.randint(1, 3))],
+            rng.uniform(0, 3),
+            rng.random() < 0.5,
+        ),
+        (
+            stress_roles.bulk_import,
+            rng.randint(0, 10**6),
+            [rng.randint(100, 800)],
+            rng.uniform(0, 2),
+            False,
+        ),
         (stress_roles.editor, rng.randint(0, 10**6), rng.uniform(5, 12), 0.05, rng.random() < 0.5),
         (stress_roles.editor, rng.randint(0, 10**6), rng.uniform(5, 12), 0.1, False),
     ]

@@ -1,4 +1,5 @@
 """Lemmas beside stems: participles and diminutives meet the words providers write."""
+
 import pytest
 
 from dienstenwijzer.search.analysis import analyse, index_forms

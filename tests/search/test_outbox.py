@@ -1,4 +1,5 @@
 """The database is the source of truth; the index follows it through the outbox."""
+
 import datetime as dt
 import shutil
 from pathlib import Path
@@ -84,7 +85,9 @@ def test_moving_a_service_to_another_region_updates_both_indexes(app, add_servic
 
 
 def test_renaming_a_provider_reindexes_its_services(app, add_services):
-    add_services("gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkhulp")])
+    add_services(
+        "gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkhulp")]
+    )
     provider = db.session.scalar(select(Provider))
     provider.name = "Vzw Glans en Glorie"
     db.session.commit()
@@ -110,7 +113,9 @@ def test_a_held_lock_never_reaches_the_user_and_the_change_waits(app, add_servic
 
 def test_a_late_commit_with_an_older_id_is_still_applied(app, add_services):
     """PostgreSQL can commit id 10 after id 11; the gap-aware cursor catches id 10."""
-    add_services("gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkhulp")])
+    add_services(
+        "gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkhulp")]
+    )
     first, second = db.session.scalars(select(Service).order_by(Service.id)).all()
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     late = IndexOutbox(service_id=first.id, created_at=now)
@@ -132,17 +137,35 @@ def test_a_late_commit_with_an_older_id_is_still_applied(app, add_services):
 
 
 def test_reindex_reproduces_the_same_results(app, add_services):
-    add_services("gent", [service_row(extern_id=str(i), naam=f"Poetsdienst {i}",
-                                      omschrijving=f"Dienst nummer {i}: poetsen, strijken en de was.")
-                          for i in range(12)])
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id=str(i),
+                naam=f"Poetsdienst {i}",
+                omschrijving=f"Dienst nummer {i}: poetsen, strijken en de was.",
+            )
+            for i in range(12)
+        ],
+    )
     queries = ["poetsen", "strijk", "de was", "dienst", "kuisen", ""]
-    before = {q: [(h.service_id, h.name) for h in search.search("gent", SearchRequest(text=q, per_page=50)).hits]
-              for q in queries}
+    before = {
+        q: [
+            (h.service_id, h.name)
+            for h in search.search("gent", SearchRequest(text=q, per_page=50)).hits
+        ]
+        for q in queries
+    }
     old = store().current_path()
     search.rebuild_index()
     assert store().current_path() != old
-    after = {q: [(h.service_id, h.name) for h in search.search("gent", SearchRequest(text=q, per_page=50)).hits]
-             for q in queries}
+    after = {
+        q: [
+            (h.service_id, h.name)
+            for h in search.search("gent", SearchRequest(text=q, per_page=50)).hits
+        ]
+        for q in queries
+    }
     assert after == before
 
 
@@ -164,5 +187,7 @@ def test_searching_applies_changes_made_by_another_process(app_config, add_servi
     db.session.commit()  # no sync: as if another host wrote it
     other = create_app({**app_config, "OUTBOX_POLL_SECONDS": 0})
     with other.app_context():
-        assert [h.name for h in search.search("gent", SearchRequest(text="elders")).hits] == ["Poetsploeg Elders"]
+        assert [h.name for h in search.search("gent", SearchRequest(text="elders")).hits] == [
+            "Poetsploeg Elders"
+        ]
         db.engine.dispose()

@@ -1,4 +1,5 @@
 """The outbox cursor never moves past a committed row: late commits, bulk imports, rollbacks."""
+
 import datetime as dt
 import os
 
@@ -49,8 +50,9 @@ def test_a_bulk_import_larger_than_a_batch_is_applied_whole(app, add_services, m
     """Before: rows applied in the first batch filled the next batch's LIMIT, and the rest of the
     import stayed out of the index (2 000 of 12 000 found)."""
     monkeypatch.setattr(outbox, "BATCH", 25)
-    add_services("gent", [service_row(extern_id=str(i), naam=f"Strijkdienst {i}")
-                          for i in range(130)])
+    add_services(
+        "gent", [service_row(extern_id=str(i), naam=f"Strijkdienst {i}") for i in range(130)]
+    )
     assert len(found_ids("strijkdienst")) == 50  # a page of 50 ...
     total = search.search("gent", SearchRequest(text="strijkdienst")).total
     assert total == 130  # ... of all 130
@@ -60,7 +62,9 @@ def test_a_bulk_import_larger_than_a_batch_is_applied_whole(app, add_services, m
 def test_a_commit_that_lands_after_a_higher_id_was_applied_is_not_lost(app, add_services):
     """PostgreSQL hands out ids at insert time and commits in any order: id 10 can become
     visible after id 11 was applied."""
-    add_services("gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkhulp")])
+    add_services(
+        "gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkhulp")]
+    )
     first, second = db.session.scalars(select(Service).order_by(Service.id)).all()
     store = current_app.extensions["search"].store
     generation = store.current()
@@ -79,10 +83,14 @@ def test_a_commit_that_lands_after_a_higher_id_was_applied_is_not_lost(app, add_
     assert generation.read_applied().gaps == []
 
 
-@pytest.mark.skipif(not os.environ.get("DIENSTENWIJZER_TEST_DATABASE_URL"),
-                    reason="two open write transactions need PostgreSQL")
+@pytest.mark.skipif(
+    not os.environ.get("DIENSTENWIJZER_TEST_DATABASE_URL"),
+    reason="two open write transactions need PostgreSQL",
+)
 def test_two_real_transactions_committing_out_of_order_both_reach_the_index(app, add_services):
-    add_services("gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkhulp")])
+    add_services(
+        "gent", [service_row(extern_id="a"), service_row(extern_id="b", naam="Strijkhulp")]
+    )
     first_id, second_id = db.session.scalars(select(Service.id).order_by(Service.id)).all()
     with Session(db.engine) as slow, Session(db.engine) as quick:
         slow.get(Service, first_id).name = "Poetsploeg Traag"

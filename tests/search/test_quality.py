@@ -4,6 +4,7 @@ bench/search_quality.py scores the hand-labelled queries of bench/quality/querie
 demo catalogue. The floors below are the measured values rounded down (the false-positive
 ceiling rounded up): raise them when the search gets better, never lower them.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -78,7 +79,12 @@ def test_labels_name_services_of_their_zorggebied(app):
     held = {(slug, s.external_id) for s in services for slug in builder.regions_of(s)}
     queries = _bench().load_queries()
     assert len(queries) >= 220
-    missing = [(q.region, q.text, ext) for q in queries for ext in q.relevant if (q.region, ext) not in held]
+    missing = [
+        (q.region, q.text, ext)
+        for q in queries
+        for ext in q.relevant
+        if (q.region, ext) not in held
+    ]
     assert missing == []
 
 

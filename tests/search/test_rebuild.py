@@ -1,4 +1,5 @@
 """A rebuild, in one process or split over several, gives the index the database describes."""
+
 import importlib
 
 import pytest
@@ -12,11 +13,22 @@ rebuild = importlib.import_module("dienstenwijzer.search.rebuild")
 
 ROWS = [
     service_row(extern_id="gent", naam="Poetsdienst Gent", gemeenten="Gent"),
-    service_row(extern_id="both", naam="Strijkdienst Overal", gemeenten="Gent;Kortrijk",
-                categorie="strijkatelier", dienstencheques="nee"),
-    service_row(extern_id="kortrijk", naam="Klusjesdienst Kortrijk", gemeenten="Kortrijk",
-                categorie="klusjesdienst", dienstencheques="nee", postcode="8500",
-                gemeente="Kortrijk"),
+    service_row(
+        extern_id="both",
+        naam="Strijkdienst Overal",
+        gemeenten="Gent;Kortrijk",
+        categorie="strijkatelier",
+        dienstencheques="nee",
+    ),
+    service_row(
+        extern_id="kortrijk",
+        naam="Klusjesdienst Kortrijk",
+        gemeenten="Kortrijk",
+        categorie="klusjesdienst",
+        dienstencheques="nee",
+        postcode="8500",
+        gemeente="Kortrijk",
+    ),
 ]
 
 

@@ -1,4 +1,5 @@
 """Residents find the right services with the words they type, and only their region's."""
+
 import pytest
 
 from dienstenwijzer import search
@@ -6,39 +7,84 @@ from dienstenwijzer.search import Filters, SearchRequest
 from tests.conftest import service_row
 
 GENT = [
-    service_row(extern_id="poets", naam="Poetshulp aan huis", categorie="poetsen",
-                omschrijving="Een vaste huishoudhulp komt wekelijks bij u thuis schoonmaken: stof afnemen, "
-                             "vloeren dweilen, de badkamer en de keuken.",
-                postcode="9000"),
-    service_row(extern_id="strijk", naam="Strijkatelier De Plooi", categorie="strijkatelier",
-                omschrijving="Breng uw wasgoed binnen en haal het een dag later gestreken terug af.",
-                postcode="9040", gemeente="Gent", straat="Dampoortstraat 3"),
-    service_row(extern_id="tuin", naam="Groenploeg", aanbieder="Maatwerkbedrijf Het Groene Blad",
-                categorie="tuinonderhoud", dienstencheques="nee",
-                omschrijving="Wij onderhouden tuinen van ouderen: gazon, hagen en borders.",
-                postcode="9052", straat="Kortrijksesteenweg 900"),
-    service_row(extern_id="oppas", naam="Flexibele kinderopvang Dampoort", aanbieder="Vzw Kinderhuis",
-                categorie="flexibele-opvang", dienstencheques="nee",
-                omschrijving="Opvang voor baby's en peuters op onregelmatige uren, ook 's avonds.",
-                postcode="9040", straat="Dampoortstraat 9"),
-    service_row(extern_id="klus", naam="Klusjesdienst Sint-Amandsberg", aanbieder="OCMW Gent",
-                categorie="klusjesdienst", dienstencheques="nee",
-                omschrijving="Een klusjesman herstelt een lekkende kraan of hangt gordijnen op.",
-                postcode="9040", straat="Antwerpsesteenweg 1"),
-    service_row(extern_id="mmc", naam="Minder Mobielen Centrale", aanbieder="OCMW Gent",
-                categorie="minder-mobielen-centrale", dienstencheques="nee",
-                omschrijving="Vrijwillige chauffeurs rijden u naar de dokter of de winkel.",
-                postcode="9000", straat="Kerkstraat 2"),
+    service_row(
+        extern_id="poets",
+        naam="Poetshulp aan huis",
+        categorie="poetsen",
+        omschrijving="Een vaste huishoudhulp komt wekelijks bij u thuis schoonmaken: stof afnemen, "
+        "vloeren dweilen, de badkamer en de keuken.",
+        postcode="9000",
+    ),
+    service_row(
+        extern_id="strijk",
+        naam="Strijkatelier De Plooi",
+        categorie="strijkatelier",
+        omschrijving="Breng uw wasgoed binnen en haal het een dag later gestreken terug af.",
+        postcode="9040",
+        gemeente="Gent",
+        straat="Dampoortstraat 3",
+    ),
+    service_row(
+        extern_id="tuin",
+        naam="Groenploeg",
+        aanbieder="Maatwerkbedrijf Het Groene Blad",
+        categorie="tuinonderhoud",
+        dienstencheques="nee",
+        omschrijving="Wij onderhouden tuinen van ouderen: gazon, hagen en borders.",
+        postcode="9052",
+        straat="Kortrijksesteenweg 900",
+    ),
+    service_row(
+        extern_id="oppas",
+        naam="Flexibele kinderopvang Dampoort",
+        aanbieder="Vzw Kinderhuis",
+        categorie="flexibele-opvang",
+        dienstencheques="nee",
+        omschrijving="Opvang voor baby's en peuters op onregelmatige uren, ook 's avonds.",
+        postcode="9040",
+        straat="Dampoortstraat 9",
+    ),
+    service_row(
+        extern_id="klus",
+        naam="Klusjesdienst Sint-Amandsberg",
+        aanbieder="OCMW Gent",
+        categorie="klusjesdienst",
+        dienstencheques="nee",
+        omschrijving="Een klusjesman herstelt een lekkende kraan of hangt gordijnen op.",
+        postcode="9040",
+        straat="Antwerpsesteenweg 1",
+    ),
+    service_row(
+        extern_id="mmc",
+        naam="Minder Mobielen Centrale",
+        aanbieder="OCMW Gent",
+        categorie="minder-mobielen-centrale",
+        dienstencheques="nee",
+        omschrijving="Vrijwillige chauffeurs rijden u naar de dokter of de winkel.",
+        postcode="9000",
+        straat="Kerkstraat 2",
+    ),
 ]
 KORTRIJK_ONLY = service_row(
-    extern_id="kortrijk-poets", naam="Poetsdienst Kortrijk", aanbieder="Kortrijkse Poetsploeg",
-    gemeenten="Kortrijk", straat="Grote Markt 1", postcode="8500", gemeente="Kortrijk",
+    extern_id="kortrijk-poets",
+    naam="Poetsdienst Kortrijk",
+    aanbieder="Kortrijkse Poetsploeg",
+    gemeenten="Kortrijk",
+    straat="Grote Markt 1",
+    postcode="8500",
+    gemeente="Kortrijk",
 )
 KORTRIJK_AND_GENT = service_row(
-    extern_id="energie", naam="Mobiele energiescan", aanbieder="Energieteam West",
-    categorie="energiescan", dienstencheques="nee", gemeenten="Kortrijk;Gent",
+    extern_id="energie",
+    naam="Mobiele energiescan",
+    aanbieder="Energieteam West",
+    categorie="energiescan",
+    dienstencheques="nee",
+    gemeenten="Kortrijk;Gent",
     omschrijving="Een energiesnoeier bekijkt uw woning en geeft gratis tips om energie te besparen.",
-    straat="Grote Markt 2", postcode="8500", gemeente="Kortrijk",
+    straat="Grote Markt 2",
+    postcode="8500",
+    gemeente="Kortrijk",
 )
 
 
@@ -49,7 +95,9 @@ def catalogue(add_services):
 
 
 def names(text="", region="gent", **filters):
-    result = search.search(region, SearchRequest(text=text, filters=Filters(**filters), per_page=50))
+    result = search.search(
+        region, SearchRequest(text=text, filters=Filters(**filters), per_page=50)
+    )
     return [hit.name for hit in result.hits]
 
 
@@ -88,7 +136,9 @@ def test_unrelated_services_are_not_returned_for_a_synonym(catalogue):
         ("klusjesmna", "klusjesman", "Klusjesdienst Sint-Amandsberg"),
     ],
 )
-def test_a_typo_still_finds_the_service_and_says_what_was_searched(catalogue, typo, corrected, expected):
+def test_a_typo_still_finds_the_service_and_says_what_was_searched(
+    catalogue, typo, corrected, expected
+):
     result = search.search("gent", SearchRequest(text=typo))
     assert result.corrected_from == typo
     assert result.searched_text == corrected
@@ -120,7 +170,8 @@ def test_region_sees_only_services_serving_its_municipalities(catalogue):
 
 def test_category_filter_includes_subcategories_of_a_top_category(catalogue):
     assert set(names(categories=frozenset({"huishoudhulp"}))) == {
-        "Poetshulp aan huis", "Strijkatelier De Plooi"
+        "Poetshulp aan huis",
+        "Strijkatelier De Plooi",
     }
     assert names(categories=frozenset({"strijkatelier"})) == ["Strijkatelier De Plooi"]
 
@@ -130,10 +181,24 @@ def test_dienstencheques_filter(catalogue):
 
 
 def test_municipality_filter(catalogue, add_services):
-    add_services("kortrijk", [service_row(
-        extern_id="kuurne", naam="Strijkpunt Kuurne", aanbieder="Kuurnse Strijk", categorie="strijkatelier",
-        gemeenten="Kuurne", straat="Marktplein 1", postcode="8520", gemeente="Kuurne")])
-    assert names("strijken", "kortrijk", municipalities=frozenset({"34023"})) == ["Strijkpunt Kuurne"]
+    add_services(
+        "kortrijk",
+        [
+            service_row(
+                extern_id="kuurne",
+                naam="Strijkpunt Kuurne",
+                aanbieder="Kuurnse Strijk",
+                categorie="strijkatelier",
+                gemeenten="Kuurne",
+                straat="Marktplein 1",
+                postcode="8520",
+                gemeente="Kuurne",
+            )
+        ],
+    )
+    assert names("strijken", "kortrijk", municipalities=frozenset({"34023"})) == [
+        "Strijkpunt Kuurne"
+    ]
     assert names("strijken", "kortrijk", municipalities=frozenset({"34022"})) == []
 
 
@@ -176,7 +241,11 @@ def test_pagination(catalogue):
     third = search.search("gent", SearchRequest(per_page=3, page=3))
     assert first.total == 7 and first.pages == 3
     assert len(first.hits) == 3 and len(third.hits) == 1
-    all_names = [h.name for p in (1, 2, 3) for h in search.search("gent", SearchRequest(per_page=3, page=p)).hits]
+    all_names = [
+        h.name
+        for p in (1, 2, 3)
+        for h in search.search("gent", SearchRequest(per_page=3, page=p)).hits
+    ]
     assert len(set(all_names)) == 7
     assert search.search("gent", SearchRequest(per_page=3, page=9)).hits == []
 
@@ -187,7 +256,10 @@ def test_snippet_highlights_the_words_searched(catalogue):
 
 
 def test_snippet_escapes_html(add_services):
-    add_services("gent", [service_row(extern_id="x", omschrijving="Poetsen <script>alert(1)</script> & meer.")])
+    add_services(
+        "gent",
+        [service_row(extern_id="x", omschrijving="Poetsen <script>alert(1)</script> & meer.")],
+    )
     hit = search.search("gent", SearchRequest(text="poetsen")).hits[0]
     assert "<script>" not in str(hit.snippet)
     assert "&lt;script&gt;" in str(hit.snippet)

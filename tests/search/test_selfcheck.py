@@ -1,4 +1,5 @@
 """Each host compares its index with the database and repairs drift by itself."""
+
 import datetime as dt
 
 from flask import current_app
@@ -33,16 +34,25 @@ def test_an_index_that_follows_the_outbox_equals_the_database(app, add_services)
 
 
 def test_changes_made_behind_the_outbox_are_found_and_repaired(app, add_services):
-    add_services("gent", [service_row(extern_id="a", naam="Poetsdienst Een"),
-                          service_row(extern_id="b", naam="Poetsdienst Twee"),
-                          service_row(extern_id="c", naam="Poetsdienst Drie")])
+    add_services(
+        "gent",
+        [
+            service_row(extern_id="a", naam="Poetsdienst Een"),
+            service_row(extern_id="b", naam="Poetsdienst Twee"),
+            service_row(extern_id="c", naam="Poetsdienst Drie"),
+        ],
+    )
     one, two, three = db.session.scalars(select(Service).order_by(Service.id)).all()
     later = dt.datetime.now(dt.UTC).replace(tzinfo=None) + dt.timedelta(seconds=1)
     # Plain SQL writes no outbox rows: as if a crash came between commit and apply.
-    db.session.execute(update(Service).where(Service.id == one.id)
-                       .values(name="Strijkdienst Een", updated_at=later))
-    db.session.execute(delete(service_municipalities)
-                       .where(service_municipalities.c.service_id == two.id))
+    db.session.execute(
+        update(Service)
+        .where(Service.id == one.id)
+        .values(name="Strijkdienst Een", updated_at=later)
+    )
+    db.session.execute(
+        delete(service_municipalities).where(service_municipalities.c.service_id == two.id)
+    )
     db.session.commit()
     db.session.expire_all()
     search.sync()

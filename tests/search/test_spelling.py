@@ -1,4 +1,5 @@
 """Typo correction never turns one real Dutch word into another."""
+
 from collections import Counter
 
 from dienstenwijzer.search.spelling import Speller

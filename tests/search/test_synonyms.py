@@ -1,5 +1,6 @@
 """Synonyms and compound heads: a compound's head stands for its category only where the
 zorggebied knows the rest of the word."""
+
 from flask import current_app
 
 from dienstenwijzer import search
@@ -9,13 +10,20 @@ from tests.conftest import service_row
 
 # "salon" is Flemish for a three-piece suite: the thesaurus links it to the second-hand shop.
 KRINGWINKEL = service_row(
-    extern_id="kring", naam="Kringwinkel Tweede Leven", aanbieder="Vzw Tweede Leven",
-    categorie="kringwinkel", dienstencheques="nee",
+    extern_id="kring",
+    naam="Kringwinkel Tweede Leven",
+    aanbieder="Vzw Tweede Leven",
+    categorie="kringwinkel",
+    dienstencheques="nee",
     omschrijving="Zetels, kasten en borden aan een kleine prijs, nagekeken en proper.",
 )
 DOG_WALKING = service_row(
-    extern_id="hond", naam="Uitlaatdienst", aanbieder="Vzw Wandel", categorie="burenhulp",
-    dienstencheques="nee", omschrijving="Een vrijwilliger laat uw hond uit als u slecht te been bent.",
+    extern_id="hond",
+    naam="Uitlaatdienst",
+    aanbieder="Vzw Wandel",
+    categorie="burenhulp",
+    dienstencheques="nee",
+    omschrijving="Een vrijwilliger laat uw hond uit als u slecht te been bent.",
 )
 
 

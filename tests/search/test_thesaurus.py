@@ -1,4 +1,5 @@
 """The thesaurus: everyday Flemish words find the services of the category they stand for."""
+
 import pytest
 import yaml
 from sqlalchemy import select
@@ -12,19 +13,44 @@ from tests.conftest import FIXTURES, service_row
 
 # Descriptions avoid the words residents type below: only the thesaurus can link them.
 GENT = [
-    service_row(extern_id="ramen", naam="Glashelder", aanbieder="Vzw Zicht", categorie="ramen-wassen",
-                omschrijving="Wij wassen de ramen van uw woning, binnen en buiten, op de benedenverdieping."),
-    service_row(extern_id="klus", naam="Karwei aan huis", aanbieder="Vzw Handig", categorie="klusjesdienst",
-                dienstencheques="nee",
-                omschrijving="Kleine herstellingen in huis voor ouderen: een deur die klemt, een lamp ophangen."),
-    service_row(extern_id="tuin", naam="Groen en gezond", aanbieder="Maatwerkbedrijf Blad",
-                categorie="tuinonderhoud", dienstencheques="nee",
-                omschrijving="Onze ploeg maait het gazon en wiedt de borders van april tot oktober."),
-    service_row(extern_id="naai", naam="Verstelpunt", aanbieder="Vzw De Draad", categorie="naaiwerk",
-                omschrijving="Een losse knoop of een gescheurde zoom? Wij herstellen uw kleding."),
-    service_row(extern_id="resto", naam="De Lange Tafel", aanbieder="Vzw De Lange Tafel",
-                categorie="sociaal-restaurant", dienstencheques="nee",
-                omschrijving="Elke middag een warme maaltijd aan een lage prijs, samen aan tafel."),
+    service_row(
+        extern_id="ramen",
+        naam="Glashelder",
+        aanbieder="Vzw Zicht",
+        categorie="ramen-wassen",
+        omschrijving="Wij wassen de ramen van uw woning, binnen en buiten, op de benedenverdieping.",
+    ),
+    service_row(
+        extern_id="klus",
+        naam="Karwei aan huis",
+        aanbieder="Vzw Handig",
+        categorie="klusjesdienst",
+        dienstencheques="nee",
+        omschrijving="Kleine herstellingen in huis voor ouderen: een deur die klemt, een lamp ophangen.",
+    ),
+    service_row(
+        extern_id="tuin",
+        naam="Groen en gezond",
+        aanbieder="Maatwerkbedrijf Blad",
+        categorie="tuinonderhoud",
+        dienstencheques="nee",
+        omschrijving="Onze ploeg maait het gazon en wiedt de borders van april tot oktober.",
+    ),
+    service_row(
+        extern_id="naai",
+        naam="Verstelpunt",
+        aanbieder="Vzw De Draad",
+        categorie="naaiwerk",
+        omschrijving="Een losse knoop of een gescheurde zoom? Wij herstellen uw kleding.",
+    ),
+    service_row(
+        extern_id="resto",
+        naam="De Lange Tafel",
+        aanbieder="Vzw De Lange Tafel",
+        categorie="sociaal-restaurant",
+        dienstencheques="nee",
+        omschrijving="Elke middag een warme maaltijd aan een lage prijs, samen aan tafel.",
+    ),
 ]
 
 
@@ -72,14 +98,19 @@ def test_thesaurus_words_are_category_synonyms(app):
 def test_the_thesaurus_holds_a_thousand_words_of_known_categories():
     data = yaml.safe_load((FIXTURES / "taxonomie.yaml").read_text(encoding="utf-8"))
     ids = {n["id"] for top in data["categories"] for n in [top, *top.get("subcategories", [])]}
-    words = {w.lower() for terms in load_thesaurus(FIXTURES / "thesaurus", ids).values() for w in terms}
+    words = {
+        w.lower() for terms in load_thesaurus(FIXTURES / "thesaurus", ids).values() for w in terms
+    }
     assert len(words) >= 1000
 
 
 @pytest.mark.parametrize(
     ("group", "message"),
     [
-        ("- {category: kapsalon, reason: kappers, words: [kapper]}", "onbekende of ontbrekende categorie"),
+        (
+            "- {category: kapsalon, reason: kappers, words: [kapper]}",
+            "onbekende of ontbrekende categorie",
+        ),
         ("- {category: poetsen, words: [kuisvrouw]}", "geen reden of bron"),
     ],
 )

@@ -1,13 +1,21 @@
 """A search that matched only some of the words says which words no service mentions."""
+
 from dienstenwijzer import search
 from dienstenwijzer.search import SearchRequest
 from tests.conftest import service_row
 
 AT_HOME = [
-    service_row(extern_id="poets", naam="Poetshulp aan huis",
-                omschrijving="Wij poetsen bij u thuis, aan huis, elke week."),
-    service_row(extern_id="boodschap", naam="Boodschappen aan huis", categorie="boodschappen",
-                omschrijving="Wij brengen uw boodschappen aan huis."),
+    service_row(
+        extern_id="poets",
+        naam="Poetshulp aan huis",
+        omschrijving="Wij poetsen bij u thuis, aan huis, elke week.",
+    ),
+    service_row(
+        extern_id="boodschap",
+        naam="Boodschappen aan huis",
+        categorie="boodschappen",
+        omschrijving="Wij brengen uw boodschappen aan huis.",
+    ),
 ]
 
 
@@ -54,19 +62,31 @@ def test_a_number_that_matches_nothing_does_not_make_a_match_weak(add_services):
 # Services for sentences: several say "hulp" and "maken" often; one is about a safer bathroom
 # in other words (the thesaurus links "badkamer veilig" to its category); others about other things.
 OTHERS = [
-    service_row(extern_id=f"ander{i}", naam=f"Dienst {what}", categorie="poetsen",
-                omschrijving=f"Alles over {what} in uw buurt.")
+    service_row(
+        extern_id=f"ander{i}",
+        naam=f"Dienst {what}",
+        categorie="poetsen",
+        omschrijving=f"Alles over {what} in uw buurt.",
+    )
     for i, what in enumerate(["vervoer", "fietsen", "kinderopvang", "energie", "tuinwerk", "soep"])
 ]
 HOUSEHOLD = [
-    service_row(extern_id=f"hulp{i}", naam=name, categorie="poetsen",
-                omschrijving=f"{name}: onze hulp komt bij u om het huis proper te maken. Hulp op maat.")
+    service_row(
+        extern_id=f"hulp{i}",
+        naam=name,
+        categorie="poetsen",
+        omschrijving=f"{name}: onze hulp komt bij u om het huis proper te maken. Hulp op maat.",
+    )
     for i, name in enumerate(["Huishoudhulp", "Poetshulp", "Kookhulp", "Strijkhulp"])
 ] + [
-    service_row(extern_id="badkamer", naam="Veilig thuis", categorie="woningaanpassing",
-                dienstencheques="nee",
-                omschrijving="Wij plaatsen handgrepen bij het toilet en in de douche en verwijderen "
-                             "drempels, zodat u langer zelfstandig in uw eigen woning kunt wonen."),
+    service_row(
+        extern_id="badkamer",
+        naam="Veilig thuis",
+        categorie="woningaanpassing",
+        dienstencheques="nee",
+        omschrijving="Wij plaatsen handgrepen bij het toilet en in de douche en verwijderen "
+        "drempels, zodat u langer zelfstandig in uw eigen woning kunt wonen.",
+    ),
 ]
 
 
@@ -83,11 +103,20 @@ def test_in_a_sentence_the_service_with_the_specific_words_ranks_first(add_servi
 
 def test_words_that_frame_a_request_are_not_searched(add_services):
     garden = [
-        service_row(extern_id="tuin", naam="Tuinonderhoud", categorie="tuinonderhoud",
-                    dienstencheques="nee", omschrijving="Onze tuiniers komen het gras maaien."),
-        service_row(extern_id="wijkwerk", naam="Wijk-werkers", categorie="tuinonderhoud",
-                    dienstencheques="nee",
-                    omschrijving="Werkzoekenden komen bij u het gras maaien en de haag snoeien."),
+        service_row(
+            extern_id="tuin",
+            naam="Tuinonderhoud",
+            categorie="tuinonderhoud",
+            dienstencheques="nee",
+            omschrijving="Onze tuiniers komen het gras maaien.",
+        ),
+        service_row(
+            extern_id="wijkwerk",
+            naam="Wijk-werkers",
+            categorie="tuinonderhoud",
+            dienstencheques="nee",
+            omschrijving="Werkzoekenden komen bij u het gras maaien en de haag snoeien.",
+        ),
     ]
     add_services("gent", garden)
     # "zoek" is part of "werkzoekenden": searched, it would leave only the second service.
@@ -114,7 +143,11 @@ def test_partial_matches_evaluate_as_whoosh_does(add_services):
 
     add_services("gent", HOUSEHOLD + AT_HOME)
     rs = current_app.extensions["search"].engine.region_searcher("gent")
-    for text in ("hulp badkamer veiliger maken", "kapper aan huis", "kapper manicure pedicure tatoeage huis"):
+    for text in (
+        "hulp badkamer veiliger maken",
+        "kapper aan huis",
+        "kapper manicure pedicure tatoeage huis",
+    ):
         q = to_whoosh(parse(text, rs.synonyms), match_all=False)
         expected = {h.docnum: h.score for h in rs.searcher.search(q, limit=None)}
         got = evaluate(q, rs.term_scores, rs.doc_frequency, rs.doc_count, rs.doc_count_all)

@@ -1,4 +1,5 @@
 """A word taught in one process is used by every other process's search, without a restart."""
+
 import subprocess
 import sys
 import textwrap
@@ -32,9 +33,19 @@ def names(slug: str, text: str) -> list[str]:
 
 @pytest.fixture
 def taught(client, staff, add_services):
-    add_services("gent", [service_row(extern_id="a"),
-                          service_row(extern_id="b", naam="Klusjesdienst Hamer", categorie="klusjesdienst",
-                                      omschrijving="Kleine herstellingen in huis.", dienstencheques="nee")])
+    add_services(
+        "gent",
+        [
+            service_row(extern_id="a"),
+            service_row(
+                extern_id="b",
+                naam="Klusjesdienst Hamer",
+                categorie="klusjesdienst",
+                omschrijving="Kleine herstellingen in huis.",
+                dienstencheques="nee",
+            ),
+        ],
+    )
     login(client, "regisseur@gent.example")
     return client
 
@@ -42,10 +53,17 @@ def taught(client, staff, add_services):
 def test_category_and_service_words_reach_another_worker_and_leave_it_again(taught, other_worker):
     with other_worker.app_context():
         search.follow()
-        assert names("gent", WORD) == [] and names("gent", "reparatiekabouter") == []  # loaded, cached
+        assert (
+            names("gent", WORD) == [] and names("gent", "reparatiekabouter") == []
+        )  # loaded, cached
     hamer = db.session.scalar(select(Service.id).where(Service.name == "Klusjesdienst Hamer"))
-    taught.post("/gent/beheer/zoekwoorden/nieuw", data={"term": WORD, "target": "categorie:poetsen"})
-    taught.post("/gent/beheer/zoekwoorden/nieuw", data={"term": "reparatiekabouter", "target": f"dienst:{hamer}"})
+    taught.post(
+        "/gent/beheer/zoekwoorden/nieuw", data={"term": WORD, "target": "categorie:poetsen"}
+    )
+    taught.post(
+        "/gent/beheer/zoekwoorden/nieuw",
+        data={"term": "reparatiekabouter", "target": f"dienst:{hamer}"},
+    )
     with other_worker.app_context():
         assert eventually(lambda: names("gent", WORD) == ["Poetsdienst De Bezem"])
         assert eventually(lambda: names("gent", "reparatiekabouter") == ["Klusjesdienst Hamer"])
@@ -53,7 +71,9 @@ def test_category_and_service_words_reach_another_worker_and_leave_it_again(taug
     for synonym_id in db.session.scalars(select(RegionSynonym.id)).all():
         assert taught.post(f"/gent/beheer/zoekwoorden/{synonym_id}/verwijderen").status_code == 302
     with other_worker.app_context():
-        assert eventually(lambda: names("gent", WORD) == [] and names("gent", "reparatiekabouter") == [])
+        assert eventually(
+            lambda: names("gent", WORD) == [] and names("gent", "reparatiekabouter") == []
+        )
 
 
 @pytest.mark.slow
@@ -75,11 +95,14 @@ def test_a_word_taught_here_is_found_by_a_separate_process(taught, app_config):
             print("after", hits(), flush=True)
             search.stop_following()
     """)
-    with subprocess.Popen([sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                          text=True) as worker:
+    with subprocess.Popen(
+        [sys.executable, "-c", script], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    ) as worker:
         try:
             assert worker.stdout.readline().strip() == "before []"
-            taught.post("/gent/beheer/zoekwoorden/nieuw", data={"term": WORD, "target": "categorie:poetsen"})
+            taught.post(
+                "/gent/beheer/zoekwoorden/nieuw", data={"term": WORD, "target": "categorie:poetsen"}
+            )
             worker.stdin.write("\n")
             worker.stdin.flush()
             assert worker.stdout.readline().strip() == "after ['Poetsdienst De Bezem']"

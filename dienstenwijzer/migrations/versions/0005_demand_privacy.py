@@ -7,6 +7,7 @@ staff confirmed it. Niches that already exist were seen by staff: they stay conf
 Revision ID: 0005_demand_privacy
 Revises: 0004
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -19,11 +20,18 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("demand_signal", schema=None) as batch_op:
         batch_op.add_column(sa.Column("client_key", sa.String(length=64), nullable=True))
-        batch_op.create_index(batch_op.f("ix_demand_signal_client_key"), ["client_key"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_demand_signal_client_key"), ["client_key"], unique=False
+        )
     with op.batch_alter_table("niche", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("confirmed", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch_op.add_column(
-            sa.Column("title_from_residents", sa.Boolean(), nullable=False, server_default=sa.false()))
+            sa.Column("confirmed", sa.Boolean(), nullable=False, server_default=sa.false())
+        )
+        batch_op.add_column(
+            sa.Column(
+                "title_from_residents", sa.Boolean(), nullable=False, server_default=sa.false()
+            )
+        )
     op.execute(sa.text("UPDATE niche SET confirmed = :yes").bindparams(yes=True))
 
 

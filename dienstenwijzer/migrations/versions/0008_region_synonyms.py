@@ -39,8 +39,12 @@ def upgrade():
         sa.PrimaryKeyConstraint("id", name=op.f("pk_region_synonym")),
     )
     with op.batch_alter_table("region_synonym", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_region_synonym_region_id"), ["region_id"], unique=False)
-        batch_op.create_index(batch_op.f("ix_region_synonym_service_id"), ["service_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_region_synonym_region_id"), ["region_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_region_synonym_service_id"), ["service_id"], unique=False
+        )
     op.create_table(
         "synonym_version",
         sa.Column("id", sa.Integer(), nullable=False),

@@ -15,8 +15,9 @@ depends_on = None
 
 def upgrade():
     with op.batch_alter_table("demand_signal") as batch:
-        batch.add_column(sa.Column("kind", sa.String(length=20), nullable=False,
-                                   server_default="niet-gevonden"))
+        batch.add_column(
+            sa.Column("kind", sa.String(length=20), nullable=False, server_default="niet-gevonden")
+        )
     with op.batch_alter_table("region") as batch:
         batch.add_column(sa.Column("werkwinkel_contact", sa.Text(), nullable=True))
     op.create_table(
@@ -32,8 +33,12 @@ def upgrade():
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("undone_at", sa.DateTime(), nullable=True),
         sa.Column("undone_by", sa.String(length=200), nullable=True),
-        sa.ForeignKeyConstraint(["niche_id"], ["niche.id"], name=op.f("fk_niche_event_niche_id_niche")),
-        sa.ForeignKeyConstraint(["region_id"], ["region.id"], name=op.f("fk_niche_event_region_id_region")),
+        sa.ForeignKeyConstraint(
+            ["niche_id"], ["niche.id"], name=op.f("fk_niche_event_niche_id_niche")
+        ),
+        sa.ForeignKeyConstraint(
+            ["region_id"], ["region.id"], name=op.f("fk_niche_event_region_id_region")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_niche_event")),
     )
     with op.batch_alter_table("niche_event") as batch:
