@@ -94,9 +94,18 @@ def load_taxonomy(session: Session, path: Path, thesaurus_dir: Path | None = Non
     extra = (
         load_thesaurus(thesaurus_dir, {node["id"] for node, _ in nodes}) if thesaurus_dir else {}
     )
+    dropped = not_the_category(thesaurus_dir) if thesaurus_dir else {}
     existing = {c.id: c for c in session.scalars(select(Category))}
     for position, (node, parent_id) in enumerate(nodes):
-        _upsert_category(session, existing, node, parent_id, position, extra.get(node["id"], []))
+        _upsert_category(
+            session,
+            existing,
+            node,
+            parent_id,
+            position,
+            extra.get(node["id"], []),
+            dropped.get(node["id"], frozenset()),
+        )
     session.flush()
 
 
@@ -105,7 +114,7 @@ def load_thesaurus(directory: Path, category_ids: set[str]) -> dict[str, list[st
     terms: dict[str, list[str]] = defaultdict(list)
     for path in sorted(directory.glob("*.yaml")):
         for n, group in enumerate(
-            yaml.safe_load(path.read_text(encoding="utf-8"))["groups"], start=1
+            yaml.safe_load(path.read_text(encoding="utf-8")).get("groups", []), start=1
         ):
             where = f"{path.name}, groep {n}"
             targets = [group["category"]] if "category" in group else group.get("categories", [])
@@ -126,8 +135,27 @@ def load_thesaurus(directory: Path, category_ids: set[str]) -> dict[str, list[st
     return terms
 
 
+def not_the_category(directory: Path) -> dict[str, frozenset[str]]:
+    """{category id: words that are no synonym of it} from the thesaurus' `not_the_category`
+    groups: what only some services of a category offer ("pedicure" in a dienstencentrum)."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for path in sorted(directory.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for n, group in enumerate(data.get("not_the_category", []), start=1):
+            if not str(group.get("reason") or "").strip():
+                raise ValueError(f"{path.name}, not_the_category {n}: geen reden opgegeven")
+            out[group["category"]].update(w.strip().lower() for w in group["words"])
+    return {k: frozenset(v) for k, v in out.items()}
+
+
 def _upsert_category(
-    session: Session, existing: dict, node: dict, parent_id, position: int, extra: list[str]
+    session: Session,
+    existing: dict,
+    node: dict,
+    parent_id,
+    position: int,
+    extra: list[str],
+    dropped: frozenset[str] = frozenset(),
 ):
     category = existing.get(node["id"])
     if category is None:
@@ -139,7 +167,11 @@ def _upsert_category(
     category.dienstencheques = node.get("dienstencheques")
     category.position = position
     words = [*node.get("synonyms", []), *extra]
-    terms = list(dict.fromkeys(t.strip().lower() for t in words if t.strip()))
+    terms = list(
+        dict.fromkeys(
+            t.strip().lower() for t in words if t.strip() and t.strip().lower() not in dropped
+        )
+    )
     if [s.term for s in category.synonyms] != terms:
         category.synonyms = [CategorySynonym(term=t) for t in terms]
     return category

@@ -36,6 +36,7 @@ from .snippets import snippet
 from .spelling import Speller
 from .store import Generation, IndexStore
 from .synonyms import SynonymIndex
+from .word_kinds import names_thing
 
 # Estimated bytes of one cached result page per hit (display fields, snippet markup).
 RESULT_BYTES_PER_HIT = 2000
@@ -82,6 +83,10 @@ class SearchResult:
     # matches at all. Results then matched only the rest ("kapper aan huis" -> only "huis"):
     # a weak match, which the page says plainly and the demand side counts as unmet demand.
     unmatched: tuple[str, ...] = ()
+    # "kapper aan huis" with no hairdresser who comes to the home: how many services offer the
+    # need where the resident goes to them, found by searching `need_text` alone.
+    elsewhere: int = 0
+    need_text: str = ""
 
     @property
     def weak(self) -> bool:
@@ -197,6 +202,11 @@ class _RegionSearcher:
             self.doc_count_all,
         )
 
+    def is_refused(self, clause) -> bool:
+        """Whether some service of the zorggebied says it does not do what the clause names."""
+        reader = self.searcher.reader()
+        return any(reader.doc_frequency("refused", forms[0]) for forms in clause.forms if forms)
+
     def _use(self, searcher) -> None:
         """Read with `searcher` from now on; close the one before.
 
@@ -281,14 +291,20 @@ class SearchEngine:
         corrected_from = suggestion = None
         correction = rs.correct(text)
         if correction:
-            if scores:
+            corrected = parse(correction, rs.synonyms) if not scores or any_word else None
+            found = self._match(rs, corrected) if corrected else None
+            # Searched instead when the words as typed found nothing, or only services with
+            # some of them and the correction finds services with all ("maaltijdn aan huis").
+            if found and found[0] and (not scores or not found[1]):
+                scores, any_word, searched, not_home = found
+                corrected_from, text, parsed = text, correction, corrected
+            elif scores:
                 suggestion = correction
-            else:
-                corrected = parse(correction, rs.synonyms)
-                found = self._match(rs, corrected)
-                if found[0]:
-                    scores, any_word, searched, not_home = found
-                    corrected_from, text, parsed = text, correction, corrected
+        unmatched, elsewhere, beside_the_point = self._unmet(
+            rs, parsed, searched, scores, any_word, not_home
+        )
+        if beside_the_point:
+            scores = {}  # nothing to list (see _unmet); the page says what was not found
         docs = np.fromiter(scores.keys(), dtype=np.int64, count=len(scores))
         allowed, facets, distances = rs.facets.filter_mask(docs, request.filters)
         keep = allowed[docs]
@@ -298,17 +314,6 @@ class SearchEngine:
         home = request.filters.home
         first = rs.facets.serving(home)[docs] if home else None
         docnums = top_docs(docs, values, offset + request.per_page, first)[offset:]
-        unmatched: tuple[str, ...] = ()
-        if (any_word or not_home) and len(docs):
-            unmatched = tuple(
-                " ".join(c.surface)
-                for c in searched.clauses
-                if not c.at_home and _is_content(c) and not rs.evaluate(ParsedQuery((c,)))
-            )
-        if not_home and len(docs) and not unmatched:
-            # The need is met, but by no service that comes to the home: "kapper aan huis"
-            # finds the hairdresser of the service centre, where the resident must go.
-            unmatched = (parsed.at_home_phrase,)
         parsed = searched
         return SearchResult(
             total=len(docs),
@@ -322,7 +327,40 @@ class SearchEngine:
             any_word=any_word and bool(len(docs)),
             query_categories=frozenset(c for clause in parsed.clauses for c in clause.categories),
             unmatched=unmatched,
+            elsewhere=elsewhere,
+            need_text=" ".join(" ".join(c.surface) for c in parsed.needs.clauses),
         )
+
+    def _unmet(
+        self, rs, parsed: ParsedQuery, searched: ParsedQuery, scores, any_word, not_home
+    ) -> tuple[tuple[str, ...], int, bool]:
+        """(what no service of the zorggebied offers, as typed; how many services offer the
+        need only where the resident goes to them; whether the services found are beside the
+        point and none should be listed).
+
+        A missing detail ("kleding versteld", "te hoog") leaves the services found an answer;
+        a missing thing ("rijbewijs halen") does not (word_kinds.py), and when only details
+        matched ("halen") the services are beside the point. "kapper aan huis" with no
+        hairdresser who comes to the home finds the one of the service centre: not what was
+        asked, so the page offers it as a search of its own (`elsewhere`)."""
+        if not scores or not (any_word or not_home):
+            return (), 0, False
+        missing = [
+            c
+            for c in searched.clauses
+            if not c.at_home and _is_content(c) and not rs.evaluate(ParsedQuery((c,)))
+        ]
+        # A missing act that a service of the zorggebied turns away ("bomen vellen": "grote
+        # bomen vellen doen we niet") is a need in its own right, like a missing thing.
+        unmatched = tuple(
+            " ".join(c.surface) for c in missing if _names_need(c) or rs.is_refused(c)
+        )
+        if unmatched:
+            matched = [c for c in searched.clauses if c not in missing and not c.at_home]
+            return unmatched, 0, not any(_names_need(c) for c in matched)
+        if not_home:
+            return (parsed.at_home_phrase,), len(scores), True
+        return (), 0, False
 
     def _match(
         self, rs: _RegionSearcher, parsed: ParsedQuery
@@ -330,14 +368,17 @@ class SearchEngine:
         """(scores, any word, the query searched, only not at home).
 
         A query asking for a service at home ("kapper aan huis") is searched for services that
-        come to the home; with none, for the need alone (a weak match: `only not at home`);
-        with none either, as plain words like any query."""
+        come to the home; with none, for the need alone (a weak match: `only not at home`).
+        With none either, nothing is found: "huis" alone would match many services, none of
+        them a hairdresser. Only an at-home phrase with no need ("hulp aan huis" is a synonym,
+        but "iets aan huis") is searched as plain words like any query."""
         scores, any_word = self._match_words(rs, parsed)
         if scores or not parsed.wants_home:
             return scores, any_word, parsed, False
-        scores, any_word = self._match_words(rs, parsed.needs)
-        if scores:
-            return scores, any_word, parsed.needs, True
+        needs = parsed.needs
+        scores, any_word = self._match_words(rs, needs)
+        if scores or any(_is_content(c) for c in needs.clauses):
+            return scores, any_word, needs, bool(scores)
         words_only = parsed.as_words
         return (*self._match_words(rs, words_only), words_only, False)
 
@@ -419,6 +460,11 @@ def _hit(
         display=display,
         comes_home=areas.comes_to(rs.records, docnum, home),
     )
+
+
+def _names_need(clause) -> bool:
+    """A clause that names what is needed: a taxonomy synonym, or a word for a thing."""
+    return bool(clause.categories) or any(names_thing(w) for w in clause.surface)
 
 
 def _is_content(clause) -> bool:

@@ -42,3 +42,10 @@ def without_refusals(text: str) -> str:
     if not text:
         return text
     return " ".join(s for s in _SENTENCE_END.split(text) if not is_refusal(s))
+
+
+def refused_text(text: str) -> str:
+    """Only the sentences in which the service says what it does not do."""
+    if not text:
+        return ""
+    return " ".join(s for s in _SENTENCE_END.split(text) if is_refusal(s))

@@ -7,15 +7,15 @@ import datetime as dt
 from whoosh import columns
 from whoosh.fields import COLUMN, ID, KEYWORD, STORED, TEXT, Schema
 
-from .analysis import ANALYSIS_VERSION, dutch_analyzer, fold, words
+from .analysis import ANALYSIS_VERSION, analyse, dutch_analyzer, fold, words
 from .reach import HOME, comes_home
-from .refusals import without_refusals
+from .refusals import refused_text, without_refusals
 
 # Bump when the fields change. Together with the analyzer's version it names the format of
 # an index; a generation of another format is rebuilt, never written to.
 # 2: the "stamp" column for the self-check; 3: a service's refusals are not indexed (refusals.py)
-# and the `reach` field (reach.py)
-SCHEMA_VERSION = "3"
+# and the `reach` field (reach.py); 4: the `refused` field (refusals.py)
+SCHEMA_VERSION = "4"
 INDEX_FORMAT = f"schema {SCHEMA_VERSION}, analysis {ANALYSIS_VERSION}"
 
 
@@ -28,6 +28,10 @@ def build_schema() -> Schema:
         categories=KEYWORD(commas=True),
         # "home" for a service that comes to the resident's home (reach.py); like a category.
         reach=KEYWORD(),
+        # The forms of the words of what the service says it does not do ("grote bomen vellen
+        # doen we niet"): never matched, read to tell a missing need from a missing detail.
+        # `scorable` for the reason given under `municipalities`.
+        refused=KEYWORD(scorable=True),
         # `scorable` only gives these a length column, which no query reads. Without one,
         # Whoosh's segment writer looks for the missing column file with a stat() call for
         # every posting of the field: about 45 per document, a third of a full rebuild.
@@ -58,6 +62,7 @@ def service_document(service, category_ids: list[str]) -> dict:
         "text": text,
         "categories": ",".join(category_ids),
         "reach": HOME if comes_home(f"{service.name} {labels} {description}") else "",
+        "refused": " ".join(dict.fromkeys(analyse(refused_text(service.description)))),
         "municipalities": ",".join(served),
         "facets": pack_facets(
             category_ids,

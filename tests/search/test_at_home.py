@@ -28,15 +28,20 @@ MEALS = service_row(
 )
 
 
-def test_a_need_met_only_where_the_resident_must_go_is_a_weak_match(add_services):
+def test_a_need_met_only_where_the_resident_must_go_is_offered_as_a_search_of_its_own(
+    add_services,
+):
     add_services("gent", [CENTRE, CLEANING, MEALS])
     result = search.search("gent", SearchRequest(text="kapper aan huis"))
-    # The centre's hairdresser is shown (it is the nearest thing), not the cleaning and meals
-    # that merely come "aan huis"; the page says no service offers a hairdresser at home.
-    assert [h.name for h in result.hits] == ["Lokaal dienstencentrum De Kaai"]
+    # No service brings a hairdresser home: nothing is listed as the answer, not the cleaning
+    # and meals that merely come "aan huis". The centre's hairdresser is one link away.
+    assert result.hits == [] and result.total == 0
     assert result.weak and result.unmatched == ("kapper aan huis",)
+    assert result.elsewhere == 1 and result.need_text == "kapper"
     other_words = search.search("gent", SearchRequest(text="kapper bij mij thuis"))
     assert other_words.unmatched == ("kapper bij mij thuis",)
+    centre = search.search("gent", SearchRequest(text=result.need_text))
+    assert [h.name for h in centre.hits] == ["Lokaal dienstencentrum De Kaai"]
 
 
 def test_a_need_met_at_home_is_a_plain_match(add_services):
@@ -66,9 +71,10 @@ def test_the_page_says_no_service_comes_home_for_it_and_records_demand(client, a
 
     add_services("gent", [CENTRE, CLEANING])
     page = client.get("/gent/zoeken?q=kapper+aan+huis").get_data(as_text=True)
-    assert "<strong>kapper aan huis</strong>" in page
-    # Not "only your other words": the centre's hairdresser matches "kapper", just not at home.
-    assert "passen maar voor een deel bij wat u zoekt" in page
+    assert "komt bij u thuis voor “<strong>kapper</strong>”" in page
+    # The centre's hairdresser matches "kapper", just not at home: offered as its own search.
+    assert 'href="/gent/zoeken?q=kapper"' in page and "waar u zelf naartoe gaat" in page
+    assert 'class="result"' not in page
     assert 'href="/gent/vraag?q=kapper+aan+huis"' in page
     handoff.drain_now()
     assert db.session.scalars(select(DemandSignal.text)).all() == ["kapper aan huis"]

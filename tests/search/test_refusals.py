@@ -64,3 +64,12 @@ def test_refusals_are_statements_with_a_negated_we_after_the_verb():
         without_refusals("Wij snoeien hagen. Grote bomen vellen doen we niet.")
         == "Wij snoeien hagen."
     )
+
+
+def test_a_refused_act_is_a_missing_need_but_an_ordinary_missing_act_is_not(add_services):
+    add_services("gent", [GARDEN, SEWING])
+    # "vellen" is refused by a service: no service fells trees, a need to record.
+    assert search.search("gent", SearchRequest(text="bomen vellen")).weak
+    # "plukken" is in no text nor refusal: hedges trimmed is what the resident gets.
+    trimmed = search.search("gent", SearchRequest(text="hagen plukken"))
+    assert trimmed.total == 1 and not trimmed.weak

@@ -126,3 +126,17 @@ def test_a_bare_number_is_refused_not_loaded_as_a_number(tmp_path):
     )
     with pytest.raises(TypeError, match="aanhalingstekens"):
         load_thesaurus(tmp_path, {"personenalarm"})
+
+
+def test_what_only_some_services_of_a_category_offer_is_no_synonym_of_it(app):
+    from sqlalchemy import select
+
+    from dienstenwijzer.db import db
+    from dienstenwijzer.models import CategorySynonym
+
+    # The taxonomy lists "pedicure" for a lokaal dienstencentrum; most have none.
+    terms = db.session.scalars(
+        select(CategorySynonym.term).where(CategorySynonym.category_id == "lokaal-dienstencentrum")
+    ).all()
+    assert "dienstencentrum" in terms
+    assert "pedicure" not in terms and "kapper" not in terms

@@ -19,11 +19,30 @@ AT_HOME = [
 ]
 
 
-def test_a_word_no_service_mentions_makes_the_match_weak(add_services):
+def test_a_thing_no_service_mentions_makes_the_match_weak(add_services):
     add_services("gent", AT_HOME)
-    result = search.search("gent", SearchRequest(text="kapper aan huis"))
-    assert result.total == 2 and result.any_word
-    assert result.unmatched == ("kapper",) and result.weak
+    # "boodschappen" is offered, "zwembad" by no service: the page lists what there is and
+    # says what is missing.
+    result = search.search("gent", SearchRequest(text="boodschappen zwembad"))
+    assert result.total == 1 and result.any_word
+    assert result.unmatched == ("zwembad",) and result.weak
+
+
+def test_when_only_the_other_words_match_nothing_is_listed(add_services):
+    add_services("gent", AT_HOME)
+    # Only the act ("brengen") matches; no service has anything to do with a driving licence.
+    result = search.search("gent", SearchRequest(text="rijbewijs brengen"))
+    assert result.total == 0 and result.hits == []
+    assert result.unmatched == ("rijbewijs",)
+    # Nor is "kapper aan huis" answered by what merely comes "aan huis".
+    assert search.search("gent", SearchRequest(text="kapper aan huis")).total == 0
+
+
+def test_a_missing_detail_is_no_weak_match(add_services):
+    add_services("gent", AT_HOME)
+    # The service brings the shopping; "gebracht" (how it is said) is not another need.
+    result = search.search("gent", SearchRequest(text="boodschappen goedkoop gebracht"))
+    assert result.total == 1 and not result.weak
 
 
 def test_a_match_on_every_word_is_not_weak(add_services):
@@ -34,9 +53,18 @@ def test_a_match_on_every_word_is_not_weak(add_services):
 
 def test_the_page_names_the_missing_word_and_offers_the_request_form(client, add_services):
     add_services("gent", AT_HOME)
-    page = client.get("/gent/zoeken?q=kapper+aan+huis").get_data(as_text=True)
-    assert "vermeldt" in page and "<strong>kapper</strong>" in page
-    assert 'href="/gent/vraag?q=kapper+aan+huis"' in page
+    page = client.get("/gent/zoeken?q=boodschappen+zwembad").get_data(as_text=True)
+    assert "vermeldt" in page and "<strong>zwembad</strong>" in page
+    assert "passen maar voor een deel" in page
+    assert 'href="/gent/vraag?q=boodschappen+zwembad"' in page
+
+
+def test_the_page_lists_nothing_when_only_other_words_match(client, add_services):
+    add_services("gent", AT_HOME)
+    page = client.get("/gent/zoeken?q=rijbewijs+brengen").get_data(as_text=True)
+    assert "<strong>rijbewijs</strong>" in page and "Geen diensten gevonden" in page
+    assert 'class="result"' not in page and "passen maar voor een deel" not in page
+    assert page.count('href="/gent/vraag?q=rijbewijs+brengen"') == 1
 
 
 def test_a_weak_match_is_recorded_as_unmet_demand(client, add_services):
@@ -132,8 +160,8 @@ def test_a_service_that_covers_little_of_the_query_is_not_shown(add_services):
     add_services("gent", HOUSEHOLD + AT_HOME)
     result = search.search("gent", SearchRequest(text="kapper manicure pedicure tatoeage aan huis"))
     assert result.total == 0 and result.hits == []
-    # With fewer words the resident did not find, the match is shown, and named weak.
-    assert search.search("gent", SearchRequest(text="kapper aan huis")).weak
+    # Nor with fewer words the resident did not find: "huis" is still all that matches.
+    assert search.search("gent", SearchRequest(text="kapper aan huis")).total == 0
 
 
 def test_partial_matches_evaluate_as_whoosh_does(add_services):

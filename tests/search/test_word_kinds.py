@@ -1,0 +1,38 @@
+"""Which missing word makes a search a weak match: a thing, not an act, a quality or a person."""
+
+import pytest
+
+from dienstenwijzer.search.word_kinds import is_adjective, is_verb_form, names_thing, verb_stems
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["rijbewijs", "trouwkleed", "kapper", "boom", "keuken", "boodschappen", "fiets", "kleed"],
+)
+def test_nouns_name_a_thing(word):
+    # "boodschappen" is a plural, not a verb; "fiets" and "kleed" are the nouns in a query,
+    # though "ik fiets" and "ik kleed" exist; "trouwkleed" is unknown but ends in "kleed".
+    assert names_thing(word)
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["halen", "vellen", "aanpassen", "wegdoen", "hersteld", "versteld", "aangenaaid", "gedaan",
+     "gemaaid", "gekuist", "opgeruimd", "geisoleerd", "haalt", "gaan"],
+)  # fmt: skip
+def test_infinitives_participles_and_third_persons_are_verbs(word):
+    assert is_verb_form(word) and not names_thing(word)
+
+
+@pytest.mark.parametrize("word", ["hoog", "oude", "goedkoop", "grote"])
+def test_adjectives_are_no_things(word):
+    assert is_adjective(word) and not names_thing(word)
+
+
+def test_whom_it_is_for_is_no_thing():
+    assert not names_thing("oma") and not names_thing("moeder")
+
+
+def test_the_stem_of_an_infinitive_follows_dutch_spelling():
+    assert "haal" in verb_stems("halen") and verb_stems("vellen") == {"vel"}
+    assert "geef" in verb_stems("geven") and "doe" in verb_stems("doen")
