@@ -169,6 +169,7 @@ def _add_demo_history(fixtures: Path) -> None:
     """A year of made-up searches and needs, once, for the zorggebieden with the demo catalogue."""
     from .demand.demo_history import add_demo_history, has_history
     from .demand.population import inhabitants
+    from .jobs.demo_jobs import add_demo_jobs
 
     people = inhabitants(fixtures)
     regions = [
@@ -180,6 +181,7 @@ def _add_demo_history(fixtures: Path) -> None:
     ]
     for region in regions:
         add_demo_history(db.session, region, search.synonyms(region.slug), dt.date.today(), people)
+    add_demo_jobs(db.session)  # vacancies and referrals, once, for the werkwinkel pages
     db.session.commit()
     if regions:
         click.echo(

@@ -4,14 +4,20 @@ Click marks its messages for gettext (`from gettext import gettext as _` in each
 ships no catalogues and reads the language from the environment, so an operator on an English
 or C locale gets English. We read our catalogue (locale/nl/LC_MESSAGES/click.po) with Babel and
 bind click's message functions to it; a message the catalogue lacks stays as click wrote it.
+
+The placeholders in a usage line ("[OPTIONS]", "COMMAND [ARGS]...") are not messages but
+default arguments of click's commands, so gettext never sees them: the usage line is put
+together by one method per command class, and we translate its pieces there.
 """
 
 from __future__ import annotations
 
 import importlib
-from functools import cache
+from collections.abc import Callable
+from functools import cache, wraps
 from pathlib import Path
 
+import click
 from babel.messages.pofile import read_po
 
 CATALOGUE = Path(__file__).parent / "locale" / "nl" / "LC_MESSAGES" / "click.po"
@@ -26,6 +32,19 @@ CLICK_MODULES = (
     "click.termui",
     "click.types",
 )
+
+# Usage-line placeholders: click's defaults (core.Command and core.Group) -> Dutch.
+USAGE_PIECES = {
+    "[OPTIONS]": "[OPTIES]",
+    "COMMAND [ARGS]...": "OPDRACHT [ARGUMENTEN]...",
+    "[COMMAND] [ARGS]...": "[OPDRACHT] [ARGUMENTEN]...",
+    "COMMAND1 [ARGS]... [COMMAND2 [ARGS]...]...": (
+        "OPDRACHT1 [ARGUMENTEN]... [OPDRACHT2 [ARGUMENTEN]...]..."
+    ),
+    "[COMMAND1] [ARGS]... [COMMAND2 [ARGS]...]...": (
+        "[OPDRACHT1] [ARGUMENTEN]... [OPDRACHT2 [ARGUMENTEN]...]..."
+    ),
+}
 
 
 @cache
@@ -54,3 +73,16 @@ def install() -> None:
             module._ = gettext
         if hasattr(module, "ngettext"):
             module.ngettext = ngettext
+    for command_class in (click.Command, click.Group):
+        method = command_class.__dict__.get("collect_usage_pieces")
+        if method is not None and not getattr(method, "dutch", False):
+            command_class.collect_usage_pieces = _dutch_usage(method)
+
+
+def _dutch_usage(collect: Callable) -> Callable:
+    @wraps(collect)
+    def collect_usage_pieces(self, ctx):
+        return [USAGE_PIECES.get(piece, piece) for piece in collect(self, ctx)]
+
+    collect_usage_pieces.dutch = True
+    return collect_usage_pieces

@@ -38,6 +38,34 @@ def test_help_headings_are_dutch(runner):
     assert "Opties:" in result.output and "Toon deze uitleg en stop." in result.output
 
 
+def test_usage_lines_name_options_and_commands_in_dutch(runner):
+    group = runner.invoke(args=["--help"])
+    assert group.exit_code == 0, group.output
+    assert "Gebruik: " in group.output and " [OPTIES] OPDRACHT [ARGUMENTEN]..." in group.output
+    command = runner.invoke(args=["import", "--help"])
+    assert " import [OPTIES] FILE" in command.output
+    mistake = runner.invoke(args=["purge", "--onbekend"])
+    assert mistake.exit_code == 2 and " purge [OPTIES]" in mistake.output
+    for result in (group, command, mistake):
+        for english in ("[OPTIONS]", "COMMAND", "[ARGS]"):
+            assert english not in result.output
+
+
+def test_usage_pieces_are_translated_once_even_if_installed_twice():
+    cli_language.install()
+
+    @click.group()
+    def tool():
+        """A tool."""
+
+    @tool.command()
+    def step():
+        """A step."""
+
+    with click.Context(tool, info_name="tool") as ctx:
+        assert tool.get_usage(ctx) == "Gebruik: tool [OPTIES] OPDRACHT [ARGUMENTEN]..."
+
+
 def test_every_translated_message_still_exists_in_click():
     """A click upgrade that rewords a message would silently bring the English back."""
     source = Path(click.__file__).parent

@@ -206,6 +206,7 @@ class RuleConditionsForm(Form):
     )
     age_at_least = _count("Leeftijd: minstens … jaar")
     age_below = _count("Leeftijd: jonger dan … jaar")
+    age_at_most = _count("Leeftijd: hoogstens … jaar")
     diploma_at_most = SelectField(
         "Diploma: hoogstens",
         default="",

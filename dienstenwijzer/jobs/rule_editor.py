@@ -22,6 +22,7 @@ from . import eligibility_rules
 NUMBER_FIELDS = {
     "age_at_least": ("age", "at_least"),
     "age_below": ("age", "below"),
+    "age_at_most": ("age", "at_most"),
     "months_at_least": ("months_job_seeker", "at_least"),
     "months_above": ("months_job_seeker", "above"),
     "diploma_at_most": ("diploma", "at_most"),

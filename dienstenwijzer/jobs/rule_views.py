@@ -9,7 +9,7 @@ from ..db import db
 from ..guards import staff_required
 from ..models import RuleSet
 from ..models.jobs import INSTRUMENTS
-from . import eligibility_rules, rule_editor
+from . import eligibility_rules, rule_editor, rule_preview
 from .forms import RuleSetEditorForm, RuleSetForm
 
 bp = Blueprint("jobs_rules", __name__, url_prefix="/werkwinkel")
@@ -54,6 +54,7 @@ def new_rule_set():
     _admin_only()
     form = RuleSetEditorForm()
     problems: list[str] = []
+    preview: list[rule_preview.PreviewRow] | None = None
     if not form.is_submitted():
         instrument = request.args.get("instrument", "")
         start = (
@@ -79,18 +80,21 @@ def new_rule_set():
             version=rule_editor.next_version(db.session, key),
         )
         try:
-            saved = rule_editor.save(db.session, data, actor=current_user.email)
+            if "voorbeeld" in request.form:  # judged as edited; nothing is stored
+                preview = rule_preview.preview(data)
+            else:
+                saved = rule_editor.save(db.session, data, actor=current_user.email)
+                db.session.commit()
+                return _saved(saved)
         except eligibility_rules.RuleSetError as exc:
             db.session.rollback()
             problems = exc.problems
-        else:
-            db.session.commit()
-            return _saved(saved)
     return render_template(
         "jobs/rule_set_editor.html",
         region=None,
         form=form,
         problems=problems,
+        preview=preview,
         instruments=INSTRUMENTS,
     ), (400 if form.errors or problems else 200)
 

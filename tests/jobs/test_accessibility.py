@@ -174,6 +174,17 @@ def test_jobs_pages_have_no_axe_violations(live_server, pages):  # noqa: F811 (t
         page.fill("#email", "admin@dienstenwijzer.example")
         page.fill("#password", PASSWORD)
         c.click("main button[type=submit]")
+        c.goto("/werkwinkel/regels/nieuw?instrument=lokale-diensteneconomie")
+        c.check("regelset-editor", "#instrument")
+        page.fill(
+            "#legal_title", "Decreet van 14 januari 2022 over maatwerk bij individuele inschakeling"
+        )
+        page.fill("#effective_from", "2023-01-01")
+        c.click("main form button[name=voorbeeld]")
+        c.check("regelset-editor, voorbeeld", "#voorbeeld ~ table .status")
+        c.goto("/werkwinkel/regels/nieuw")
+        c.click("main form.rule-editor button[type=submit]")
+        c.check("regelset-editor, fouten", ".error-summary a")
         c.goto("/werkwinkel/regels/importeren")
         c.check("regelset importeren", "#document")
         page.fill("#document", "id: X")
@@ -181,5 +192,5 @@ def test_jobs_pages_have_no_axe_violations(live_server, pages):  # noqa: F811 (t
         c.check("nieuwe regelset, fouten", ".error-summary a")
         c.goto(f"/gent/werkwinkel/vacatures/{pages['vacancy'] + 4}/verwijderen")
         c.check("verwijderen bevestigen")
-    assert len(c.checked) == 30, c.checked
+    assert len(c.checked) == 33, c.checked
     assert not c.problems, f"{len(c.problems)} axe-core violation(s):\n\n" + "\n\n".join(c.problems)

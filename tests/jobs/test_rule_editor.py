@@ -147,3 +147,43 @@ def test_the_demo_ships_todays_rule_sets_with_their_regulations(app):
     assert today["regulier"].key == "sociale-economie-vlaanderen"  # no newer set names it
     for rule_set in {r.ref: r for r in today.values()}.values():
         assert rule_set.legal is not None or rule_set.key == "sociale-economie-vlaanderen"
+
+
+def test_an_age_at_most_condition_goes_through_save_export_and_back_into_the_form(client, world):
+    login(client, "admin@dienstenwijzer.example")
+    page = client.get("/werkwinkel/regels/nieuw").get_data(as_text=True)
+    assert "Leeftijd: hoogstens … jaar" in page
+    young = {
+        **WIJK_WERKEN,
+        "instrument": "lokale-diensteneconomie",
+        "title": "Jongeren in de lokale diensteneconomie",
+        "rules-0-reason": "Jonger dan 26: hoogstens 25 jaar en ingeschreven bij VDAB.",
+        "rules-0-age_at_most": "25",
+    }
+    response = client.post("/werkwinkel/regels/nieuw", data=young)
+    assert response.status_code == 302, text_of(response.get_data(as_text=True))
+    row = db.session.scalar(select(RuleSet).where(RuleSet.title == young["title"]))
+    rule = row.rules["instruments"]["lokale-diensteneconomie"]["rules"][0]
+    assert {"fact": "age", "at_most": 25} in rule["all"]
+    # The YAML shown for export says it, and imported again it is the same rule set.
+    shown = client.get(f"/werkwinkel/regels/{row.id}").get_data(as_text=True)
+    assert "- fact: age\n" in shown and "at_most: 25" in shown
+    again = client.post(
+        "/werkwinkel/regels/importeren",
+        data={"document": row.document.replace("version: 1", "version: 2")},
+    )
+    assert again.status_code == 302, text_of(again.get_data(as_text=True))
+    imported = db.session.scalar(
+        select(RuleSet).where(RuleSet.key == row.key, RuleSet.version == 2)
+    )
+    assert imported.rules["instruments"] == row.rules["instruments"]
+    # A new version starts from the rules in force: the age limit is filled in.
+    form = client.get("/werkwinkel/regels/nieuw?instrument=lokale-diensteneconomie").get_data(
+        as_text=True
+    )
+    assert 'name="rules-0-age_at_most"' in form
+    field = form[
+        form.index('name="rules-0-age_at_most"') - 200 : form.index('name="rules-0-age_at_most"')
+        + 200
+    ]
+    assert 'value="25"' in field
