@@ -383,11 +383,25 @@ class SearchEngine:
         return (*self._match_words(rs, words_only), words_only, False)
 
     def _match_words(self, rs: _RegionSearcher, parsed: ParsedQuery) -> tuple[TermScores, bool]:
-        """Scores of the services with every word; else, for several words, with any word."""
+        """Scores of the services with every word; else, for several words, with any word.
+
+        A few services with every word are followed by those with some of them, ranked below
+        the last of the few: "gestreken hemden" finds the ironing service that never says
+        "hemden" after the one that does. Not for an at-home query, whose services with only
+        the need or only "aan huis" are no answer (see `_match`)."""
         scores = rs.evaluate(parsed)
-        if scores or len(parsed.needs.clauses) < 2:
+        if len(parsed.needs.clauses) < 2:
             return scores, False
-        return rs.evaluate(parsed, match_all=False), True
+        if not scores:
+            return rs.evaluate(parsed, match_all=False), True
+        if len(scores) >= FEW_FULL_MATCHES or parsed.wants_home:
+            return scores, False
+        some = rs.evaluate(parsed, match_all=False)
+        lift = max(some.values(), default=0.0) + 1.0
+        padded = {d: s + lift for d, s in scores.items()}
+        for d, s in some.items():
+            padded.setdefault(d, s)
+        return padded, False
 
     def _browse(self, rs: _RegionSearcher, request: SearchRequest) -> SearchResult:
         """No words typed: every service passing the filters, nearest first or by name."""
@@ -407,6 +421,10 @@ class SearchEngine:
             facets=facets,
             searched_text="",
         )
+
+
+# Fewer services than this with every word are followed by the services with some of them.
+FEW_FULL_MATCHES = 5
 
 
 def top_docs(
