@@ -25,6 +25,7 @@ from whoosh.lang.stopwords import stoplists
 from . import cache_sizes
 from .decompound import decompound
 from .lemmas import doer_verb, lemma
+from .word_kinds import is_act_noun
 
 # Bump whenever what is indexed for a text changes: an index built with another version is
 # rebuilt. 2: general decompounding and lemmas.
@@ -129,6 +130,10 @@ class WordForms:
     # per compound part: the forms of its own parts when it is a rare compound too
     # ("kinderoppas" in "kinderoppasdienst"), else (); searched only, never indexed
     subparts: tuple[tuple[tuple[str, ...], ...], ...] = ()
+    # The last part names an act ("maaltijdbezorging", "dakgootreiniging"): the compound asks
+    # for what its other parts name, as "maaltijden bezorgen" does (word_kinds.py); searched
+    # only, never indexed.
+    act_head: bool = False
 
 
 def variants(word: str, word_stem: str) -> tuple[str, ...]:
@@ -149,13 +154,18 @@ def word_forms(word: str) -> WordForms | None:
         return None
     word_stem = stem(word)
     parts, subparts = [], []
-    for part in split_compound(word):
+    surface = split_compound(word)
+    for part in surface:
         parts.append(_forms(part))
         # By the general lexicon only, which keeps a common word whole ("huiswerk" in
         # "huiswerkhulp" is homework, not a house and work); the curated list splits it.
         subparts.append(tuple(_forms(p) for p in decompound(part)))
     return WordForms(
-        word_stem, variants(word, word_stem), tuple(parts), tuple(subparts) if any(subparts) else ()
+        word_stem,
+        variants(word, word_stem),
+        tuple(parts),
+        tuple(subparts) if any(subparts) else (),
+        act_head=len(surface) >= 2 and is_act_noun(surface[-1]),
     )
 
 

@@ -144,7 +144,9 @@ def _word_query(wf: WordForms) -> wq.Query:
     if wf.parts:
         subparts = wf.subparts or ((),) * len(wf.parts)
         parts = [_part_query(p, sub) for p, sub in zip(wf.parts, subparts, strict=True)]
-        alternatives.append(Coverage(parts, min_share=COMPOUND_MIN_SHARE))
+        # An act for a head weighs nothing: "maaltijdbezorging" is met by the meal services.
+        weights = (1,) * (len(parts) - 1) + (0 if wf.act_head else 1,)
+        alternatives.append(Coverage(parts, words=weights, min_share=COMPOUND_MIN_SHARE))
     return alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives)
 
 

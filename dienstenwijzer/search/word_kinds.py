@@ -99,6 +99,16 @@ def is_verb_form(word: str) -> bool:
     return False
 
 
+def is_act_noun(word: str) -> bool:
+    """A noun for the act of a verb: "bezorging" (bezorgen), "reiniging", "herstelling"."""
+    return (
+        len(word) > 6
+        and word.endswith("ing")
+        and is_word(word[:-3] + "en")
+        and _has_present_tense(word[:-3] + "en")
+    )
+
+
 def _is_infinitive(word: str) -> bool:
     if _has_present_tense(word):
         return True

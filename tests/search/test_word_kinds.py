@@ -36,3 +36,34 @@ def test_whom_it_is_for_is_no_thing():
 def test_the_stem_of_an_infinitive_follows_dutch_spelling():
     assert "haal" in verb_stems("halen") and verb_stems("vellen") == {"vel"}
     assert "geef" in verb_stems("geven") and "doe" in verb_stems("doen")
+
+
+def test_a_compound_with_an_act_for_a_head_asks_for_its_other_part(add_services):
+    from dienstenwijzer import search
+    from dienstenwijzer.search import SearchRequest
+    from tests.conftest import service_row
+
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="maaltijd",
+                naam="Warme maaltijden",
+                categorie="buurtwerk",
+                dienstencheques="nee",
+                omschrijving="Elke middag een warme maaltijd bij u thuis.",
+            ),
+            service_row(
+                extern_id="school",
+                naam="Huiswerkbegeleiding",
+                categorie="buurtwerk",
+                dienstencheques="nee",
+                omschrijving="Hulp bij huiswerk na school.",
+            ),
+        ],
+    )
+    # "bezorging" is the act of "bezorgen": the resident asks for meals, brought.
+    meals = search.search("gent", SearchRequest(text="maaltijdbezorging"))
+    assert [h.name for h in meals.hits] == ["Warme maaltijden"]
+    # "school" is a thing: a driving school is no school (and no service is one).
+    assert search.search("gent", SearchRequest(text="rijschool")).total == 0
