@@ -50,3 +50,25 @@ def test_many_services_with_every_word_are_not_padded(add_services):
     add_services("gent", rows + IRONING)
     result = search.search("gent", SearchRequest(text="gestreken hemden", per_page=20))
     assert "Strijkhulp aan huis" not in [h.name for h in result.hits]
+
+
+def test_a_typo_beside_a_word_that_matches_is_corrected_when_that_finds_every_word(
+    add_services,
+):
+    add_services(
+        "gent",
+        [
+            service_row(
+                extern_id="both",
+                naam="Boodschappen en poetsen",
+                omschrijving="Wij doen uw boodschappen en poetsen uw huis.",
+            ),
+            service_row(extern_id="poets", naam="Poetsdienst", omschrijving="Wij poetsen."),
+        ],
+    )
+    # "boodschapen" matches nothing, "poetsen" matches both: before, only the partial match
+    # on "poetsen" was shown, with a suggestion.
+    result = search.search("gent", SearchRequest(text="poetsen boodschapen"))
+    assert result.corrected_from == "poetsen boodschapen"
+    assert result.searched_text == "poetsen boodschappen"
+    assert result.hits[0].name == "Boodschappen en poetsen" and not result.weak
