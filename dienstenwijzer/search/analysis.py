@@ -28,8 +28,8 @@ from .lemmas import doer_verb, lemma
 from .word_kinds import is_act_noun
 
 # Bump whenever what is indexed for a text changes: an index built with another version is
-# rebuilt. 2: general decompounding and lemmas.
-ANALYSIS_VERSION = "2"
+# rebuilt. 2: general decompounding and lemmas; 3: participles without ge- ("hersteld").
+ANALYSIS_VERSION = "3"
 
 # "was" is laundry here ("de was doen"), not only the verb.
 STOP_WORDS = frozenset(stoplists["nl"]) - {"was"}

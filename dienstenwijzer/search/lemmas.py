@@ -35,6 +35,10 @@ SEPARABLE_PARTICLES = (
     "voor",
     "weg",
 )
+# A participle of a verb with one of these prefixes takes no ge-: "hersteld", "betaald".
+INSEPARABLE_PREFIXES = ("be", "er", "her", "ont", "ver")
+VOWELS = frozenset("aeiou")
+SHORT_INFINITIVES = ("aan", "oen", "ien")  # gaan, staan, doen, zien: the -n alone is the ending
 MIN_LENGTH = 5
 # Only participles (ge-...), diminutives (-je) and comparatives (-er: "veiliger" -> "veilig")
 # get a lemma: for other words the lists mix up meanings Snowball keeps apart ("kapper", a
@@ -46,12 +50,10 @@ COMPARATIVE = "er"
 @lru_cache(maxsize=cache_sizes.PARTS)
 def lemma(word: str) -> str | None:
     """The dictionary form of a folded word when it differs from the word, else None."""
-    if (
-        len(word) < MIN_LENGTH
-        or not word.isalpha()
-        or not (word.startswith("ge") or word.endswith((DIMINUTIVE, COMPARATIVE)))
-    ):
+    if len(word) < MIN_LENGTH or not word.isalpha():
         return None
+    if not (word.startswith("ge") or word.endswith((DIMINUTIVE, COMPARATIVE))):
+        return _other_participle(word)
     # low_memory: the same lists read from their compressed stream on demand (+10 MB a process
     # instead of +51 MB for the decoded dict; the same 17 085 answers, 16 % slower per new word).
     found = simplemma.lemmatize(word, lang="nl", low_memory=True)
@@ -66,6 +68,57 @@ def lemma(word: str) -> str | None:
         if found == word:
             found = _weak_participle(word) or found
     return found if found != word else None
+
+
+def _other_participle(word: str) -> str | None:
+    """The verb of a weak participle without a leading ge-: "hersteld" (herstellen), "betaald",
+    "opgehaald" (ophalen). Only when the word is spelled as that verb's participle: a noun
+    such as "bestand" or "verband" keeps its own meaning."""
+    if word[-1] not in "dt" or not (
+        word.startswith(INSEPARABLE_PREFIXES)
+        or any(word.startswith(p + "ge") for p in SEPARABLE_PARTICLES)
+    ):
+        return None
+    found = simplemma.lemmatize(word, lang="nl", low_memory=True)
+    if found != word and found.endswith("en") and word in participles(found):
+        return found
+    return None
+
+
+def verb_stems(infinitive: str) -> set[str]:
+    """The stem of a Dutch infinitive as in "ik haal": halen -> haal, vellen -> vel,
+    geven -> geef. Stress decides between "betalen" -> "betaal" and "leveren" -> "lever", and
+    spelling does not show it: both are returned."""
+    # doen -> doe(t), gaan -> gaa(t), zien -> zie(t); not "maaien" -> maai: both are tried
+    short = {infinitive[:-1]} if infinitive.endswith(SHORT_INFINITIVES) else set()
+    base = infinitive[:-2]
+    if len(base) >= 2 and base[-1] == base[-2] and base[-1] not in VOWELS:
+        bases = {base[:-1]}
+    elif (
+        len(base) >= 3
+        and base[-1] not in VOWELS
+        and base[-2] in VOWELS
+        and base[-3] not in VOWELS
+        and base[-2:] != "ie"
+    ):
+        bases = {base, base[:-1] + base[-2] + base[-1]}  # an open syllable: hal -> haal
+    else:
+        bases = {base}
+    return short | {b[:-1] + {"v": "f", "z": "s"}.get(b[-1], b[-1]) for b in bases if b}
+
+
+def participles(infinitive: str) -> set[str]:
+    """Weak participles of a verb, with ge- or without (an inseparable prefix: "hersteld") and
+    with a separable particle in front ("aangenaaid", "opgeruimd")."""
+    out = set()
+    for stem in verb_stems(infinitive):
+        for ending in "dt":
+            out |= {stem + ending, "ge" + stem + ending}
+            for particle in SEPARABLE_PARTICLES:
+                rest = stem[len(particle) :]
+                if stem.startswith(particle) and len(rest) >= 2:
+                    out.add(particle + "ge" + rest + ending)
+    return out
 
 
 def _is_comparative(word: str, found: str) -> bool:

@@ -24,7 +24,7 @@ import simplemma
 
 from . import cache_sizes
 from .decompound import decompound
-from .lemmas import SEPARABLE_PARTICLES, lemma
+from .lemmas import SEPARABLE_PARTICLES, SHORT_INFINITIVES, VOWELS, lemma, participles, verb_stems
 from .lexicon import is_word
 
 # Whom the service is for, not what it is: "vervoer voor mijn oma", "opvang voor de kinderen".
@@ -66,8 +66,6 @@ PEOPLE = frozenset(
         "zuster",
     }
 )
-VOWELS = frozenset("aeiou")
-SHORT_INFINITIVES = ("aan", "oen", "ien")  # gaan, staan, doen, zien: the -n alone is the ending
 MIN_LENGTH = 3
 
 
@@ -90,7 +88,7 @@ def is_verb_form(word: str) -> bool:
         # A plural noun ("boodschappen", "bomen") has no present tense ("boodschapt").
         return True
     for infinitive in _infinitives(word):
-        if word in _participles(infinitive) or word in {s + "t" for s in verb_stems(infinitive)}:
+        if word in participles(infinitive) or word in {s + "t" for s in verb_stems(infinitive)}:
             return True
         if word.endswith("n") and any(
             word.startswith(p + "ge") for p in ("", *SEPARABLE_PARTICLES)
@@ -142,42 +140,6 @@ def is_adjective(word: str) -> bool:
         if len(base) >= MIN_LENGTH and is_word(base + "ste") and _has_comparative(base):
             return True
     return False
-
-
-def verb_stems(infinitive: str) -> set[str]:
-    """The stem of a Dutch infinitive as in "ik haal": halen -> haal, vellen -> vel,
-    geven -> geef. Stress decides between "betalen" -> "betaal" and "leveren" -> "lever", and
-    spelling does not show it: both are returned."""
-    # doen -> doe(t), gaan -> gaa(t), zien -> zie(t); not "maaien" -> maai: both are tried
-    short = {infinitive[:-1]} if infinitive.endswith(SHORT_INFINITIVES) else set()
-    base = infinitive[:-2]
-    if len(base) >= 2 and base[-1] == base[-2] and base[-1] not in VOWELS:
-        bases = {base[:-1]}
-    elif (
-        len(base) >= 3
-        and base[-1] not in VOWELS
-        and base[-2] in VOWELS
-        and base[-3] not in VOWELS
-        and base[-2:] != "ie"
-    ):
-        bases = {base, base[:-1] + base[-2] + base[-1]}  # an open syllable: hal -> haal
-    else:
-        bases = {base}
-    return short | {b[:-1] + {"v": "f", "z": "s"}.get(b[-1], b[-1]) for b in bases if b}
-
-
-def _participles(infinitive: str) -> set[str]:
-    """Weak participles of a verb, with ge- or without (an inseparable prefix: "hersteld") and
-    with a separable particle in front ("aangenaaid", "opgeruimd")."""
-    out = set()
-    for stem in verb_stems(infinitive):
-        for ending in "dt":
-            out |= {stem + ending, "ge" + stem + ending}
-            for particle in SEPARABLE_PARTICLES:
-                rest = stem[len(particle) :]
-                if stem.startswith(particle) and len(rest) >= 2:
-                    out.add(particle + "ge" + rest + ending)
-    return out
 
 
 def _has_present_tense(infinitive: str) -> bool:

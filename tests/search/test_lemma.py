@@ -17,10 +17,20 @@ from dienstenwijzer.search.lemmas import doer_verb, lemma
         ("geschilderd", "schilderen"),
         ("gewassen", "wassen"),
         ("restaurantje", "restaurant"),
+        # without ge-: an inseparable prefix, or ge- behind a separable particle
+        ("hersteld", "herstellen"),
+        ("versteld", "verstellen"),
+        ("betaald", "betalen"),
+        ("opgehaald", "ophalen"),
     ],
 )
 def test_inflected_form_meets_the_written_word(typed, written):
     assert index_forms(written)[0] in index_forms(typed)
+
+
+def test_a_noun_shaped_like_a_participle_keeps_its_meaning():
+    # "bestand" (a file) is no form of "bestaan", nor "verband" (a bandage) of "verbinden".
+    assert lemma("bestand") is None and lemma("verband") is None
 
 
 def test_participle_of_a_plain_verb_is_not_read_as_a_separable_one():

@@ -2,7 +2,8 @@
 
 import pytest
 
-from dienstenwijzer.search.word_kinds import is_adjective, is_verb_form, names_thing, verb_stems
+from dienstenwijzer.search.lemmas import verb_stems
+from dienstenwijzer.search.word_kinds import is_adjective, is_verb_form, names_thing
 
 
 @pytest.mark.parametrize(
