@@ -20,11 +20,12 @@ from sqlalchemy.orm import Session
 
 from ..db import db
 from .budget import SearchCache
-from .engine import Hit, SearchEngine, SearchRequest, SearchResult
+from .engine import SearchEngine
 from .facets import Filters
 from .outbox import apply_outbox, has_pending, install_outbox_hook
 from .rebuild import catch_up, count_to_index, rebuild
 from .region_synonyms import RegionSynonyms
+from .results import Hit, SearchRequest, SearchResult
 from .selfcheck import RegionDrift, checksum, compare, repair
 from .store import IndexStore
 from .synonyms import SynonymIndex

@@ -10,217 +10,27 @@ tables, so memory stays within one budget however many zorggebieden are searched
 from __future__ import annotations
 
 import gc
-import itertools
 import os
 import threading
-import weakref
 from collections import Counter
-from dataclasses import dataclass, field
 
 import numpy as np
-from markupsafe import Markup
-from whoosh.filedb.filestore import FileStorage
 
 from . import areas
 from .budget import BYTES_PER_ITEM, SearchCache
 from .facets import (
     FacetCounts,
-    FacetIndex,
-    Filters,
     forget_segments_except,
-    records_for,
 )
-from .postings import term_vector
-from .query import ParsedQuery, TermScores, evaluate, parse, to_whoosh
+from .query import ParsedQuery, TermScores, parse
+from .region_searcher import RegionSearcher, open_for_reading
+from .results import Hit, SearchRequest, SearchResult
 from .snippets import snippet
-from .spelling import Speller
 from .store import Generation, IndexStore
-from .synonyms import SynonymIndex
 from .word_kinds import names_thing
 
 # Estimated bytes of one cached result page per hit (display fields, snippet markup).
 RESULT_BYTES_PER_HIT = 2000
-_reader_tokens = itertools.count()
-
-
-@dataclass(frozen=True)
-class SearchRequest:
-    text: str = ""
-    filters: Filters = field(default_factory=Filters)
-    page: int = 1
-    per_page: int = 10
-
-
-@dataclass
-class Hit:
-    service_id: int
-    name: str
-    provider: str
-    provider_id: int
-    description: str
-    snippet: Markup
-    municipality: str | None
-    categories: list[str]
-    dienstencheques: bool
-    distance_km: float | None
-    display: dict
-    comes_home: bool = False  # serves the resident's municipality (Filters.home, areas.py)
-
-
-@dataclass
-class SearchResult:
-    total: int
-    page: int
-    per_page: int
-    hits: list[Hit]
-    facets: FacetCounts
-    searched_text: str  # what was searched: the typed text or its correction
-    corrected_from: str | None = None  # nothing found for this; we searched the correction
-    suggestion: str | None = None  # "Bedoelde u …?"
-    any_word: bool = False  # no service had every word; showing those with some
-    query_categories: frozenset[str] = frozenset()  # taxonomy ids the words stand for
-    # With `any_word`: the words (or synonym phrases) typed that no service of the zorggebied
-    # matches at all. Results then matched only the rest ("kapper aan huis" -> only "huis"):
-    # a weak match, which the page says plainly and the demand side counts as unmet demand.
-    unmatched: tuple[str, ...] = ()
-    # "kapper aan huis" with no hairdresser who comes to the home: how many services offer the
-    # need where the resident goes to them, found by searching `need_text` alone.
-    elsewhere: int = 0
-    need_text: str = ""
-
-    @property
-    def weak(self) -> bool:
-        return bool(self.unmatched)
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-class _RegionSearcher:
-    def __init__(self, ix, synonyms: SynonymIndex, vocabulary, cache: SearchCache):
-        self.ix = ix
-        self._vocabulary = vocabulary
-        self.cache = cache
-        self._closer: weakref.finalize | None = None
-        self._use(ix.searcher())
-        self.synonyms = synonyms
-        self._reset()
-
-    def _reset(self) -> None:
-        reader = self.searcher.reader()
-        self.token = next(_reader_tokens)  # names this reader's entries in the shared cache
-        self.records, segments = records_for(reader)
-        self.segments = segments
-        self.generation = reader.generation()
-        self._speller: Speller | None = None
-        self._deleted: dict[str, np.ndarray | None] = {}
-        self.doc_count = reader.doc_count()
-        self.doc_count_all = reader.doc_count_all()
-
-    def refresh_if_changed(self) -> None:
-        if not self.searcher.up_to_date():
-            # A fresh reader, not `searcher.refresh()`: that one reuses the open reader of a
-            # segment whose deletions changed, so deleted documents would still match.
-            self._use(self.ix.searcher())
-            self._reset()
-
-    def use_synonyms(self, synonyms: SynonymIndex) -> None:
-        """New synonyms: a new cache token, so no result found with the old ones is served."""
-        self.synonyms = synonyms
-        self.token = next(_reader_tokens)
-        self._speller = None
-
-    @property
-    def speller(self) -> Speller:
-        if self._speller is None:
-            self._speller = Speller(
-                self.searcher.reader(), self._vocabulary(), self.synonyms.surface_words
-            )
-        return self._speller
-
-    @property
-    def facets(self) -> FacetIndex:
-        # Kept in the shared cache, not on the searcher, so that its arrays count against the
-        # budget and leave with the least recently searched zorggebieden.
-        found = self.cached("facets", None)
-        if found is None:
-            found = FacetIndex(
-                self.records, self.searcher.reader().all_doc_ids(), self.cache, self.token
-            )
-            self.remember("facets", None, found, found.nbytes)
-        return found
-
-    def cached(self, kind: str, key):
-        return self.cache.get((self.token, kind, key))
-
-    def remember(self, kind: str, key, value, nbytes: int) -> None:
-        self.cache.put((self.token, kind, key), value, nbytes)
-
-    def correct(self, text: str) -> str | None:
-        """The speller's correction of a text, remembered for this reader."""
-        found = self.cached("fix", text)
-        if found is None:
-            found = (self.speller.correct(text),)
-            self.remember("fix", text, found, 2 * BYTES_PER_ITEM)
-        return found[0]
-
-    def _deleted_mask(self, segreader) -> np.ndarray | None:
-        key = segreader.segment().segment_id()
-        if key not in self._deleted:
-            deleted = segreader.deleted_docs_set if segreader.has_deletions() else ()
-            mask = None
-            if deleted:
-                mask = np.zeros(segreader.doc_count_all(), dtype=bool)
-                mask[np.fromiter(deleted, dtype=np.int64, count=len(deleted))] = True
-            self._deleted[key] = mask
-        return self._deleted[key]
-
-    def term_scores(self, fieldname: str, text: str) -> TermScores:
-        """{docnum: score} of one term, as Whoosh's own matcher and scorer would give them."""
-        found = self.cached("term", (fieldname, text))
-        if found is not None:
-            return found
-        scores: TermScores = {}
-        searcher = self.searcher
-        btext = searcher.schema[fieldname].to_bytes(text)
-        if (fieldname, btext) in searcher.reader():
-            docs, values = term_vector(searcher, fieldname, btext, self._deleted_mask, self.cache)
-            scores = dict(zip(docs.tolist(), values.tolist(), strict=True))
-        self.remember("term", (fieldname, text), scores, BYTES_PER_ITEM * (len(scores) + 2))
-        return scores
-
-    def doc_frequency(self, fieldname: str, text: str) -> int:
-        return self.searcher.reader().doc_frequency(fieldname, text)
-
-    def evaluate(self, parsed: ParsedQuery, *, match_all: bool = True) -> TermScores:
-        return evaluate(
-            to_whoosh(parsed, match_all=match_all),
-            self.term_scores,
-            self.doc_frequency,
-            self.doc_count,
-            self.doc_count_all,
-        )
-
-    def is_refused(self, clause) -> bool:
-        """Whether some service of the zorggebied says it does not do what the clause names."""
-        reader = self.searcher.reader()
-        return any(reader.doc_frequency("refused", forms[0]) for forms in clause.forms if forms)
-
-    def _use(self, searcher) -> None:
-        """Read with `searcher` from now on; close the one before.
-
-        The segment files stay open while a reader lives (no mmap, see `open_for_reading`), so
-        a searcher dropped with its thread or app is closed too, not left to the garbage
-        collector."""
-        if self._closer is not None:
-            self._closer()
-        self.searcher = searcher
-        self._closer = weakref.finalize(self, searcher.close)
-
-    def close(self) -> None:
-        if self._closer is not None:
-            self._closer()
 
 
 class SearchEngine:
@@ -243,7 +53,7 @@ class SearchEngine:
             local.path, local.pid, local.regions = path, _pid(), {}
         return local
 
-    def region_searcher(self, slug: str) -> _RegionSearcher | None:
+    def region_searcher(self, slug: str) -> RegionSearcher | None:
         pool = self._pool()
         if pool.path is None:
             return None
@@ -253,7 +63,7 @@ class SearchEngine:
             generation = Generation(pool.path)
             if not generation.region_dir(slug).exists():
                 return None
-            rs = pool.regions[slug] = _RegionSearcher(
+            rs = pool.regions[slug] = RegionSearcher(
                 open_for_reading(generation.region_dir(slug)),
                 synonyms,
                 lambda: generation.read_vocabulary(slug),
@@ -282,7 +92,7 @@ class SearchEngine:
         rs.remember("result", request, result, size)
         return result
 
-    def _search(self, rs: _RegionSearcher, request: SearchRequest) -> SearchResult:
+    def _search(self, rs: RegionSearcher, request: SearchRequest) -> SearchResult:
         text = request.text.strip()
         parsed = parse(text, rs.synonyms)
         if parsed.is_empty:
@@ -363,7 +173,7 @@ class SearchEngine:
         return (), 0, False
 
     def _match(
-        self, rs: _RegionSearcher, parsed: ParsedQuery
+        self, rs: RegionSearcher, parsed: ParsedQuery
     ) -> tuple[TermScores, bool, ParsedQuery, bool]:
         """(scores, any word, the query searched, only not at home).
 
@@ -382,7 +192,7 @@ class SearchEngine:
         words_only = parsed.as_words
         return (*self._match_words(rs, words_only), words_only, False)
 
-    def _match_words(self, rs: _RegionSearcher, parsed: ParsedQuery) -> tuple[TermScores, bool]:
+    def _match_words(self, rs: RegionSearcher, parsed: ParsedQuery) -> tuple[TermScores, bool]:
         """Scores of the services with every word; else, for several words, with any word.
 
         A few services with every word are followed by those with some of them, ranked below
@@ -403,7 +213,7 @@ class SearchEngine:
             padded.setdefault(d, s)
         return padded, False
 
-    def _browse(self, rs: _RegionSearcher, request: SearchRequest) -> SearchResult:
+    def _browse(self, rs: RegionSearcher, request: SearchRequest) -> SearchResult:
         """No words typed: every service passing the filters, nearest first or by name."""
         index = rs.facets
         allowed, facets, distances = index.filter_and_count(None, request.filters)
@@ -449,18 +259,8 @@ def top_docs(
     return docs[np.lexsort((docs, -scores))][:limit].tolist()
 
 
-def open_for_reading(path):
-    """A region's index, read through its files rather than through mmap.
-
-    With mmap, Whoosh wraps every sub-file of a compound segment it opens in a BytesIO, which
-    copies it: postings, stored fields and columns of every open segment, 60+ MB per worker at
-    100 000 services, on top of the mapped pages. Plain file reads copy only what is read.
-    """
-    return FileStorage(str(path), supports_mmap=False, readonly=True).open_index()
-
-
 def _hit(
-    rs: _RegionSearcher, docnum: int, parsed: ParsedQuery, distances, home: str | None = None
+    rs: RegionSearcher, docnum: int, parsed: ParsedQuery, distances, home: str | None = None
 ) -> Hit:
     stored = rs.searcher.stored_fields(docnum)
     display = stored["display"]
