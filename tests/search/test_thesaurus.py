@@ -78,6 +78,21 @@ def test_everyday_words_find_the_category_they_stand_for(catalogue, typed, expec
     assert names(typed) == expected
 
 
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("ramenzemer", ["Glashelder"]),  # zemen: drying windows with a chamois
+        ("luster", ["Karwei aan huis"]),  # Flemish for a ceiling lamp
+        ("kanten steken", ["Groen en gezond"]),  # edging the lawn
+        ("sokken mazen", ["Verstelpunt"]),  # Flemish "mazen": darning
+        ("volksresto", ["De Lange Tafel"]),
+        ("poetsdame", []),
+    ],
+)
+def test_the_broader_thesaurus_knows_more_of_what_residents_say(catalogue, typed, expected):
+    assert names(typed) == expected
+
+
 def test_an_abbreviation_stands_for_every_category_of_its_concept(catalogue):
     # PWA, now wijk-werken, does light garden work and odd jobs for private persons.
     assert sorted(names("pwa")) == ["Groen en gezond", "Karwei aan huis"]
