@@ -33,12 +33,13 @@ from dienstenwijzer.search.documents import DocumentBuilder
 # recall@5 inflected 0.851 -> 0.939, synonym 0.923 -> 0.937, sentence 0.875 -> 0.903,
 # overall 0.904 -> 0.923; MRR unchanged. A compound whose head is an act ("maaltijdbezorging")
 # asks for its other part (word_kinds.py): compound 0.857 / 0.869 -> 0.952 / 0.964, overall
-# 0.923 / 0.960 -> 0.939 / 0.975.
+# 0.923 / 0.960 -> 0.939 / 0.975. About 800 more residents' words in the thesaurus:
+# colloquial 0.928 / 0.977 -> 0.937 / 0.982.
 FLOORS = {
     "plain": (0.96, 1.00),
     "inflected": (0.93, 0.98),
     "synonym": (0.93, 0.97),
-    "colloquial": (0.92, 0.97),
+    "colloquial": (0.93, 0.98),
     "compound": (0.95, 0.96),
     "typo": (0.95, 1.00),
     "sentence": (0.90, 0.93),
