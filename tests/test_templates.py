@@ -2,9 +2,10 @@
 
 import re
 
-from flask import render_template_string
+from flask import render_template_string, url_for
 
 from dienstenwijzer.config import PROJECT_ROOT
+from tests.conftest import login
 
 TEMPLATES = PROJECT_ROOT / "templates"
 FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.DOTALL | re.IGNORECASE)
@@ -83,3 +84,32 @@ def test_confirm_page_posts_with_a_way_back(app):
     assert '<input type="hidden" name="signal" value="7">' in html
     assert '<button type="submit" class="button-warning">Ja, afsplitsen</button>' in html
     assert '<a href="/terug">Nee, terug</a>' in html
+
+
+def current_links(html: str) -> list[str]:
+    """The labels of the sub-nav links marked as the current page."""
+    nav = re.search(r'<nav class="sub-nav".*?</nav>', html, re.DOTALL).group(0)
+    return re.findall(r'<a href="[^"]*" aria-current="page">([^<]+)</a>', nav)
+
+
+def test_catalogue_sub_nav_marks_the_page_the_regisseur_is_on(app, regisseur):
+    with app.test_request_context():
+        services = url_for("catalogue.services", gebied="gent")
+        new_provider = url_for("catalogue.new_provider", gebied="gent")
+        niches = url_for("demand.board", gebied="gent")
+    assert current_links(regisseur.get(services).get_data(as_text=True)) == ["Diensten"]
+    assert current_links(regisseur.get(new_provider).get_data(as_text=True)) == ["Aanbieders"]
+    assert current_links(regisseur.get(niches).get_data(as_text=True)) == ["Niches"]
+
+
+def test_werkwinkel_sub_nav_marks_the_page_and_links_rules_without_a_region(app, client, staff):
+    login(client, "consulent@gent.example")
+    with app.test_request_context():
+        vacancies = url_for("jobs.vacancy_list", gebied="gent")
+        new_vacancy = url_for("jobs.new_vacancy", gebied="gent")
+        rules = url_for("jobs_rules.rule_sets")
+    page = client.get(vacancies).get_data(as_text=True)
+    assert current_links(page) == ["Vacatures"]
+    assert f'<a href="{rules}">Regels</a>' in page
+    assert "Catalogus beheren" not in page  # a consulent does not manage the catalogue
+    assert current_links(client.get(new_vacancy).get_data(as_text=True)) == ["Vacatures"]
