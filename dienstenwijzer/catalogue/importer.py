@@ -47,6 +47,7 @@ from ..models.ids import new_uuid
 from ..places import Places
 from ..search.outbox import record_services
 from . import field_rules
+from .stored_fields import SERVICE_FIELDS, assign_service, provider_values, service_values
 
 REQUIRED = ("naam", "aanbieder", "categorie", "omschrijving", "gemeenten")
 OPTIONAL = (
@@ -338,7 +339,7 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
     if dienstencheques and chosen and not field_rules.dienstencheques_allowed(chosen):
         fail("dienstencheques", field_rules.DIENSTENCHEQUES_REFUSED)
 
-    values = {
+    fields = {
         "name": name,
         "description": description,
         "street": cleaned("straat"),
@@ -356,7 +357,7 @@ def _check_row(line, row, categories, places: Places, errors) -> ServiceRow | No
     public_id = cleaned("uuid", _public_id)
     if len(errors) > before:
         return None
-    values["lat"], values["lon"] = places.point_for(code, nis, served) or (None, None)
+    values = service_values(fields, served, places)
     return ServiceRow(line, values, provider, category_ids, served, external_id, public_id)
 
 
@@ -747,16 +748,8 @@ def _insert_services(
 
 
 def _new_provider(catalogue: _Catalogue, row: ServiceRow) -> Provider:
-    values = row.values
     provider = Provider(
-        region_id=catalogue.region.id,
-        name=row.provider_name,
-        street=values["street"],
-        postcode=values["postcode"],
-        municipality_nis=values["municipality_nis"],
-        phone=values["phone"],
-        email=values["email"],
-        website=values["website"],
+        region_id=catalogue.region.id, **provider_values(row.provider_name, row.values)
     )
     catalogue.session.add(provider)
     catalogue.providers[row.provider_name] = provider
@@ -764,17 +757,19 @@ def _new_provider(catalogue: _Catalogue, row: ServiceRow) -> Provider:
 
 
 def _assign(catalogue: _Catalogue, service: Service, provider: Provider, row: ServiceRow) -> None:
-    service.provider = provider
-    for key, value in row.values.items():
-        setattr(service, key, value)
-    service.categories = [catalogue.categories[c] for c in row.category_ids]
-    service.municipalities = [catalogue.municipalities[n] for n in row.served_nis]
+    assign_service(
+        service,
+        provider,
+        row.values,
+        [catalogue.categories[c] for c in row.category_ids],
+        [catalogue.municipalities[n] for n in row.served_nis],
+    )
 
 
 def _differs(catalogue: _Catalogue, service: Service, provider: Provider, row: ServiceRow) -> bool:
     if service.provider_id != provider.id:
         return True
-    if any(getattr(service, k) != v for k, v in row.values.items() if k not in ("lat", "lon")):
+    if any(getattr(service, k) != row.values[k] for k in SERVICE_FIELDS):
         return True
     if {c.id for c in service.categories} != set(row.category_ids):
         return True
