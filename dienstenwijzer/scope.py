@@ -81,7 +81,10 @@ def import_jobs_of(region: Region):
 
 
 def import_job_of(region: Region, job_id: int) -> ImportJob:
-    return _one_of(import_jobs_of(region), ImportJob, job_id)
+    # The worker changes a job in its own session: read the row as it is now, never a copy this
+    # session still holds (the job's page polls its progress).
+    current = import_jobs_of(region).execution_options(populate_existing=True)
+    return _one_of(current, ImportJob, job_id)
 
 
 def niches_of(region: Region):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from babel.dates import format_date
-from flask import Flask, render_template, request, url_for
+from flask import Flask, current_app, render_template, request, url_for
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 from werkzeug.routing import IntegerConverter
@@ -69,12 +69,26 @@ def url_with(**changes) -> str:
     return url_for(request.endpoint, **request.view_args, **args.to_dict(flat=False))
 
 
+def subnav_links(items, **params) -> list[tuple[str, str, bool]]:
+    """(url, label, is the current page) for each (endpoint, label[, other endpoints]) of a
+    sub-nav. An endpoint gets only the params its route takes (some pages are not per
+    zorggebied); the other endpoints are pages that belong under the same link."""
+    links = []
+    for endpoint, label, *more in items:
+        takes = set().union(*(r.arguments for r in current_app.url_map.iter_rules(endpoint)))
+        url = url_for(endpoint, **{k: v for k, v in params.items() if k in takes})
+        here = request.endpoint == endpoint or request.endpoint in (more[0] if more else ())
+        links.append((url, label, here))
+    return links
+
+
 def init_app(app: Flask) -> None:
     """Runs before any blueprint is registered: routes bind their converters when added."""
     app.url_map.converters["int"] = IdConverter
     i18n.init_app(app)
     app.jinja_env.globals["url_with"] = url_with
     app.jinja_env.globals["bar_chart"] = bar_chart
+    app.jinja_env.globals["subnav_links"] = subnav_links
     app.jinja_env.filters["number_nl"] = number_text
     app.jinja_env.filters["date_nl"] = date_nl
     app.jinja_env.filters["km_nl"] = km_nl

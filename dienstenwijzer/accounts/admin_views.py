@@ -30,6 +30,7 @@ def overview():
 @bp.get("/gebruikers")
 @admin_required
 def users():
+    """An admin's list of all staff accounts."""
     rows = db.session.scalars(select(User).order_by(User.email)).all()
     return render_template("accounts/users.html", users=rows)
 
@@ -58,6 +59,7 @@ def _apply(form: UserForm, user: User) -> None:
 @bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
 @admin_required
 def new_user():
+    """An admin creates a staff account and gets a link to set its password."""
     form = _form()
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
@@ -75,6 +77,7 @@ def new_user():
 @bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
 @admin_required
 def edit_user(user_id: int):
+    """An admin changes an account's e-mail, role, zorggebied or access."""
     user = db.get_or_404(User, user_id)
     form = _form(user)
     if form.validate_on_submit():
@@ -98,6 +101,7 @@ def edit_user(user_id: int):
 @bp.post("/gebruikers/<int:user_id>/link")
 @admin_required
 def new_link(user_id: int):
+    """An admin makes a new one-time link to set the account's password."""
     user = db.get_or_404(User, user_id)
     return render_template("accounts/link.html", user=user, link=_link(user), created=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from ..clock import utcnow
@@ -54,13 +54,3 @@ def revoke_all(session: Session, user: User, keep: str | None = None) -> int:
     return session.execute(
         update(LoginSession).where(*condition).values(revoked_at=utcnow())
     ).rowcount
-
-
-def active_sessions(session: Session, user: User) -> list[LoginSession]:
-    return list(
-        session.scalars(
-            select(LoginSession)
-            .where(LoginSession.user_id == user.id, LoginSession.revoked_at.is_(None))
-            .order_by(LoginSession.last_seen_at.desc())
-        )
-    )

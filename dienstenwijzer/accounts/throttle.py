@@ -74,8 +74,3 @@ def _lock_key(kind: str, value: str) -> int:
 
 def clear_failures(session: Session, email: str) -> None:
     session.execute(delete(LoginAttempt).where(LoginAttempt.email == email))
-
-
-def purge_old(session: Session, window: dt.timedelta) -> int:
-    old = LoginAttempt.created_at < utcnow() - window
-    return session.execute(delete(LoginAttempt).where(old)).rowcount

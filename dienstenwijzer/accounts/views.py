@@ -44,6 +44,7 @@ def landing_url(user: User) -> str:
 
 @bp.route("/aanmelden", methods=["GET", "POST"])
 def login():
+    """The staff login form, with throttled guesses per address and per client."""
     form = LoginForm()
     message = None
     if form.validate_on_submit():
@@ -83,6 +84,7 @@ def login():
 @bp.post("/afmelden")
 @login_required
 def logout():
+    """End this session and go back to the login page."""
     sessions.revoke(db.session, current_user.session_token)
     db.session.commit()
     logout_user()
@@ -93,6 +95,7 @@ def logout():
 @bp.route("/account/wachtwoord", methods=["GET", "POST"])
 @login_required
 def change_password():
+    """A logged-in staff member changes their password (other sessions end)."""
     form = ChangePasswordForm()
     form.personal = personal_words(current_user.email, current_user.name)
     if form.validate_on_submit():
@@ -113,6 +116,7 @@ def change_password():
 
 @bp.route("/wachtwoord-instellen/<token>", methods=["GET", "POST"])
 def set_password(token: str):
+    """Set a password through a one-time link (new account or forgotten password)."""
     user, problem = user_for_token(db.session, token)
     if user is None:
         return render_template("accounts/link_invalid.html", problem=problem), 400

@@ -104,6 +104,7 @@ def _public_id(value: str) -> str:
 
 @route("/")
 def root(gebied: str | None):
+    """The API's entry point: HSDS version, profile, licence and links."""
     region = _region(gebied)
     return jsonify(
         {
@@ -125,6 +126,7 @@ def root(gebied: str | None):
 
 @route("/services")
 def services(gebied: str | None):
+    """A page of services (HSDS), filtered, searched or changed after a moment."""
     region = _region(gebied)
     places = app_places()
     q = read(request.args, places)
@@ -270,6 +272,7 @@ def _preparing():
 
 @route("/services/<service_id>")
 def service(gebied: str | None, service_id: str):
+    """One service (HSDS, in full) by its public id."""
     region = _region(gebied)
     found = queries.service(db.session, region, _public_id(service_id))
     if found is None:
@@ -279,6 +282,7 @@ def service(gebied: str | None, service_id: str):
 
 @route("/service_at_locations")
 def service_at_locations(gebied: str | None):
+    """A page of services at their address (HSDS service_at_locations)."""
     region = _region(gebied)
     places = app_places()
     q = read(request.args, places)
@@ -292,6 +296,7 @@ def service_at_locations(gebied: str | None):
 
 @route("/service_at_locations/<sal_id>")
 def service_at_location(gebied: str | None, sal_id: str):
+    """One service at its address (HSDS service_at_location) by its public id."""
     region = _region(gebied)
     found = queries.service_at(db.session, region, _public_id(sal_id))
     item = (
@@ -306,6 +311,7 @@ def service_at_location(gebied: str | None, sal_id: str):
 
 @route("/organizations")
 def organizations(gebied: str | None):
+    """A page of providers (HSDS organizations)."""
     region = _region(gebied)
     q = read(request.args, app_places())
     query = queries.organizations(region)
@@ -319,6 +325,7 @@ def organizations(gebied: str | None):
 
 @route("/organizations/<organization_id>")
 def organization(gebied: str | None, organization_id: str):
+    """One provider (HSDS organization) by its public id."""
     found = queries.organization(db.session, _region(gebied), _public_id(organization_id))
     if found is None:
         abort(404, description="Deze aanbieder staat niet in deze dienstenwijzer.")
@@ -327,12 +334,14 @@ def organization(gebied: str | None, organization_id: str):
 
 @route("/taxonomies")
 def taxonomies(gebied: str | None):
+    """The one taxonomy the API knows (the Dutch category tree), as a page."""
     _region(gebied)
     return jsonify(hsds.page(1, 1, 1, [hsds.TAXONOMY]))
 
 
 @route("/taxonomies/<taxonomy_id>")
 def taxonomy(gebied: str | None, taxonomy_id: str):
+    """The taxonomy by its public id."""
     _region(gebied)
     if _public_id(taxonomy_id) != hsds.TAXONOMY_ID:
         abort(404, description="Deze taxonomie bestaat niet.")
@@ -341,6 +350,7 @@ def taxonomy(gebied: str | None, taxonomy_id: str):
 
 @route("/taxonomy_terms")
 def taxonomy_terms(gebied: str | None):
+    """A page of categories (HSDS taxonomy terms)."""
     _region(gebied)
     q = read(request.args, app_places())
     query = queries.taxonomy_terms()
@@ -354,6 +364,7 @@ def taxonomy_terms(gebied: str | None):
 
 @route("/taxonomy_terms/<term_id>")
 def taxonomy_term(gebied: str | None, term_id: str):
+    """One category (HSDS taxonomy term) by its public id."""
     _region(gebied)
     found = db.session.scalar(queries.taxonomy_terms().where(Category.uuid == _public_id(term_id)))
     if found is None:
@@ -363,6 +374,7 @@ def taxonomy_term(gebied: str | None, term_id: str):
 
 @route("/openapi.json")
 def openapi_document(gebied: str | None):
+    """The OpenAPI description of the API, for Flanders or one zorggebied."""
     region = _region(gebied)
     base = url_for("api.root", gebied=gebied, _external=True).rstrip("/")
     schemas = url_for("api.schema_file", name="x", _external=True).removesuffix("x")

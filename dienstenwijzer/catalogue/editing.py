@@ -14,9 +14,7 @@ from sqlalchemy.orm import Session
 from ..models import Category, Municipality, Provider, Region, Service
 from ..models.catalogue import STATUS_ACTIVE, STATUS_ARCHIVED
 from ..places import Places
-
-# Where and how to reach a provider or a service: the same fields and rules for both.
-ADDRESS_FIELDS = ("street", "postcode", "municipality_nis", "phone", "email", "website")
+from .stored_fields import assign_provider, assign_service, provider_values, service_values
 
 
 @dataclass(kw_only=True)
@@ -59,20 +57,8 @@ def save_service(
     if service is None:
         service = Service(region_id=region.id, status=STATUS_ACTIVE)
         session.add(service)
-    service.provider = data.provider
-    for field in (
-        "name",
-        "description",
-        *ADDRESS_FIELDS,
-        "dienstencheques",
-        "price",
-        "target_group",
-        "opening_hours",
-        "external_id",
-    ):
-        setattr(service, field, getattr(data, field))
     with session.no_autoflush:  # one flush, so one audit entry, for the whole edit
-        service.categories = list(
+        categories = list(
             session.scalars(select(Category).where(Category.id.in_(data.category_ids)))
         )
         by_nis = {
@@ -81,10 +67,14 @@ def save_service(
                 select(Municipality).where(Municipality.nis_code.in_(data.served_nis))
             )
         }
-    service.municipalities = [by_nis[n] for n in data.served_nis if n in by_nis]
-    service.lat, service.lon = places.point_for(
-        data.postcode, data.municipality_nis, data.served_nis
-    ) or (None, None)
+    assign_service(
+        service,
+        data.provider,
+        service_values(vars(data), data.served_nis, places),
+        categories,
+        [by_nis[n] for n in data.served_nis if n in by_nis],
+    )
+    service.external_id = data.external_id
     service.last_checked = today or dt.date.today()
     session.flush()
     return service
@@ -116,8 +106,7 @@ def save_provider(
     if provider is None:
         provider = Provider(region_id=region.id, status=STATUS_ACTIVE)
         session.add(provider)
-    for field in ("name", *ADDRESS_FIELDS):
-        setattr(provider, field, getattr(data, field))
+    assign_provider(provider, provider_values(data.name, vars(data)))
     session.flush()
     return provider
 

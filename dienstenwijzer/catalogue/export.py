@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ..models import Region, Service
 from ..models.catalogue import STATUS_ACTIVE
 from ..scope import services_of
-from .importer import COLUMNS, FORMULA_START
+from .import_csv import COLUMNS, FORMULA_START
 
 
 def protect(value: str) -> str:
@@ -46,7 +46,7 @@ def _row(service: Service) -> dict:
         "doelgroep": service.target_group or "",
         "openingsuren": service.opening_hours or "",
         # Every exported row gets an id, so a re-import updates instead of duplicating.
-        "extern_id": service.external_id or f"dw-{service.id}",  # see importer.INTERNAL_ID
+        "extern_id": service.external_id or f"dw-{service.id}",  # see import_csv.INTERNAL_ID
         # The public id: a re-import here updates this service, an import elsewhere keeps it.
         "uuid": service.uuid,
     }

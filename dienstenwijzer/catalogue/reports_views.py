@@ -17,6 +17,7 @@ from .reports import handle_report
 @bp.get("/meldingen")
 @region_view()
 def reports(region: Region):
+    """Residents' reports about services, open or handled."""
     handled = request.args.get("afgehandeld") == "1"
     query = reports_of(region).where(
         Report.handled_at.isnot(None) if handled else Report.handled_at.is_(None)
@@ -29,6 +30,7 @@ def reports(region: Region):
 @bp.post("/meldingen/<int:report_id>/afgehandeld")
 @region_view()
 def handle(region: Region, report_id: int):
+    """Mark a resident's report about a service as handled, with an optional note."""
     report = report_of(region, report_id)
     handle_report(db.session, report, current_user, request.form.get("note", "")[:2000])
     db.session.commit()

@@ -41,6 +41,7 @@ def _import_form(region: Region, form: ImportForm, status: int = 200):
 @bp.route("/import", methods=["GET", "POST"])
 @region_view()
 def import_csv(region: Region):
+    """Upload a CSV: it becomes an import job that is checked in the background."""
     form = ImportForm()
     if not form.validate_on_submit():
         return _import_form(region, form, 400 if form.errors else 200)
@@ -56,6 +57,7 @@ def import_csv(region: Region):
 @bp.get("/import/<int:job_id>")
 @region_view()
 def import_job(region: Region, job_id: int):
+    """An import job's progress, its errors by line, or what it would change."""
     job = import_job_of(region, job_id)
     errors = paginate(import_jobs.job_errors(job), ERRORS_PER_PAGE)
     return render_template(
@@ -72,6 +74,7 @@ def import_job(region: Region, job_id: int):
 @bp.post("/import/<int:job_id>/bevestigen")
 @region_view()
 def confirm_import(region: Region, job_id: int):
+    """Confirm a checked web import: the worker then writes it."""
     job = import_job_of(region, job_id)
     if import_jobs.confirm_job(db.session, job, current_user):
         db.session.commit()
@@ -84,6 +87,7 @@ def confirm_import(region: Region, job_id: int):
 @bp.post("/import/<int:job_id>/annuleren")
 @region_view()
 def cancel_import(region: Region, job_id: int):
+    """Cancel a web import that has not started writing; its file is deleted."""
     job = import_job_of(region, job_id)
     if import_jobs.cancel_job(db.session, job):
         db.session.commit()
@@ -97,6 +101,7 @@ def cancel_import(region: Region, job_id: int):
 @bp.get("/export.csv")
 @region_view()
 def export_csv(region: Region):
+    """Download the zorggebied's catalogue as a CSV the import reads back."""
     body = export.export_csv(db.session, region)
     filename = f"dienstenwijzer-{region.slug}-{dt.date.today().isoformat()}.csv"
     return Response(

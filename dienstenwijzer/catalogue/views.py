@@ -52,6 +52,7 @@ def _categories() -> list[Category]:
 @bp.get("/")
 @region_view()
 def dashboard(region: Region):
+    """The back office's overview of a zorggebied: counts and what needs doing."""
     figures = {
         "active": _count(queries.staff_services(region)),
         "stale": _count(queries.stale_services(region, stale_before())),
@@ -74,6 +75,7 @@ def dashboard(region: Region):
 @bp.get("/diensten")
 @region_view()
 def services(region: Region):
+    """The services of the zorggebied, filtered by text, category, place and freshness."""
     args = request.args
     filters = {
         "text": args.get("q", "")[:200],
@@ -162,6 +164,7 @@ def _save_service(region: Region, form: ServiceForm, service=None):
 @bp.route("/diensten/nieuw", methods=["GET", "POST"])
 @region_view()
 def new_service(region: Region):
+    """Add a service (for a provider chosen on its page, if any)."""
     form = _service_form(region)
     if form.is_submitted():
         saved = _save_service(region, form)
@@ -182,6 +185,7 @@ def new_service(region: Region):
 @bp.route("/diensten/<int:service_id>", methods=["GET", "POST"])
 @region_view()
 def edit_service(region: Region, service_id: int):
+    """Show and save a service's form."""
     service = service_of(region, service_id)
     form = _service_form(region, service)
     if form.is_submitted():
@@ -204,6 +208,7 @@ def edit_service(region: Region, service_id: int):
 @bp.get("/diensten/<int:service_id>/voorbeeld")
 @region_view()
 def preview_service(region: Region, service_id: int):
+    """A service as residents would see it, also when archived or hidden."""
     service = service_of(region, service_id)
     return render_template("catalogue/preview.html", region=region, service=service)
 
@@ -211,6 +216,7 @@ def preview_service(region: Region, service_id: int):
 @bp.route("/diensten/<int:service_id>/archiveren", methods=["GET", "POST"])
 @region_view()
 def archive_service(region: Region, service_id: int):
+    """Confirm, then archive a service: it leaves the public site."""
     service = service_of(region, service_id)
     if service.status != STATUS_ACTIVE:
         abort(404)
@@ -230,6 +236,7 @@ def archive_service(region: Region, service_id: int):
 @bp.post("/diensten/<int:service_id>/herstellen")
 @region_view()
 def restore_service(region: Region, service_id: int):
+    """Put an archived service back on the public site."""
     service = service_of(region, service_id)
     editing.restore_service(db.session, service)
     commit_and_index()
@@ -240,6 +247,7 @@ def restore_service(region: Region, service_id: int):
 @bp.post("/diensten/<int:service_id>/gecontroleerd")
 @region_view()
 def check_service(region: Region, service_id: int):
+    """Mark a service as checked today (from its page or the to-check list)."""
     service = service_of(region, service_id)
     editing.mark_checked(db.session, service)
     commit_and_index()
@@ -253,6 +261,7 @@ def check_service(region: Region, service_id: int):
 @bp.get("/te-controleren")
 @region_view()
 def stale(region: Region):
+    """The services due for a check, oldest check first."""
     query = queries.stale_services(region, stale_before())
     page = paginate(query, PER_PAGE)
     return render_template(
@@ -271,6 +280,7 @@ def stale(region: Region):
 @bp.get("/aanbieders")
 @region_view()
 def providers(region: Region):
+    """The providers of the zorggebied, active or archived, searchable by name."""
     status = request.args.get("status", STATUS_ACTIVE)
     status = status if status in (STATUS_ACTIVE, STATUS_ARCHIVED) else STATUS_ACTIVE
     query = providers_of(region).where(Provider.status == status).order_by(Provider.name)
@@ -318,6 +328,7 @@ def _save_provider(region: Region, form: ProviderForm, provider=None):
 @bp.route("/aanbieders/nieuw", methods=["GET", "POST"])
 @region_view()
 def new_provider(region: Region):
+    """Add a provider."""
     form = _provider_form()
     if form.is_submitted():
         saved = _save_provider(region, form)
@@ -334,6 +345,7 @@ def new_provider(region: Region):
 @bp.route("/aanbieders/<int:provider_id>", methods=["GET", "POST"])
 @region_view()
 def edit_provider(region: Region, provider_id: int):
+    """Show and save a provider's form."""
     provider = provider_of(region, provider_id)
     form = _provider_form(provider)
     if form.is_submitted():
@@ -351,6 +363,7 @@ def edit_provider(region: Region, provider_id: int):
 @bp.route("/aanbieders/<int:provider_id>/archiveren", methods=["GET", "POST"])
 @region_view()
 def archive_provider(region: Region, provider_id: int):
+    """Confirm, then archive a provider and its active services."""
     provider = provider_of(region, provider_id)
     if provider.status != STATUS_ACTIVE:
         abort(404)
@@ -380,6 +393,7 @@ def archive_provider(region: Region, provider_id: int):
 @bp.post("/aanbieders/<int:provider_id>/herstellen")
 @region_view()
 def restore_provider(region: Region, provider_id: int):
+    """Put an archived provider back (its services come back one by one)."""
     provider = provider_of(region, provider_id)
     editing.restore_provider(db.session, provider)
     commit_and_index()
@@ -393,6 +407,7 @@ def restore_provider(region: Region, provider_id: int):
 @bp.get("/geschiedenis")
 @region_view()
 def history(region: Region):
+    """The audit trail of the zorggebied, optionally of one service or provider."""
     from ..models import AuditEntry
 
     query = audit_of(region).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())

@@ -354,13 +354,6 @@ def dismiss(session: Session, alert: NicheAlert) -> None:
     session.flush()
 
 
-def signal_count(session: Session, niche: Niche) -> int:
-    return (
-        session.scalar(select(func.count(DemandSignal.id)).where(DemandSignal.niche_id == niche.id))
-        or 0
-    ) + niche.purged_count
-
-
 def residents_words(niche: Niche) -> str:
     """What residents typed most for this niche, folded: the word to teach the search."""
     texts = Counter(" ".join(words(s.text)) for s in niche.signals if words(s.text))

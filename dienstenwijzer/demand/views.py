@@ -132,6 +132,7 @@ def desk_need(region: Region):
 @bp.get("/<gebied>/beheer/niches")
 @region_view()
 def board(region: Region):
+    """The niches of the zorggebied, with alerts for services that may fill one."""
     status = request.args.get("status", "open")
     # Needs only one client had stay off the board until a second client or staff confirm them.
     query = niches_of(region).where(Niche.confirmed.is_(True))
@@ -186,6 +187,7 @@ def _merge_form(region: Region, niche: Niche) -> MergeForm:
 @bp.route("/<gebied>/beheer/niches/<int:niche_id>", methods=["GET", "POST"])
 @region_view()
 def niche_detail(region: Region, niche_id: int):
+    """A niche's questions and history; save its title, status and note."""
     niche = niche_of(region, niche_id)
     form = _niche_form(region, niche)
     if form.validate_on_submit():
@@ -245,6 +247,7 @@ def _confirmed() -> bool:
 @bp.post("/<gebied>/beheer/niches/<int:niche_id>/samenvoegen")
 @region_view()
 def merge(region: Region, niche_id: int):
+    """Merge a niche into another one of the zorggebied."""
     niche = niche_of(region, niche_id)
     form = _merge_form(region, niche)
     if not form.validate_on_submit() or not form.into.data:
@@ -272,6 +275,7 @@ def merge(region: Region, niche_id: int):
 @bp.post("/<gebied>/beheer/niches/<int:niche_id>/splitsen")
 @region_view()
 def split(region: Region, niche_id: int):
+    """Confirm, then split the chosen questions off into a new niche."""
     niche = niche_of(region, niche_id)
     chosen = [int(i) for i in request.form.getlist("signal") if i.isdigit()]
     own = {s.id for s in niche.signals}
@@ -305,6 +309,7 @@ def split(region: Region, niche_id: int):
 @bp.post("/<gebied>/beheer/niches/<int:niche_id>/geschiedenis/<int:event_id>/ongedaan")
 @region_view()
 def undo(region: Region, niche_id: int, event_id: int):
+    """Undo a merge or split of a niche."""
     niche = niche_of(region, niche_id)
     event = next((e for e in niches.history(db.session, niche) if e.id == event_id), None)
     if event is None:
@@ -328,6 +333,7 @@ def undo(region: Region, niche_id: int, event_id: int):
 @bp.post("/<gebied>/beheer/niches/meldingen/<int:alert_id>/gezien")
 @region_view()
 def dismiss_alert(region: Region, alert_id: int):
+    """Dismiss an alert that a new service may fill a niche."""
     niches.dismiss(db.session, niche_alert_of(region, alert_id))
     db.session.commit()
     return redirect(url_for("demand.board", gebied=region.slug))
@@ -359,6 +365,7 @@ def _region_figures(region: Region, period: periods.Period) -> dict:
 @bp.get("/<gebied>/beheer/monitoring")
 @region_view()
 def region_monitoring(region: Region):
+    """The zorggebied's monitoring figures over a period."""
     form, period = _period()
     return render_template(
         "demand/monitoring.html",
@@ -374,6 +381,7 @@ def region_monitoring(region: Region):
 @bp.get("/<gebied>/beheer/monitoring/<name>.csv")
 @region_view()
 def region_monitoring_csv(region: Region, name: str):
+    """One monitoring figure of the zorggebied as a CSV."""
     _, period = _period()
     figs = _region_figures(region, period)
     if name not in figs:
@@ -384,6 +392,7 @@ def region_monitoring_csv(region: Region, name: str):
 @bp.get("/beheer/monitoring")
 @admin_required
 def all_monitoring():
+    """An admin's monitoring figures for all zorggebieden over a period."""
     form, period = _period()
     series = monitoring.all_regions(
         db.session, period, _population(), stale_before(), hide_before()
@@ -396,6 +405,7 @@ def all_monitoring():
 @bp.get("/beheer/monitoring.csv")
 @admin_required
 def all_monitoring_csv():
+    """The monitoring figures for all zorggebieden as a CSV."""
     _, period = _period()
     series = monitoring.all_regions(
         db.session, period, _population(), stale_before(), hide_before()

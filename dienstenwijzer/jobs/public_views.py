@@ -26,6 +26,7 @@ def open_vacancies(provider) -> list:
 
 @bp.get("/<gebied>/jobs")
 def job_list(gebied: str):
+    """Residents' list of open vacancies in the zorggebied."""
     region = region_or_404(gebied)
     args = request.args
     municipalities = vacancies.job_municipalities(db.session, region)
@@ -61,6 +62,7 @@ def job_list(gebied: str):
 
 @bp.get("/<gebied>/jobs/<int:vacancy_id>")
 def job_page(gebied: str, vacancy_id: int):
+    """Residents' page of one open vacancy."""
     region = region_or_404(gebied)
     vacancy = db.session.scalar(vacancies_of(region).where(Vacancy.id == vacancy_id))
     if (

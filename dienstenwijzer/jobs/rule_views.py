@@ -18,6 +18,7 @@ bp = Blueprint("jobs_rules", __name__, url_prefix="/werkwinkel")
 @bp.get("/regels")
 @staff_required
 def rule_sets():
+    """The eligibility rule sets, with the ones in force per instrument."""
     in_force = eligibility_rules.in_force(db.session)
     current = {instrument: found[0] for instrument, found in in_force.by_instrument.items()}
     return render_template(
@@ -32,6 +33,7 @@ def rule_sets():
 @bp.get("/regels/<int:rule_set_id>")
 @staff_required
 def rule_set(rule_set_id: int):
+    """One eligibility rule set and its rules."""
     row = db.get_or_404(RuleSet, rule_set_id)
     return render_template(
         "jobs/rule_set.html",

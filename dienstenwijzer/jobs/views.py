@@ -58,6 +58,7 @@ def _private(response) -> Response:
 @bp.route("/", methods=["GET", "POST"])
 @region_view(manage=False)
 def check(region: Region):
+    """A consulent checks a job seeker's eligibility and sees the matching vacancies."""
     form = ProfileForm()
     judgements = matches = None
     if request.method == "POST" and form.validate():
@@ -120,6 +121,7 @@ def _filters() -> dict:
 @bp.get("/vacatures")
 @region_view(manage=False)
 def vacancy_list(region: Region):
+    """The vacancies of the zorggebied, filtered."""
     filters = _filters()
     query = vacancies.vacancies_query(
         region,
@@ -201,6 +203,7 @@ def _save_vacancy(
 @bp.route("/vacatures/nieuw", methods=["GET", "POST"])
 @region_view(manage=False)
 def new_vacancy(region: Region):
+    """Add a vacancy."""
     form = _vacancy_form(region)
     if form.is_submitted():
         saved = _save_vacancy(region, form)
@@ -218,6 +221,7 @@ def new_vacancy(region: Region):
 @bp.route("/vacatures/<int:vacancy_id>", methods=["GET", "POST"])
 @region_view(manage=False)
 def edit_vacancy(region: Region, vacancy_id: int):
+    """Show and save a vacancy's form."""
     vacancy = vacancy_of(region, vacancy_id)
     form = _vacancy_form(region, vacancy)
     if form.is_submitted():
@@ -257,6 +261,7 @@ def edit_vacancy(region: Region, vacancy_id: int):
 @bp.route("/vacatures/<int:vacancy_id>/verwijderen", methods=["GET", "POST"])
 @region_view(manage=False)
 def delete_vacancy(region: Region, vacancy_id: int):
+    """Confirm, then delete a vacancy that has no referrals."""
     vacancy = vacancy_of(region, vacancy_id)
     if not vacancies.can_delete(db.session, vacancy):
         flash(
@@ -278,6 +283,7 @@ def delete_vacancy(region: Region, vacancy_id: int):
 @bp.post("/doorverwijzingen/nieuw")
 @region_view(manage=False)
 def new_referral(region: Region):
+    """Refer a checked job seeker to a vacancy they are eligible for."""
     form = ReferralForm()
     try:
         vacancy_id, instrument, rule = eligibility.read_token(
@@ -352,6 +358,7 @@ def new_referral(region: Region):
 @bp.get("/doorverwijzingen")
 @region_view(manage=False)
 def referral_list(region: Region):
+    """The werkwinkel's referrals, running or ended, searchable by reference."""
     state = request.args.get("toestand", "lopend")
     state = state if state in referrals.LIST_STATES else "lopend"
     text = request.args.get("q", "")[:40].strip()
@@ -416,12 +423,14 @@ def _detail(
 @bp.get("/doorverwijzingen/<int:referral_id>")
 @region_view(manage=False)
 def referral_detail(region: Region, referral_id: int):
+    """A referral: its steps, the provider's link and who looked at it."""
     return _detail(region, referral_of(region, referral_id))
 
 
 @bp.post("/doorverwijzingen/<int:referral_id>/status")
 @region_view(manage=False)
 def referral_status(region: Region, referral_id: int):
+    """Record the next step of a referral."""
     referral = referral_of(region, referral_id)
     status = request.form.get("status", "")
     if not status:
@@ -439,6 +448,7 @@ def referral_status(region: Region, referral_id: int):
 @bp.post("/doorverwijzingen/<int:referral_id>/afspraak")
 @region_view(manage=False)
 def referral_appointment(region: Region, referral_id: int):
+    """Record the appointment of a referral."""
     referral = referral_of(region, referral_id)
     form = AppointmentForm()
     if not form.validate():
@@ -460,6 +470,7 @@ def referral_appointment(region: Region, referral_id: int):
 @bp.post("/doorverwijzingen/<int:referral_id>/link")
 @region_view(manage=False)
 def referral_link(region: Region, referral_id: int):
+    """Make a new link for the provider to report the referral's outcome."""
     referral = referral_of(region, referral_id)
     try:
         token = provider_link.issue(db.session, referral, current_app.config["SECRET_KEY"])
@@ -473,6 +484,7 @@ def referral_link(region: Region, referral_id: int):
 @bp.get("/doorverwijzingen/<int:referral_id>/brief")
 @region_view(manage=False)
 def referral_letter(region: Region, referral_id: int):
+    """The referral letter for the job seeker, to print."""
     referral = referral_of(region, referral_id)
     if referral.purged_at is not None:
         abort(404)
@@ -502,6 +514,7 @@ def werkwinkel_settings(region: Region):
 @bp.get("/opvolging")
 @region_view(manage=False)
 def followup_page(region: Region):
+    """Referrals waiting too long for an answer, and the follow-up figures."""
     days = int(current_app.config["REFERRAL_WAITING_DAYS"])
     waiting = followup.waiting_referrals(db.session, region, days)
     shown = waiting[:PER_PAGE]
@@ -524,6 +537,7 @@ def followup_page(region: Region):
 @bp.get("/opvolging/<name>.csv")
 @region_view(manage=False)
 def followup_csv(region: Region, name: str):
+    """One follow-up figure of the werkwinkel as a CSV."""
     if name not in followup.FIGURES:
         abort(404)
     series = followup.series(

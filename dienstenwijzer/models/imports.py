@@ -16,9 +16,6 @@ from .reference import Region
 WAITING_CHECK, CHECKING, CHECKED = "waiting_check", "checking", "checked"
 WAITING_IMPORT, IMPORTING, DONE = "waiting_import", "importing", "done"
 REFUSED, FAILED, CANCELLED, EXPIRED = "refused", "failed", "cancelled", "expired"
-WAITING = (WAITING_CHECK, WAITING_IMPORT)
-RUNNING = (CHECKING, IMPORTING)
-ENDED = (DONE, REFUSED, FAILED, CANCELLED, EXPIRED)  # the uploaded file is deleted
 
 
 class ImportJob(Base):
@@ -57,14 +54,6 @@ class ImportJob(Base):
     region: Mapped[Region] = relationship()
     uploaded_by: Mapped[User | None] = relationship(foreign_keys=[uploaded_by_id])
     confirmed_by: Mapped[User | None] = relationship(foreign_keys=[confirmed_by_id])
-
-    @property
-    def is_waiting(self) -> bool:
-        return self.status in WAITING or self.status in RUNNING
-
-    @property
-    def has_ended(self) -> bool:
-        return self.status in ENDED
 
 
 class ImportJobError(Base):

@@ -23,6 +23,7 @@ Renderer = Callable[[str], bytes]
 
 @bp.get("/<gebied>/zoeken/afdrukken.pdf")
 def print_pdf(gebied: str):
+    """A search's results as a PDF to print or send."""
     region = public_region_or_404(gebied)
     render = pdf_renderer()
     if render is None:

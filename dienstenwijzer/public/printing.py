@@ -34,6 +34,7 @@ PRINT_LIMIT = 100
 
 @bp.get("/<gebied>/zoeken/afdrukken")
 def print_list(gebied: str):
+    """A search's results as a page to print."""
     region = public_region_or_404(gebied)
     return render_template("public/print.html", **print_context(region))
 

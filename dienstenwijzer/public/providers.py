@@ -43,6 +43,7 @@ def public_services_of_provider(
 
 @bp.get("/<gebied>/aanbieders/<int:provider_id>")
 def provider_page(gebied: str, provider_id: int):
+    """Residents' page of one provider and its services in the zorggebied."""
     region = public_region_or_404(gebied)
     services = public_services_of_provider(db.session, region, provider_id)
     if not services or services[0].provider.status != STATUS_ACTIVE:

@@ -46,6 +46,7 @@ DISALLOW = (
 
 @bp.get("/favicon.ico")
 def favicon():
+    """The site's icon, answered from memory."""
     # A few hundred bytes, answered from memory: no open file left to a client that hangs up.
     icon = _icon(Path(current_app.static_folder) / "favicon.ico")
     response = Response(icon, mimetype="image/vnd.microsoft.icon")
@@ -61,6 +62,7 @@ def _icon(path: Path) -> bytes:
 
 @bp.get("/robots.txt")
 def robots():
+    """robots.txt: what crawlers may read, and where the sitemap is."""
     lines = [
         "User-agent: *",
         "Allow: /",

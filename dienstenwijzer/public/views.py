@@ -26,6 +26,7 @@ from .search_form import DISTANCES_KM, build_form, resident_place, to_request
 
 @bp.get("/")
 def home():
+    """Choose a zorggebied, by name or by the place or postcode a resident types."""
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     typed = request.args.get("plaats", "").strip()[:100]
     outcome = None
@@ -63,6 +64,7 @@ def home():
 
 @bp.get("/over")
 def about():
+    """About the dienstenwijzers: the zorggebieden and the data licence."""
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     return render_template("public/about.html", regions=regions, licence=DATA_LICENSE)
 
@@ -106,6 +108,7 @@ ACCESSIBILITY_STATEMENT_DATE = dt.date(2026, 12, 1)
 
 @bp.get("/toegankelijkheid")
 def accessibility():
+    """The accessibility statement."""
     regions = db.session.scalars(select(Region).order_by(Region.name)).all()
     return render_template(
         "public/accessibility.html", regions=regions, statement_date=ACCESSIBILITY_STATEMENT_DATE
@@ -114,6 +117,7 @@ def accessibility():
 
 @bp.get("/<gebied>/")
 def region_home(gebied: str):
+    """A zorggebied's home page: the search form and an overview of its services."""
     region = public_region_or_404(gebied)
     overview = search.search(
         region.slug, to_request(_empty_form(region), app_places(), 10, hide_before())
@@ -128,6 +132,7 @@ def region_home(gebied: str):
 
 @bp.get("/<gebied>/zoeken")
 def search_page(gebied: str):
+    """Residents' search: the results for what they typed, where and how far."""
     region = public_region_or_404(gebied)
     asked = page_number()  # not a number: to page 1
     places = app_places()
@@ -158,6 +163,7 @@ def search_page(gebied: str):
 
 @bp.get("/<gebied>/diensten/<int:service_id>")
 def service_page(gebied: str, service_id: int):
+    """Residents' page of one service."""
     region = public_region_or_404(gebied)
     service = public_service(db.session, region, service_id)
     if service is None or service.last_checked < hide_before():

@@ -103,6 +103,7 @@ def _commit_and_apply() -> None:
 @bp.get("/<gebied>/beheer/zoekwoorden")
 @region_view()
 def synonyms(region: Region):
+    """The words taught to the zorggebied's search, and the standard ones."""
     q = request.args.get("q", "").strip()[:120]
     query = synonyms_of(region).order_by(RegionSynonym.term, RegionSynonym.id)
     standard = []
@@ -125,6 +126,7 @@ def synonyms(region: Region):
 @bp.route("/<gebied>/beheer/zoekwoorden/nieuw", methods=["GET", "POST"])
 @region_view()
 def new_synonym(region: Region):
+    """Teach the search a word residents use (from a niche, if any)."""
     form = _form(region)
     niche = _niche(region, form)
     if form.is_submitted():
@@ -170,6 +172,7 @@ def _after_teaching(region: Region, term: str, target: words.Target, met: list[N
 @bp.route("/<gebied>/beheer/zoekwoorden/<int:synonym_id>", methods=["GET", "POST"])
 @region_view()
 def edit_synonym(region: Region, synonym_id: int):
+    """Show and save a word taught to the search."""
     synonym = synonym_of(region, synonym_id)
     _may_change(synonym)
     form = _form(region, synonym)
@@ -195,6 +198,7 @@ def edit_synonym(region: Region, synonym_id: int):
 @bp.route("/<gebied>/beheer/zoekwoorden/<int:synonym_id>/verwijderen", methods=["GET", "POST"])
 @region_view()
 def delete_synonym(region: Region, synonym_id: int):
+    """Confirm, then delete a word taught to the search."""
     synonym = synonym_of(region, synonym_id)
     _may_change(synonym)
     if request.method == "POST":  # CSRFProtect has checked the token
