@@ -45,9 +45,10 @@ class SearchResult:
     suggestion: str | None = None  # "Bedoelde u …?"
     any_word: bool = False  # no service had every word; showing those with some
     query_categories: frozenset[str] = frozenset()  # taxonomy ids the words stand for
-    # With `any_word`: the words (or synonym phrases) typed that no service of the zorggebied
-    # matches at all. Results then matched only the rest ("kapper aan huis" -> only "huis"):
-    # a weak match, which the page says plainly and the demand side counts as unmet demand.
+    # The things (or synonym phrases) typed that no service of the zorggebied offers at all
+    # ("boodschappen zwembad" -> "zwembad"), or the at-home phrase no service meets: a weak
+    # match, which the page says plainly and the demand side counts as unmet demand. Missing
+    # details ("versteld", "te hoog") are not listed (engine.py, word_kinds.py).
     unmatched: tuple[str, ...] = ()
     # "kapper aan huis" with no hairdresser who comes to the home: how many services offer the
     # need where the resident goes to them, found by searching `need_text` alone.
