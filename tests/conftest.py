@@ -31,7 +31,8 @@ from dienstenwijzer.reference_data import load_reference_data
 
 PG_URL = os.environ.get("DIENSTENWIJZER_TEST_DATABASE_URL")
 FIXTURES = PROJECT_ROOT / "fixtures"
-# Tables that hold reference data: built once, never changed by tests.
+# Tables that hold reference data: built once; on PostgreSQL kept between tests, with the
+# regions' own columns put back from the template before each test.
 REFERENCE_TABLES = {
     "region",
     "municipality",
@@ -65,6 +66,15 @@ def database_template(tmp_path_factory) -> str:
             conn.execute(text("CREATE SCHEMA public"))
         engine.dispose()
         _prepare(PG_URL, tmp)
+        # Staff settings and `init` change a zorggebied's own columns (contact, demo flag); on
+        # PostgreSQL the reference tables are kept between tests, so each test gets the
+        # template's regions back (_fresh_database_url).
+        engine = create_engine(PG_URL)
+        with engine.begin() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS test_template CASCADE"))
+            conn.execute(text("CREATE SCHEMA test_template"))
+            conn.execute(text("CREATE TABLE test_template.region AS TABLE public.region"))
+        engine.dispose()
         return PG_URL
     path = tmp / "template.sqlite3"
     _prepare(f"sqlite:///{path}", tmp)
@@ -84,6 +94,23 @@ def _fresh_database_url(template: str, tmp_path: Path) -> str:
             ]
             if tables:
                 conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            columns = [
+                r[0]
+                for r in conn.execute(
+                    text(
+                        "SELECT column_name FROM information_schema.columns "
+                        "WHERE table_schema = 'public' AND table_name = 'region' "
+                        "AND column_name <> 'id'"
+                    )
+                )
+            ]
+            assignments = ", ".join(f'"{c}" = t."{c}"' for c in columns)
+            conn.execute(
+                text(
+                    f"UPDATE region SET {assignments} FROM test_template.region t "
+                    "WHERE region.id = t.id"
+                )
+            )
         engine.dispose()
         return PG_URL
     path = tmp_path / "test.sqlite3"
