@@ -20,11 +20,17 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-import simplemma
-
 from . import cache_sizes
 from .decompound import decompound
-from .lemmas import SEPARABLE_PARTICLES, SHORT_INFINITIVES, VOWELS, lemma, participles, verb_stems
+from .lemmas import (
+    SEPARABLE_PARTICLES,
+    SHORT_INFINITIVES,
+    VOWELS,
+    dictionary_form,
+    lemma,
+    participles,
+    verb_stems,
+)
 from .lexicon import is_word
 
 # Whom the service is for, not what it is: "vervoer voor mijn oma", "opvang voor de kinderen".
@@ -120,7 +126,7 @@ def _infinitives(word: str) -> set[str]:
     """The verbs a conjugated form or participle may belong to."""
     out = {
         found
-        for found in (_lemma(word), lemma(word))
+        for found in (dictionary_form(word), lemma(word))
         if found and found != word and found.endswith("en") and len(found) >= 4
     }
     if word[-1:] in ("d", "t"):  # a regular participle the lemma list lacks: "opgeruimd"
@@ -136,7 +142,7 @@ def _infinitives(word: str) -> set[str]:
 
 def is_adjective(word: str) -> bool:
     """An adjective, inflected or not ("hoog", "oude", "goedkope", "grote")."""
-    for base in {word, _lemma(word), word.removesuffix("e")}:
+    for base in {word, dictionary_form(word), word.removesuffix("e")}:
         if len(base) >= MIN_LENGTH and is_word(base + "ste") and _has_comparative(base):
             return True
     return False
@@ -154,7 +160,3 @@ def _has_comparative(base: str) -> bool:
     if len(base) >= 3 and base[-2] == base[-3] and base[-2] in VOWELS:
         candidates.add(base[:-2] + base[-1] + "er")
     return any(is_word(c) for c in candidates)
-
-
-def _lemma(word: str) -> str:
-    return simplemma.lemmatize(word, lang="nl", low_memory=True)
