@@ -84,10 +84,6 @@ class SynonymIndex:
                 i += 1
         return spans
 
-    def head_categories(self, word_stem: str) -> frozenset[str]:
-        """Categories of the longest run of a compound's last parts that is a synonym."""
-        return self.head_of(word_stem)[0]
-
     def head_of(self, word_stem: str) -> tuple[frozenset[str], tuple[str, ...]]:
         """(categories, modifier forms) of the longest run of a compound's last parts that is
         a synonym, or (empty, ())."""
